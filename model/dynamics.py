@@ -1,0 +1,409 @@
+"""The weekly process, as array operations over all organisations and all runs.
+
+`advance_week` is the one place that fixes the order of the weekly process (ODD,
+"Process overview and scheduling"). Each sub-step reads and writes the `State` of a
+block of B runs in place; run-dependent events (a meeting this week, outsiders
+attending) are boolean masks of shape (B,), so runs with different meeting intervals can
+share a block. The Mesa model calls `advance_week` with B = 1.
+
+Axis conventions: b run, c case slot, i/j organisations; pairwise arrays are indexed
+[b, trustor, trustee].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.draws import WeekDraws, poisson_quantile
+from model.state import State, intent_prior
+from model.structure import ParamBatch, Structure
+from model.trust import gate, transfer, update_cognitive, update_empathic, update_intentional
+
+ONLINE_INFORMAL_SHARE = 0.2  # online meetings give a fifth of a physical meeting's informal contact
+
+
+@dataclass
+class Signals:
+    """What the trustor observed about the trustee this week, (B, N, N) counts."""
+
+    successes: np.ndarray
+    misuses: np.ndarray
+    freerides: np.ndarray
+    reported: np.ndarray
+    missing: np.ndarray
+    joint: np.ndarray
+    stalls: np.ndarray
+
+    @classmethod
+    def zeros(cls, b: int, n: int) -> Signals:
+        return cls(*(np.zeros((b, n, n)) for _ in range(7)))
+
+
+def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
+    """Advance every run of the block by one week (in place)."""
+    s.week += 1
+    sig = Signals.zeros(s.batch, st.n)
+    meeting = (s.week % pb.meeting_interval) == 0  # (B,)
+
+    s.present = u.presence < s.availability                       # stability: absence
+    arrive_cases(s, st, pb, u)                                    # 1. cases arrive
+    share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
+    informal_contact(s, pb, u, sig)                               #    communication
+    stalled_cases = contact_outside_meetings(s, st, pb, u, meeting, sig)  # 3. contacts
+    carry_out_actions(s, st, pb, u, stalled_cases, sig)           # 3. actions, feedback, progress
+    opportunism(s, st, pb, u, meeting, share, sig)                # 4. misuse of shared data
+    evaluate(s, st, pb)                                           # coordination: evaluations
+    update_trust(s, st, pb, sig)                                  # 5. trust updates
+    turnover(s, st, pb, u)                                        # 6. turnover
+    s.tenure = s.tenure + 1.0
+    s.last_stalls = sig.stalls.sum(axis=(1, 2))
+
+
+# ----------------------------------------------------------------------------- cases
+
+
+def open_needs(s: State) -> np.ndarray:
+    """(B, S, N) bool: organisation i is needed on open case c."""
+    return s.case_need & s.case_open[:, :, None]
+
+
+def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
+    """New cases fill free slots in order; the rest wait outside the pool.
+
+    A case needs organisation i with chance ``need_prob`` (only organisations that
+    hold case information); the two organisations with the lowest draws are always
+    needed, so every case needs at least two parties (study §4.2.4).
+    """
+    new = poisson_quantile(u.arrivals, pb.case_rate)
+    demand = s.waiting + new
+    free = ~s.case_open
+    rank = np.cumsum(free, axis=1)
+    fill = free & (rank <= demand[:, None])
+    s.waiting = demand - fill.sum(axis=1)
+    draws = np.where(st.case_holder[None, None, :], u.need, np.inf)
+    second = np.partition(draws, 1, axis=-1)[..., 1:2] if st.n > 1 else draws
+    need = (draws < pb.col("need_prob", 2)) | (draws <= second)
+    need &= st.case_holder[None, None, :]
+    fill3 = fill[:, :, None]
+    s.case_need = np.where(fill3, need, s.case_need)
+    s.case_open = s.case_open | fill
+    for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
+        setattr(s, name, getattr(s, name) & ~fill3)
+    for name in ("case_know", "case_progress", "case_delivered", "case_promised"):
+        setattr(s, name, np.where(fill, 0.0, getattr(s, name)))
+
+
+def close_cases(s: State, done: np.ndarray) -> None:
+    """Free the slots of resolved cases ((B, S) mask)."""
+    s.case_open = s.case_open & ~done
+
+
+# --------------------------------------------------------------------------- meeting
+
+
+def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
+    """(B, N) willingness to collaborate: autonomy kept, or voice under power asymmetry.
+
+    Under "who pays decides" the organisations that do not pay lose willingness in
+    proportion to the asymmetry, unless they can voice their perspective (study §4.4.2).
+    """
+    loss = pb.col("power_asymmetry", 1) * (1.0 - pb.col("voice", 1))
+    return 1.0 - loss * (~st.pays)[None, :]
+
+
+def table_trust(s: State, pair: np.ndarray, pb: ParamBatch) -> np.ndarray:
+    """(B, N) trust a member places in the others at the table: mean and weakest link."""
+    count = pair.sum(axis=-1)
+    mean = np.where(pair, s.intent, 0.0).sum(axis=-1) / np.maximum(count, 1)
+    least = np.where(pair, s.intent, np.inf).min(axis=-1)
+    least = np.where(count > 0, least, mean)
+    w = pb.col("weakest_link", 1)
+    return (1.0 - w) * mean + w * least
+
+
+def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarray,
+                     outsiders: np.ndarray) -> np.ndarray:
+    """(B, N) share of its case information each member puts on the table (ODD+D).
+
+    Rises with intentional trust in those present (gated: none without it, P5); falls
+    with the perceived risk of sharing (GDPR edge), with unscreened outsiders present
+    (by the member's reticence), with reputation damage held against someone present
+    (one's own data misused before, P2), and with lost autonomy.
+    """
+    off = st.offdiag[None]
+    pair = at_table[:, :, None] & at_table[:, None, :] & off
+    trust = table_trust(s, pair, pb)
+    burn = np.where(pair, s.damage, 0.0).max(axis=-1)
+    share = gate(trust, pb.col("intent_gate", 1))
+    share = share * (1.0 - pb.col("sharing_risk", 1))
+    share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
+    share = share * (1.0 - s.reticence * outsiders[:, None])
+    share = share * willingness(s, st, pb)
+    return np.where(at_table & st.case_holder[None, :], share, 0.0)
+
+
+def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
+                 sig: Signals) -> np.ndarray:
+    """Meeting weeks: share information, review last round's actions, agree new ones.
+
+    Returns the (B, N) sharing of this week (zero where no meeting).
+    """
+    m1, m2 = meeting[:, None], meeting[:, None, None]
+    at_table = s.present & m1
+    outsiders = (u.outsiders < pb.outsider_rate) & meeting
+    share = sharing_decision(s, st, pb, at_table, outsiders)
+    s.sharing = np.where(m1, share, s.sharing)
+
+    need = open_needs(s)
+    needf = need.astype(float)
+    n_need = need.sum(axis=-1)
+    info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
+    lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
+    floor = pb.col("language_floor", 1)
+    understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
+    s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
+                           s.case_know)
+
+    # review: the chair asks for feedback on last round's actions
+    observers = (need & at_table[:, None, :]).astype(float)  # j at the table, on the case
+    prev = s.case_agreed & m2
+    sig.reported += _pair_counts(observers, prev & s.case_reported, st)
+    sig.missing += _pair_counts(observers, prev & ~s.case_reported, st)
+    sig.freerides += _pair_counts(observers, prev & ~s.case_done & s.case_shirked, st)
+    agreed = prev.sum(axis=(1, 2))
+    delivered = (prev & s.case_done).sum(axis=(1, 2))
+    means = np.where(agreed > 0, delivered / np.maximum(agreed, 1), 1.0)
+
+    n_open = s.case_open.sum(axis=1)
+    mean_info = np.where(s.case_open, info, 0.0).sum(axis=1) / np.maximum(n_open, 1)
+    mean_understood = np.where(s.case_open, understood, 0.0).sum(axis=1) / np.maximum(n_open, 1)
+    has = meeting & (n_open > 0)
+    s.info_shared = np.where(has, mean_info, s.info_shared)
+    s.collaboration = np.where(has, mean_understood * means, s.collaboration)
+
+    # agree new actions: needed members present, on cases that are (partly) mapped
+    new = need & at_table[:, None, :] & (s.case_know > 0)[:, :, None]
+    s.case_agreed = np.where(m2, new, s.case_agreed)
+    for name in ("case_done", "case_reported", "case_shirked"):
+        setattr(s, name, getattr(s, name) & ~m2)
+    s.case_promised = s.case_promised + np.where(m1, new.sum(axis=-1), 0)
+
+    # joint time and common language from the meeting itself
+    informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1), ONLINE_INFORMAL_SHARE, 1.0)
+    pair = at_table[:, :, None] & at_table[:, None, :] & st.offdiag[None]
+    sig.joint += pair * (1.0 + informal[:, :, None])
+    learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1) * (1.0 + informal)
+    s.language = np.where(at_table, s.language + learn * (1.0 - s.language), s.language)
+    return share
+
+
+def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.ndarray:
+    """[b, j, i] = number of cases on which observer j saw organisation i's outcome."""
+    counts = np.einsum("bcj,bci->bji", observers, acted.astype(float))
+    return counts * st.offdiag[None]
+
+
+def informal_contact(s: State, pb: ParamBatch, u: WeekDraws, sig: Signals) -> None:
+    """An informal moment (coffee, meeting in the neighbourhood) for those present."""
+    happens = u.informal < pb.informal_rate
+    here = s.present & happens[:, None]
+    pair = here[:, :, None] & here[:, None, :]
+    n = pair.shape[-1]
+    sig.joint += pair * ~np.eye(n, dtype=bool)[None]
+    learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1)
+    s.language = np.where(here, s.language + learn * (1.0 - s.language), s.language)
+
+
+# ------------------------------------------------------------- between the meetings
+
+
+def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
+                             meeting: np.ndarray, sig: Signals) -> np.ndarray:
+    """Members contact partners on shared open cases; returns (B, S) stalled cases.
+
+    A member contacts a partner only where intentional trust is present, and routes
+    around a partner whose competence it doubts (cognitive trust below
+    ``route_threshold``, P3). A fixed contact answers when present; when absent and no
+    back-up is known the work stalls (tunnel vision, P4) and the member may learn a
+    back-up. Without a fixed contact the general address gets through with chance
+    ``general_channel``. Successful contacts add information to the shared cases and
+    may turn the person reached into a fixed contact (routine).
+    """
+    need = open_needs(s).astype(float)
+    shared = (np.einsum("bci,bcj->bij", need, need) > 0) & st.offdiag[None]
+    want = shared & s.present[:, :, None] & (u.contact < pb.col("contact_rate", 2))
+    want &= ~meeting[:, None, None]
+    want &= s.intent > pb.col("intent_gate", 2)
+    doubt = s.cog < pb.col("route_threshold", 2)
+    attempt = want & ~doubt
+    s.routed = s.routed + (want & doubt)
+
+    there = s.present[:, None, :]
+    reached = (s.fixed & there) | (~(s.fixed & there) & s.backup) \
+        | (~s.fixed & ~s.backup & (u.channel < pb.col("general_channel", 2)))
+    success = attempt & reached
+    stall = attempt & s.fixed & ~there & ~s.backup
+
+    s.contacts = s.contacts + success
+    s.fixed = s.fixed | (success & (u.routine < pb.col("routine_rate", 2)))
+    s.backup = s.backup | (stall & (u.backup < pb.col("learn_backup", 2)))
+    s.stalled = s.stalled + stall
+    s.stalls = s.stalls + stall.sum(axis=(1, 2))
+    sig.stalls += stall
+    succ = success.astype(float)
+    sig.joint += 0.5 * (succ + np.swapaxes(succ, 1, 2))
+
+    hits = np.einsum("bci,bij,bcj->bc", need, succ, need)
+    keep = (1.0 - pb.col("contact_info", 1)) ** hits
+    s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
+    return np.einsum("bci,bij,bcj->bc", need, stall.astype(float), need) > 0
+
+
+def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
+                      stalled_cases: np.ndarray, sig: Signals) -> None:
+    """Organisations carry out agreed actions and report back; cases progress or resolve.
+
+    An action is done when the representative is present, the organisation has capacity
+    (less where an overlapping organisation is on the same case and the task division
+    is unclear) and puts in effort (less with low goal alignment or lost autonomy:
+    weak opportunism). A done action is reported back with chance ``capacity``. Each
+    done action moves its case by (case knowledge / parties needed): a case that is not
+    mapped cannot be solved (study §4.2.6). Stalled cases do not move this week.
+    """
+    need = open_needs(s)
+    pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
+    overlap_on_case = np.einsum("bcj,ij->bci", need.astype(float), st.overlap.astype(float)) > 0
+    capacity = s.capacity[:, None, :] * (1.0 - (1.0 - pb.col("task_clarity", 2)) * overlap_on_case)
+    effort = (willingness(s, st, pb) * (0.5 + 0.5 * s.align))[:, None, :]
+    able = u.act < capacity
+    willing = u.effort < effort
+    done = pending & able & willing & ~stalled_cases[:, :, None]
+    s.case_shirked = s.case_shirked | (pending & able & ~willing)
+    s.case_done = s.case_done | done
+    s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
+    n_done = done.sum(axis=-1)
+    s.case_delivered = s.case_delivered + n_done
+    n_need = need.sum(axis=-1)
+    s.case_progress = s.case_progress + s.case_know * n_done / np.maximum(n_need, 1)
+
+    resolved = s.case_open & (s.case_progress >= pb.col("case_work", 1))
+    rf = (need & resolved[:, :, None]).astype(float)
+    sig.successes += np.einsum("bci,bcj->bij", rf, rf) * st.offdiag[None]
+    s.resolved = s.resolved + resolved.sum(axis=1)
+    close_cases(s, resolved)
+
+
+# ----------------------------------------------------------------------- opportunism
+
+
+def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
+                share: np.ndarray, sig: Signals) -> None:
+    """Members may use data shared this week for their organisation's own interest.
+
+    Gorobets & Nooteboom's threshold of defection: member j misuses when it has a
+    private use for the data (chance ``opportunity_rate``) and its temptation -- its
+    organisation's conflict of interest times (1 - its goal alignment) -- exceeds its
+    opportunism threshold. The data touched are those of present members whose domain
+    j's interest conflicts with and who shared; each victim may detect it.
+    """
+    at_table = s.present & meeting[:, None]
+    temptation = st.conflict[None, :] * (1.0 - s.align)
+    misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > s.threshold)
+    victim = misuser[:, None, :] & (share > 0)[:, :, None] & st.exposed_to[None]
+    victim &= u.victim < pb.col("misuse_reach", 2)
+    detected = victim & (u.detect < pb.col("detect_prob", 2))
+    events = victim.any(axis=1).sum(axis=1)
+    s.misuse_events = s.misuse_events + events
+    s.last_misuse = events.astype(float)
+    s.harmed = s.harmed + detected
+    sig.misuses += detected
+
+
+# ---------------------------------------------------------------------- coordination
+
+
+def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
+    """Chair-led evaluation: re-align goals and repair irritations (cognitive trust)."""
+    interval = pb.evaluation_interval
+    due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0)
+    if st.chair >= 0:
+        due &= s.present[:, st.chair]
+    s.last_evaluation = due.astype(float)
+    if not due.any():
+        return
+    d1, d2 = due[:, None], due[:, None, None]
+    s.align = np.where(d1, s.align + pb.col("evaluation_align", 1) * (1.0 - s.align), s.align)
+    start = pb.col("cog_start", 2)
+    repaired = s.cog + pb.col("evaluation_repair", 2) * np.maximum(start - s.cog, 0.0)
+    s.cog = np.where(d2 & st.offdiag[None], repaired, s.cog)
+    s.evaluations = s.evaluations + due
+
+
+# ----------------------------------------------------------------------------- trust
+
+
+def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
+    """Apply the three update rules to all pairs of all runs at once."""
+    off = st.offdiag[None]
+    s.intent, s.damage = update_intentional(
+        s.intent, s.damage, sig.successes, sig.misuses, sig.freerides,
+        gain=pb.col("intent_gain", 2), loss_ratio=pb.col("loss_ratio", 2),
+        misuse_signal=pb.col("misuse_signal", 2), freeride_signal=pb.col("freeride_signal", 2),
+        reputation_damage=pb.col("reputation_damage", 2), forgetting=pb.col("damage_forgetting", 2))
+    s.cog = update_cognitive(s.cog, sig.reported, sig.missing, s.values_feedback[:, :, None],
+                             gain=pb.col("cog_gain", 2), loss_ratio=pb.col("cog_loss_ratio", 2))
+    joint = sig.joint * (1.0 + pb.col("identification", 2) * st.same_domain[None])
+    s.emp = update_empathic(s.emp, joint, s.intent, sig.stalls, gain=pb.col("emp_gain", 2),
+                            intent_floor=pb.col("intent_gate", 2),
+                            stall_damage=pb.col("stall_damage", 2))
+    for name in ("intent", "cog", "emp", "damage"):
+        setattr(s, name, np.where(off, getattr(s, name), 0.0))
+
+
+# -------------------------------------------------------------------------- turnover
+
+
+def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
+    """Replace representatives: at the base rate, or as the scenario schedules.
+
+    Person-bound trust (cognitive, empathic) and common language pass to the successor
+    only by ``transfer_share``; fixed contacts with the leaver are lost (back-up
+    addresses are the organisation's and stay). Intentional trust toward and of the
+    newcomer restarts from shared-goal alignment, under the ceiling of reputation damage,
+    which is the organisation's memory and stays.
+    """
+    week = min(s.week, st.horizon)
+    scheduled = st.event_mask[week] if s.week <= st.horizon else np.zeros(st.n, dtype=bool)
+    leave = (u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled[None, :]
+    s.last_turnover = leave.sum(axis=1).astype(float)
+    if not leave.any():
+        return
+    share2 = pb.col("transfer_share", 2)
+    touched = (leave[:, :, None] | leave[:, None, :]) & st.offdiag[None]
+    s.cog = np.where(touched, transfer(s.cog, pb.col("cog_start", 2), share2), s.cog)
+    s.emp = np.where(touched, s.emp * share2, s.emp)
+    s.fixed = s.fixed & ~touched
+    s.language = np.where(leave, s.language * pb.col("transfer_share", 1), s.language)
+    s.tenure = np.where(leave, 0.0, s.tenure)
+
+    newcomer = {}
+    for key, base in st.base_rep.items():
+        override = st.event_values[key][week] if s.week <= st.horizon else np.full(st.n, np.nan)
+        value = np.where(np.isnan(override), base, override)[None, :]
+        if key == "goal_alignment":
+            drawn = np.clip(base[None, :] + st.newcomer_spread * (2.0 * u.newcomer - 1.0), 0.0, 1.0)
+            value = np.where(np.isnan(override)[None, :], drawn, value)
+        newcomer[key] = np.broadcast_to(value, leave.shape)
+    for attr, key in (("align", "goal_alignment"), ("capacity", "capacity"),
+                      ("values_feedback", "values_feedback"), ("availability", "availability"),
+                      ("threshold", "opportunism_threshold"), ("reticence", "outsider_reticence")):
+        setattr(s, attr, np.where(leave, newcomer[key], getattr(s, attr)))
+
+    prior = intent_prior(pb.shared_goal, s.align)  # (B, N, 1): trustor's expectation
+    ceiling = 1.0 - s.damage
+    toward = np.minimum(np.broadcast_to(prior, s.intent.shape), ceiling)
+    s.intent = np.where(leave[:, None, :] & st.offdiag[None], toward, s.intent)  # others -> newcomer
+    s.intent = np.where(leave[:, :, None] & st.offdiag[None], toward, s.intent)  # newcomer -> others
+    s.turnover_events = s.turnover_events + leave.sum(axis=1)

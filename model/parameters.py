@@ -1,0 +1,271 @@
+"""The model's parameters: one registry with default, range and source for each.
+
+Every number the dynamics use lives here (network-level parameters) or in
+`model.scenario.REPRESENTATIVE_FIELDS` (person-level attributes). The registry is
+the single source for the ODD parameter table (`docs/ODD.md`), for scenario
+validation (unknown names and out-of-range values are refused) and, later, for
+sensitivity-analysis factor files (the ranges are the plausible ranges).
+
+Sources are abbreviated; the ODD gives the references:
+
+* ``study``   -- the source study (section given);
+* ``P&Y``     -- Pant & Yu (2025), asymmetric trust update with reputation ceiling;
+* ``G&N``     -- Gorobets & Nooteboom (2006), trustworthiness as a defection threshold;
+* ``Slovic``  -- Slovic (1993), asymmetry principle;
+* ``Kim``     -- Kim et al. (2004), integrity violations weigh more than competence ones;
+* ``assumption`` -- no empirical anchor; chosen so that the mechanism has a visible
+  but not dominant effect, and given a wide range for sensitivity analysis.
+
+Rates are per week (one step = one week) unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Metadata of one network-level parameter."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    source: str
+    doc: str
+    kind: type = float  # float, int or bool
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to the parameter's type, or raise ValueError."""
+        if self.kind is bool:
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"must be true or false, got {value!r}")
+            return bool(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"must be a number, got {value!r}")
+        if self.kind is int and float(value) != int(value):
+            raise ValueError(f"must be a whole number, got {value!r}")
+        if not (self.low <= value <= self.high):
+            raise ValueError(f"must be between {self.low:g} and {self.high:g}, got {value!r}")
+        return self.kind(value)
+
+
+# fmt: off
+SPECS: tuple[ParamSpec, ...] = (
+    # --- intentional trust (goodwill) -------------------------------------------------
+    ParamSpec("shared_goal", 0.85, 0.0, 1.0, "study §4.1.4.2, §4.6",
+              "Clarity of the shared goal found at the start. Intentional trust of i in j "
+              "starts at shared_goal x goal_alignment of i (P1)."),
+    ParamSpec("intent_gain", 0.04, 0.005, 0.15, "P&Y (lambda+ = 0.10 per period); rescaled, assumption",
+              "Building rate of intentional trust per unit of positive signal (joint success)."),
+    ParamSpec("loss_ratio", 3.0, 1.0, 6.0, "P&Y (median 3.0); Slovic; anchors §2.3 range [2, 6]",
+              "Erosion rate over building rate for intentional trust (losses weigh more)."),
+    ParamSpec("misuse_signal", 4.0, 1.0, 8.0, "Kim (integrity breaches weigh most), assumption",
+              "Strength of a detected misuse of one's shared data, in units of an ordinary "
+              "negative signal."),
+    ParamSpec("freeride_signal", 0.15, 0.0, 1.0, "study §2.1.3 (weak opportunism), assumption",
+              "Strength of the negative intentional signal from an agreed action left undone "
+              "for lack of effort (free-riding)."),
+    ParamSpec("reputation_damage", 0.6, 0.0, 1.0, "P&Y (mu_R = 0.60)",
+              "Share of the remaining trust ceiling lost per detected misuse; the ceiling on "
+              "intentional trust is 1 - damage (hysteresis)."),
+    ParamSpec("damage_forgetting", 0.004, 0.0, 0.03, "P&Y (delta_R = 0.03 per period); weekly, assumption",
+              "Weekly decay of reputation damage (half-life ~ 3 years at the default)."),
+    ParamSpec("intent_gate", 0.3, 0.05, 0.6, "study §5 (intentional trust is the motor), assumption",
+              "Level of intentional trust below which it counts as absent: no sharing, no "
+              "empathic growth (P5)."),
+    ParamSpec("weakest_link", 0.5, 0.0, 1.0, "study §4.2.2.4, assumption",
+              "Weight of the least-trusted member present, against the mean, in the trust a "
+              "member places in the table when deciding what to share."),
+    # --- cognitive trust (competence) -------------------------------------------------
+    ParamSpec("cog_start", 0.5, 0.0, 1.0, "assumption (no prior evidence on competence)",
+              "Cognitive trust at the first meeting and towards a newcomer before transfer."),
+    ParamSpec("cog_gain", 0.06, 0.005, 0.2, "assumption; anchors §5 (mild asymmetry)",
+              "Building rate of cognitive trust per action reported back."),
+    ParamSpec("cog_loss_ratio", 1.5, 1.0, 3.0, "Kim; anchors §2.3 range [1, 3]",
+              "Erosion over building rate for cognitive trust (missing feedback)."),
+    ParamSpec("route_threshold", 0.35, 0.0, 0.7, "study §4.1.2.1 (member routes work around), assumption",
+              "Cognitive trust below which a member contacts another organisation of the same "
+              "domain instead, outside meetings (P3)."),
+    # --- empathic trust (routine, identification) -------------------------------------
+    ParamSpec("emp_gain", 0.03, 0.005, 0.15, "study §4.1.4.3, assumption",
+              "Growth of empathic trust per unit of joint time (meeting together = 1)."),
+    ParamSpec("stall_damage", 0.25, 0.0, 0.8, "study §4.1.4.3 (tunnel vision), assumption",
+              "Share of empathic trust lost when work stalls because a fixed contact is absent "
+              "and no back-up is known (P4)."),
+    ParamSpec("routine_rate", 0.25, 0.0, 1.0, "study §4.1.4.3, assumption",
+              "Chance that a successful contact makes the person reached one's fixed contact."),
+    ParamSpec("learn_backup", 0.25, 0.0, 1.0, "study §4.1.4.3 (general address learned), assumption",
+              "Chance that a stall teaches the member a back-up contact at that organisation."),
+    ParamSpec("identification", 0.5, 0.0, 2.0, "study §4.1.3.3 (similarities known), assumption",
+              "Extra empathic growth per unit of joint time between organisations of the same "
+              "domain (identification is easier where work and jargon are alike)."),
+    ParamSpec("general_channel", 0.5, 0.0, 1.0, "assumption",
+              "Chance that a contact without a known person (general address) gets through."),
+    # --- communication ----------------------------------------------------------------
+    ParamSpec("lang_gain", 0.02, 0.0, 0.1, "study §4.3.4, assumption",
+              "Growth of a representative's common language per meeting attended, times the "
+              "openness of the atmosphere."),
+    ParamSpec("open_atmosphere", 0.8, 0.0, 1.0, "study §4.3 (open code), assumption",
+              "Openness of the atmosphere: scales how much contact teaches common language."),
+    ParamSpec("informal_physical", 0.5, 0.0, 1.0, "study §4.3.4 (physical > online), assumption",
+              "Informal contact a physical meeting brings (joint-time units; online: a fifth)."),
+    ParamSpec("informal_rate", 0.0, 0.0, 1.0, "study §3 table (X little, Y coffee moments)",
+              "Weekly chance of an informal contact moment for the whole group."),
+    ParamSpec("language_floor", 0.6, 0.0, 1.0, "assumption",
+              "Share of shared information understood with no common language at all."),
+    ParamSpec("contact_rate", 0.3, 0.0, 1.0, "study §4.1.4.3, assumption",
+              "Weekly chance that a member contacts a partner on a shared open case outside "
+              "the meetings."),
+    ParamSpec("contact_info", 0.1, 0.0, 0.5, "study §4.1.4.3 (thinking along outside meetings), assumption",
+              "Share of a case's missing information filled by one successful contact on it."),
+    # --- autonomy ---------------------------------------------------------------------
+    ParamSpec("power_asymmetry", 0.0, 0.0, 1.0, "study §4.4 (X one pot; Y who pays decides)",
+              "How far the paying organisation can decide over the others (0: shared pot)."),
+    ParamSpec("voice", 0.8, 0.0, 1.0, "study §4.4.2",
+              "How freely members can express their perspective; offsets power asymmetry."),
+    # --- stability --------------------------------------------------------------------
+    ParamSpec("turnover_rate", 0.1, 0.0, 1.0, "study §3 table (most > 1 year), assumption",
+              "Yearly chance that a representative is replaced (besides scheduled events)."),
+    ParamSpec("transfer_share", 0.3, 0.0, 1.0, "anchors §2.2 (uncertain; Zaheer et al.)",
+              "Share of person-bound trust, contacts and common language passed to a successor."),
+    # --- coordination -----------------------------------------------------------------
+    ParamSpec("evaluation_interval", 0, 0, 156, "study §4.6 (almost no evaluations)",
+              "Weeks between chair-led evaluations (0: none).", int),
+    ParamSpec("evaluation_align", 0.3, 0.0, 1.0, "study §4.6.5, §5.1, assumption",
+              "Share of the gap to full goal alignment closed at an evaluation."),
+    ParamSpec("evaluation_repair", 0.3, 0.0, 1.0, "study §4.6.5 (irritations surfaced), assumption",
+              "Share of cognitive trust lost since the start repaired at an evaluation."),
+    ParamSpec("task_clarity", 0.8, 0.0, 1.0, "study §4.6 (clear, unwritten)",
+              "Clarity of the task division between organisations whose tasks overlap."),
+    # --- sharing, risk and opportunism ------------------------------------------------
+    ParamSpec("sharing_risk", 0.2, 0.0, 1.0, "study §4.2.2 (GDPR edge; X full data, Y address only)",
+              "Perceived risk of sharing personal data; lowers the share of case information "
+              "put on the table."),
+    ParamSpec("outsider_rate", 0.0, 0.0, 1.0, "study §3 table (X often, Y closed)",
+              "Chance that unscreened outsiders attend a meeting."),
+    ParamSpec("burn_penalty", 0.8, 0.0, 1.0, "study §4.2.2.4 (R9 shares less), assumption",
+              "How far reputation damage one holds against a member present cuts one's sharing."),
+    ParamSpec("opportunity_rate", 0.4, 0.0, 1.0, "assumption",
+              "Chance per meeting that a member has a private use for the data shared."),
+    ParamSpec("misuse_reach", 0.7, 0.0, 1.0, "study §4.1.3.2 (R9 affected, R10 not), assumption",
+              "Chance that a misuse touches the data of a given exposed member who shared."),
+    ParamSpec("detect_prob", 0.6, 0.0, 1.0, "study §4.1.3.2 (R9 noticed), assumption",
+              "Chance that a member whose data were misused finds out."),
+    # --- cases ------------------------------------------------------------------------
+    ParamSpec("case_rate", 0.8, 0.0, 5.0, "assumption (no caseload in the study)",
+              "Mean number of new cases per week (Poisson)."),
+    ParamSpec("need_prob", 0.45, 0.05, 1.0, "study §4.2.4 ('80 % of cases you need each other')",
+              "Chance that a case needs a given organisation (at least two are always needed)."),
+    ParamSpec("case_work", 1.0, 0.2, 5.0, "assumption",
+              "Work a case needs before it is resolved, in units of all its agreed actions "
+              "done on full information."),
+    ParamSpec("max_cases", 24, 4, 200, "assumption",
+              "Capacity of the case pool (open cases); arrivals beyond it wait outside.", int),
+    # --- schedule ---------------------------------------------------------------------
+    ParamSpec("meeting_interval", 6, 1, 26, "study §3 table (X every 6-8, Y every 4 weeks)",
+              "Weeks between network meetings.", int),
+    ParamSpec("online", False, 0, 1, "study §4.3.4 (X online during COVID, Y physical)",
+              "Meetings are online (less informal contact).", bool),
+)
+# fmt: on
+
+SPEC_BY_NAME: dict[str, ParamSpec] = {s.name: s for s in SPECS}
+
+
+def _default(spec: ParamSpec) -> Any:
+    return field(default=spec.kind(spec.default), metadata={"spec": spec})
+
+
+@dataclass(frozen=True)
+class Params:
+    """Network-level parameter values of one run (immutable).
+
+    Built from the registry so that the dataclass and the table cannot drift apart;
+    use `Params.from_dict` to validate user input.
+    """
+
+    shared_goal: float = _default(SPEC_BY_NAME["shared_goal"])
+    intent_gain: float = _default(SPEC_BY_NAME["intent_gain"])
+    loss_ratio: float = _default(SPEC_BY_NAME["loss_ratio"])
+    misuse_signal: float = _default(SPEC_BY_NAME["misuse_signal"])
+    freeride_signal: float = _default(SPEC_BY_NAME["freeride_signal"])
+    reputation_damage: float = _default(SPEC_BY_NAME["reputation_damage"])
+    damage_forgetting: float = _default(SPEC_BY_NAME["damage_forgetting"])
+    intent_gate: float = _default(SPEC_BY_NAME["intent_gate"])
+    weakest_link: float = _default(SPEC_BY_NAME["weakest_link"])
+    cog_start: float = _default(SPEC_BY_NAME["cog_start"])
+    cog_gain: float = _default(SPEC_BY_NAME["cog_gain"])
+    cog_loss_ratio: float = _default(SPEC_BY_NAME["cog_loss_ratio"])
+    route_threshold: float = _default(SPEC_BY_NAME["route_threshold"])
+    emp_gain: float = _default(SPEC_BY_NAME["emp_gain"])
+    stall_damage: float = _default(SPEC_BY_NAME["stall_damage"])
+    routine_rate: float = _default(SPEC_BY_NAME["routine_rate"])
+    learn_backup: float = _default(SPEC_BY_NAME["learn_backup"])
+    identification: float = _default(SPEC_BY_NAME["identification"])
+    general_channel: float = _default(SPEC_BY_NAME["general_channel"])
+    lang_gain: float = _default(SPEC_BY_NAME["lang_gain"])
+    open_atmosphere: float = _default(SPEC_BY_NAME["open_atmosphere"])
+    informal_physical: float = _default(SPEC_BY_NAME["informal_physical"])
+    informal_rate: float = _default(SPEC_BY_NAME["informal_rate"])
+    language_floor: float = _default(SPEC_BY_NAME["language_floor"])
+    contact_rate: float = _default(SPEC_BY_NAME["contact_rate"])
+    contact_info: float = _default(SPEC_BY_NAME["contact_info"])
+    power_asymmetry: float = _default(SPEC_BY_NAME["power_asymmetry"])
+    voice: float = _default(SPEC_BY_NAME["voice"])
+    turnover_rate: float = _default(SPEC_BY_NAME["turnover_rate"])
+    transfer_share: float = _default(SPEC_BY_NAME["transfer_share"])
+    evaluation_interval: int = _default(SPEC_BY_NAME["evaluation_interval"])
+    evaluation_align: float = _default(SPEC_BY_NAME["evaluation_align"])
+    evaluation_repair: float = _default(SPEC_BY_NAME["evaluation_repair"])
+    task_clarity: float = _default(SPEC_BY_NAME["task_clarity"])
+    sharing_risk: float = _default(SPEC_BY_NAME["sharing_risk"])
+    outsider_rate: float = _default(SPEC_BY_NAME["outsider_rate"])
+    burn_penalty: float = _default(SPEC_BY_NAME["burn_penalty"])
+    opportunity_rate: float = _default(SPEC_BY_NAME["opportunity_rate"])
+    misuse_reach: float = _default(SPEC_BY_NAME["misuse_reach"])
+    detect_prob: float = _default(SPEC_BY_NAME["detect_prob"])
+    case_rate: float = _default(SPEC_BY_NAME["case_rate"])
+    need_prob: float = _default(SPEC_BY_NAME["need_prob"])
+    case_work: float = _default(SPEC_BY_NAME["case_work"])
+    max_cases: int = _default(SPEC_BY_NAME["max_cases"])
+    meeting_interval: int = _default(SPEC_BY_NAME["meeting_interval"])
+    online: bool = _default(SPEC_BY_NAME["online"])
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any], where: str = "parameters") -> Params:
+        """Validate ``values`` against the registry and return a Params.
+
+        Raises `ValueError` with a one-line message naming ``where`` and the key.
+        """
+        clean = {}
+        for key, value in values.items():
+            spec = SPEC_BY_NAME.get(key)
+            if spec is None:
+                raise ValueError(f"{where}: unknown parameter '{key}' (see docs/ODD.md, parameter table)")
+            try:
+                clean[key] = spec.check(value)
+            except ValueError as exc:
+                raise ValueError(f"{where}: parameter '{key}' {exc}") from None
+        return cls(**clean)
+
+    def with_overrides(self, values: dict[str, Any], where: str = "overrides") -> Params:
+        """Return a copy with ``values`` applied (validated)."""
+        checked = Params.from_dict(values, where)
+        return replace(self, **{k: getattr(checked, k) for k in values})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _check_registry_matches_dataclass() -> None:
+    names = [f.name for f in fields(Params)]
+    if names != [s.name for s in SPECS]:  # pragma: no cover - guarded at import
+        raise RuntimeError("Params fields and SPECS are out of step")
+
+
+_check_registry_matches_dataclass()

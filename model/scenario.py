@@ -1,0 +1,379 @@
+"""Scenarios: a network's organisations, representatives, parameters and events.
+
+A scenario is read from a TOML file (`model/scenarios/x.toml`, `y.toml` ship with
+the package) or built for scaling studies (`synthetic:N[:domain=weight,...]`).
+Validation is strict: an unknown key, a wrong type or an out-of-range value raises
+`ScenarioError` with one line naming the file, the key and what is allowed, because a
+silently ignored typo in a scenario would quietly change a study's result.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.parameters import Params
+
+DOMAINS = ("care", "safety", "housing", "municipality", "justice", "other")
+ROLES = ("chair", "minute-taker", "member")
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override is invalid; the message is one readable line."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    default: float
+    low: float
+    high: float
+    source: str
+    doc: str
+
+
+# Person-level attributes of a representative (the person at the table).
+REPRESENTATIVE_FIELDS: dict[str, FieldSpec] = {
+    "goal_alignment": FieldSpec(
+        0.85, 0.0, 1.0, "study §4.6 (shared goal convergent in X), assumption",
+        "How far the person's own interest coincides with the shared goal."),
+    "capacity": FieldSpec(
+        0.85, 0.0, 1.0, "study §4.1.2.1 (overloaded care organisation), assumption",
+        "Weekly chance that an agreed action is carried out, and that a done action "
+        "is reported back (inverse of workload)."),
+    "values_feedback": FieldSpec(
+        0.7, 0.0, 1.0, "study §4.1.4.1 (cognitive trust matters to those who value it)",
+        "How much the person weighs missing feedback when judging competence."),
+    "availability": FieldSpec(
+        0.9, 0.0, 1.0, "study §4.5 (absence), assumption",
+        "Weekly chance that the person is present and reachable."),
+    "opportunism_threshold": FieldSpec(
+        0.5, 0.0, 1.0, "G&N (trustworthiness as a defection threshold), assumption",
+        "Temptation above which the person uses shared data for the organisation's own "
+        "interest."),
+    "outsider_reticence": FieldSpec(
+        0.3, 0.0, 1.0, "study §4.2 (R4 shares less with outsiders present), assumption",
+        "Share of case information the person holds back when unscreened outsiders attend."),
+    "tenure": FieldSpec(
+        0.0, 0.0, 2000.0, "study §3 table",
+        "Weeks the person has been at the table when the simulation starts."),
+}
+
+ORG_KEYS = {"name", "domain", "role", "conflict_of_interest", "conflicts_with", "pays",
+            "overlap_group", *REPRESENTATIVE_FIELDS}
+EVENT_KEYS = {"week", "org", "kind", *REPRESENTATIVE_FIELDS}
+TOP_KEYS = {"name", "description", "horizon", "newcomer_spread", "parameters",
+            "representative", "organisations", "events"}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation at the table and its current representative's attributes."""
+
+    name: str
+    domain: str
+    role: str = "member"
+    conflict_of_interest: float = 0.0  # strength of own interest against the goal
+    conflicts_with: tuple[str, ...] = ()  # domains whose shared data it can use against them
+    pays: bool = False  # the funder under "who pays decides"
+    overlap_group: str = ""  # organisations with overlapping tasks share a group
+    representative: dict[str, float] = field(default_factory=dict)
+
+    def rep(self, key: str) -> float:
+        return self.representative[key]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A scheduled turnover: at ``week`` the representative of ``org`` is replaced."""
+
+    week: int
+    org: str
+    kind: str = "turnover"
+    representative: dict[str, float] = field(default_factory=dict)  # newcomer overrides
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that defines a network before the random seed."""
+
+    name: str
+    organisations: tuple[Organisation, ...]
+    params: Params = field(default_factory=Params)
+    events: tuple[Event, ...] = ()
+    horizon: int = 156
+    newcomer_spread: float = 0.2
+    description: str = ""
+    source: str = "<built>"
+
+    @property
+    def n(self) -> int:
+        return len(self.organisations)
+
+    def org_index(self, name: str) -> int:
+        for i, org in enumerate(self.organisations):
+            if org.name == name:
+                return i
+        raise ScenarioError(f"{self.source}: no organisation named '{name}'")
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """Apply ``--set KEY=VALUE`` style overrides (network parameters or top-level keys)."""
+        params = dict(overrides)
+        top = {}
+        for key in ("horizon", "newcomer_spread"):
+            if key in params:
+                top[key] = params.pop(key)
+        try:
+            new_params = self.params.with_overrides(params, where=f"{self.source} overrides")
+        except ValueError as exc:
+            raise ScenarioError(str(exc)) from None
+        checked = _check_top(top, f"{self.source} overrides")
+        return replace(self, params=new_params, **checked)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-able description (for manifests)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "source": self.source,
+            "horizon": self.horizon,
+            "newcomer_spread": self.newcomer_spread,
+            "parameters": self.params.to_dict(),
+            "organisations": [
+                {"name": o.name, "domain": o.domain, "role": o.role,
+                 "conflict_of_interest": o.conflict_of_interest,
+                 "conflicts_with": list(o.conflicts_with), "pays": o.pays,
+                 "overlap_group": o.overlap_group, **o.representative}
+                for o in self.organisations
+            ],
+            "events": [{"week": e.week, "org": e.org, "kind": e.kind, **e.representative}
+                       for e in self.events],
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _number(where: str, key: str, value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(f"{where}: '{key}' must be a number, got {_type_name(value)} {value!r}")
+    if not (low <= value <= high):
+        raise ScenarioError(f"{where}: '{key}' must be between {low:g} and {high:g}, got {value!r}")
+    return float(value)
+
+
+def _check_top(values: dict[str, Any], where: str) -> dict[str, Any]:
+    out = {}
+    if "horizon" in values:
+        h = values["horizon"]
+        if isinstance(h, bool) or not isinstance(h, int) or not (1 <= h <= 5200):
+            raise ScenarioError(f"{where}: 'horizon' must be a whole number of weeks in 1..5200, got {h!r}")
+        out["horizon"] = int(h)
+    if "newcomer_spread" in values:
+        out["newcomer_spread"] = _number(where, "newcomer_spread", values["newcomer_spread"], 0.0, 1.0)
+    return out
+
+
+def _representative(where: str, table: dict[str, Any], base: dict[str, float]) -> dict[str, float]:
+    rep = dict(base)
+    for key, value in table.items():
+        if key in REPRESENTATIVE_FIELDS:
+            spec = REPRESENTATIVE_FIELDS[key]
+            rep[key] = _number(where, key, value, spec.low, spec.high)
+    return rep
+
+
+def _unknown(where: str, table: dict[str, Any], allowed: set[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ScenarioError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Build and validate a scenario from the parsed TOML structure."""
+    _unknown(source, data, TOP_KEYS)
+    name = data.get("name", Path(source).stem)
+    if not isinstance(name, str) or not name:
+        raise ScenarioError(f"{source}: 'name' must be a non-empty string")
+    params_table = data.get("parameters", {})
+    if not isinstance(params_table, dict):
+        raise ScenarioError(f"{source}: [parameters] must be a table")
+    try:
+        params = Params.from_dict(params_table, where=f"{source} [parameters]")
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
+
+    rep_table = data.get("representative", {})
+    if not isinstance(rep_table, dict):
+        raise ScenarioError(f"{source}: [representative] must be a table")
+    _unknown(f"{source} [representative]", rep_table, set(REPRESENTATIVE_FIELDS))
+    base = {k: s.default for k, s in REPRESENTATIVE_FIELDS.items()}
+    base = _representative(f"{source} [representative]", rep_table, base)
+
+    orgs_raw = data.get("organisations")
+    if not isinstance(orgs_raw, list) or len(orgs_raw) < 2:
+        raise ScenarioError(f"{source}: [[organisations]] must list at least two organisations")
+    orgs = []
+    for k, table in enumerate(orgs_raw):
+        where = f"{source} organisations[{k}]"
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{where}: must be a table")
+        _unknown(where, table, ORG_KEYS)
+        orgs.append(_organisation(where, table, base))
+    names = [o.name for o in orgs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ScenarioError(f"{source}: organisation names must be unique, repeated: {', '.join(dupes)}")
+    if sum(o.role == "chair" for o in orgs) > 1:
+        raise ScenarioError(f"{source}: at most one organisation can have role 'chair'")
+
+    events = []
+    for k, table in enumerate(data.get("events", [])):
+        where = f"{source} events[{k}]"
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{where}: must be a table")
+        _unknown(where, table, EVENT_KEYS)
+        events.append(_event(where, table, names))
+
+    top = _check_top({k: data[k] for k in ("horizon", "newcomer_spread") if k in data}, source)
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ScenarioError(f"{source}: 'description' must be a string")
+    return Scenario(name=name, organisations=tuple(orgs), params=params, events=tuple(events),
+                    description=description, source=source, **top)
+
+
+def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> Organisation:
+    name = table.get("name")
+    if not isinstance(name, str) or not name:
+        raise ScenarioError(f"{where}: 'name' is required and must be a non-empty string")
+    domain = table.get("domain")
+    if domain not in DOMAINS:
+        raise ScenarioError(f"{where}: 'domain' must be one of {', '.join(DOMAINS)}, got {domain!r}")
+    role = table.get("role", "member")
+    if role not in ROLES:
+        raise ScenarioError(f"{where}: 'role' must be one of {', '.join(ROLES)}, got {role!r}")
+    conflict = _number(where, "conflict_of_interest", table.get("conflict_of_interest", 0.0), 0.0, 1.0)
+    conflicts_with = table.get("conflicts_with", [])
+    if not isinstance(conflicts_with, list) or any(d not in DOMAINS for d in conflicts_with):
+        raise ScenarioError(f"{where}: 'conflicts_with' must be a list of domains ({', '.join(DOMAINS)})")
+    pays = table.get("pays", False)
+    if not isinstance(pays, bool):
+        raise ScenarioError(f"{where}: 'pays' must be true or false, got {pays!r}")
+    overlap = table.get("overlap_group", "")
+    if not isinstance(overlap, str):
+        raise ScenarioError(f"{where}: 'overlap_group' must be a string")
+    rep = _representative(where, table, base)
+    return Organisation(name=name, domain=domain, role=role, conflict_of_interest=conflict,
+                        conflicts_with=tuple(conflicts_with), pays=pays, overlap_group=overlap,
+                        representative=rep)
+
+
+def _event(where: str, table: dict[str, Any], names: list[str]) -> Event:
+    week = table.get("week")
+    if isinstance(week, bool) or not isinstance(week, int) or week < 1:
+        raise ScenarioError(f"{where}: 'week' must be a whole number >= 1, got {week!r}")
+    org = table.get("org")
+    if org not in names:
+        raise ScenarioError(f"{where}: 'org' must name an organisation of the scenario, got {org!r}")
+    kind = table.get("kind", "turnover")
+    if kind != "turnover":
+        raise ScenarioError(f"{where}: 'kind' must be 'turnover', got {kind!r}")
+    rep = _representative(where, table, {})
+    return Event(week=week, org=org, kind=kind, representative=rep)
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    return scenario_from_dict(data, source=str(path))
+
+
+def builtin_scenarios() -> list[str]:
+    return sorted(p.name.removesuffix(".toml")
+                  for p in resources.files("model.scenarios").iterdir() if p.name.endswith(".toml"))
+
+
+def load_scenario(name: str | Path) -> Scenario:
+    """Load a scenario by name (``x``, ``y``), path, or ``synthetic:N[:dom=w,...]``."""
+    text = str(name)
+    if text.startswith("synthetic:"):
+        return synthetic_scenario_from_spec(text)
+    if text.lower() in builtin_scenarios():
+        res = resources.files("model.scenarios") / f"{text.lower()}.toml"
+        data = tomllib.loads(res.read_text(encoding="utf-8"))
+        return scenario_from_dict(data, source=f"{text.lower()}.toml")
+    path = Path(text)
+    if not path.exists():
+        raise ScenarioError(
+            f"{text}: no such scenario (built in: {', '.join(builtin_scenarios())}; "
+            "or a path to a .toml file; or synthetic:N)")
+    return load_scenario_file(path)
+
+
+# ------------------------------------------------------------------------- synthetic
+
+DEFAULT_MIX = {"care": 4.0, "safety": 3.0, "housing": 1.0, "municipality": 1.0}
+
+
+def synthetic_scenario_from_spec(spec: str) -> Scenario:
+    """Parse ``synthetic:N`` or ``synthetic:N:care=4,safety=3`` and build the scenario."""
+    parts = spec.split(":")
+    if len(parts) not in (2, 3) or not parts[1].isdigit():
+        raise ScenarioError(f"{spec}: expected synthetic:N or synthetic:N:domain=weight,...")
+    n = int(parts[1])
+    mix = DEFAULT_MIX
+    if len(parts) == 3:
+        mix = {}
+        for item in parts[2].split(","):
+            key, _, value = item.partition("=")
+            if key not in DOMAINS:
+                raise ScenarioError(f"{spec}: unknown domain '{key}' (allowed: {', '.join(DOMAINS)})")
+            try:
+                mix[key] = float(value)
+            except ValueError:
+                raise ScenarioError(f"{spec}: weight of '{key}' must be a number, got {value!r}") from None
+            if mix[key] < 0:
+                raise ScenarioError(f"{spec}: weight of '{key}' must be >= 0")
+        if sum(mix.values()) <= 0:
+            raise ScenarioError(f"{spec}: domain weights must not all be zero")
+    return synthetic_scenario(n, mix)
+
+
+def synthetic_scenario(n: int, mix: dict[str, float] | None = None) -> Scenario:
+    """A network of ``n`` organisations with domains in proportion to ``mix``.
+
+    Deterministic (no seed): domains are allotted by largest remainder so that the
+    same N and mix always give the same network; the first organisation chairs.
+    """
+    if n < 2:
+        raise ScenarioError(f"synthetic:{n}: a network needs at least 2 organisations")
+    mix = mix or DEFAULT_MIX
+    total = sum(mix.values())
+    quotas = {d: n * w / total for d, w in mix.items()}
+    counts = {d: int(np.floor(q)) for d, q in quotas.items()}
+    for d in sorted(quotas, key=lambda d: counts[d] - quotas[d])[: n - sum(counts.values())]:
+        counts[d] += 1
+    base = {k: s.default for k, s in REPRESENTATIVE_FIELDS.items()}
+    orgs = []
+    for d, c in counts.items():
+        for k in range(c):
+            orgs.append(Organisation(name=f"{d}-{k + 1}", domain=d, representative=dict(base)))
+    orgs[0] = replace(orgs[0], role="chair")
+    return Scenario(name=f"synthetic-{n}", organisations=tuple(orgs), source=f"synthetic:{n}",
+                    description=f"Synthetic network of {n} organisations ({counts}).")

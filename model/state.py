@@ -1,0 +1,119 @@
+"""The dynamic state of a block of runs: every array has a leading batch axis B.
+
+Trust is directed: ``intent[b, i, j]`` is the intentional trust that organisation i
+(the trustor) holds in organisation j (the trustee) in run b. The diagonal is unused and
+kept at zero; metrics average over ordered pairs i != j.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from model.structure import ParamBatch, Structure
+
+
+@dataclass
+class State:
+    week: int
+    # directed pairwise state (B, N, N)
+    intent: np.ndarray  # intentional trust (goodwill)
+    cog: np.ndarray  # cognitive trust (competence)
+    emp: np.ndarray  # empathic trust (routine and identification)
+    damage: np.ndarray  # reputation damage i holds against j; ceiling on intent = 1 - damage
+    fixed: np.ndarray  # bool: i has a fixed contact person at j
+    backup: np.ndarray  # bool: i knows a back-up (general) contact at j
+    contacts: np.ndarray  # cumulative successful contacts i -> j outside meetings
+    routed: np.ndarray  # cumulative contacts i routed around j for low cognitive trust
+    harmed: np.ndarray  # cumulative detected misuses of i's data by j
+    stalled: np.ndarray  # cumulative stalls of i's work on j
+    # representatives (B, N)
+    align: np.ndarray  # goal alignment
+    capacity: np.ndarray
+    values_feedback: np.ndarray
+    availability: np.ndarray
+    threshold: np.ndarray  # opportunism threshold
+    reticence: np.ndarray  # outsider reticence
+    tenure: np.ndarray  # weeks at the table
+    language: np.ndarray  # common language (jargon, ways of working) with the network
+    present: np.ndarray  # bool, this week
+    sharing: np.ndarray  # share of own case information put on the table at the last meeting
+    # cases (B, S[, N])
+    case_open: np.ndarray  # bool (B, S)
+    case_need: np.ndarray  # bool (B, S, N)
+    case_know: np.ndarray  # (B, S) how far the case is mapped (information exchanged)
+    case_progress: np.ndarray  # (B, S) work done
+    case_agreed: np.ndarray  # bool (B, S, N) an action agreed at the last meeting
+    case_done: np.ndarray  # bool (B, S, N) that action is done
+    case_reported: np.ndarray  # bool (B, S, N) and reported back
+    case_shirked: np.ndarray  # bool (B, S, N) it was left undone for lack of effort
+    case_delivered: np.ndarray  # (B, S) actions delivered over the case's life
+    case_promised: np.ndarray  # (B, S) actions agreed over the case's life
+    waiting: np.ndarray  # (B,) cases waiting for a free slot
+    # cumulative counters and last values (B,)
+    resolved: np.ndarray
+    stalls: np.ndarray
+    misuse_events: np.ndarray
+    turnover_events: np.ndarray
+    evaluations: np.ndarray
+    info_shared: np.ndarray  # share of needed case information shared at the last meeting
+    collaboration: np.ndarray  # information exchanged x means delivered, last meeting
+    # events of the last week, for logs and the app (B,) counts
+    last_misuse: np.ndarray
+    last_stalls: np.ndarray
+    last_turnover: np.ndarray
+    last_evaluation: np.ndarray
+
+    @property
+    def batch(self) -> int:
+        return self.intent.shape[0]
+
+    def copy(self) -> State:
+        return State(**{f.name: (getattr(self, f.name).copy()
+                                 if isinstance(getattr(self, f.name), np.ndarray)
+                                 else getattr(self, f.name)) for f in fields(self)})
+
+
+def intent_prior(shared_goal: np.ndarray, align_trustor: np.ndarray) -> np.ndarray:
+    """Intentional trust that rests on the shared goal (the study's P1 finding).
+
+    Trustor i expects goodwill of the others in so far as a shared goal was found and i
+    sees it as its own: prior[b, i] = shared_goal[b] * align[b, i]. Returned with shape
+    (B, N, 1) so that it broadcasts over trustees.
+    """
+    return (shared_goal[:, None] * align_trustor)[:, :, None]
+
+
+def initial_state(st: Structure, pb: ParamBatch) -> State:
+    """The network at its first meeting: shared-goal trust, no routine yet."""
+    b, n = pb.size, st.n
+    s = int(pb.max_cases[0])
+    rep = {k: np.broadcast_to(v, (b, n)).copy() for k, v in st.base_rep.items()}
+    off = st.offdiag[None, :, :]
+    zeros_nn = np.zeros((b, n, n))
+    intent = np.where(off, np.broadcast_to(intent_prior(pb.shared_goal, rep["goal_alignment"]),
+                                           (b, n, n)), 0.0)
+    cog = np.where(off, pb.col("cog_start", 2), 0.0) * np.ones((b, n, n))
+    return State(
+        week=0,
+        intent=intent, cog=cog, emp=zeros_nn.copy(), damage=zeros_nn.copy(),
+        fixed=np.zeros((b, n, n), dtype=bool), backup=np.zeros((b, n, n), dtype=bool),
+        contacts=zeros_nn.copy(), routed=zeros_nn.copy(), harmed=zeros_nn.copy(),
+        stalled=zeros_nn.copy(),
+        align=rep["goal_alignment"], capacity=rep["capacity"],
+        values_feedback=rep["values_feedback"], availability=rep["availability"],
+        threshold=rep["opportunism_threshold"], reticence=rep["outsider_reticence"],
+        tenure=rep["tenure"],
+        language=np.zeros((b, n)), present=np.ones((b, n), dtype=bool), sharing=np.zeros((b, n)),
+        case_open=np.zeros((b, s), dtype=bool), case_need=np.zeros((b, s, n), dtype=bool),
+        case_know=np.zeros((b, s)), case_progress=np.zeros((b, s)),
+        case_agreed=np.zeros((b, s, n), dtype=bool), case_done=np.zeros((b, s, n), dtype=bool),
+        case_reported=np.zeros((b, s, n), dtype=bool), case_shirked=np.zeros((b, s, n), dtype=bool),
+        case_delivered=np.zeros((b, s)), case_promised=np.zeros((b, s)),
+        waiting=np.zeros(b),
+        resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
+        turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b), collaboration=np.zeros(b),
+        last_misuse=np.zeros(b), last_stalls=np.zeros(b), last_turnover=np.zeros(b),
+        last_evaluation=np.zeros(b),
+    )

@@ -1,0 +1,102 @@
+"""Static arrays of a block of runs: who the organisations are and which runs share what.
+
+A *block* is a set of runs advanced together by the same array operations: the Mesa
+model is a block of one run; the batched engine (a later issue) advances many. All runs
+of a block share the scenario's organisations and scheduled events (the structure);
+network-level parameters may differ per run and are held as arrays of shape ``(B,)``
+in `ParamBatch`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from model.parameters import Params
+from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, Scenario
+
+
+class ParamBatch:
+    """Network-level parameters of B runs, one array of shape (B,) per name.
+
+    ``pb.intent_gain`` is a (B,) array; ``pb.col("intent_gain", 2)`` reshapes it to
+    (B, 1, 1) so that it broadcasts against (B, N, N) arrays.
+    """
+
+    def __init__(self, params: list[Params]):
+        if not params:
+            raise ValueError("a block needs at least one run")
+        self.size = len(params)
+        for f in fields(Params):
+            values = np.array([getattr(p, f.name) for p in params])
+            setattr(self, f.name, values)
+        for name in ("max_cases",):
+            if len(set(getattr(self, name).tolist())) != 1:
+                raise ValueError(f"all runs of a block must share '{name}' (it sets array shapes)")
+
+    def col(self, name: str, extra_dims: int) -> np.ndarray:
+        return getattr(self, name).reshape((self.size,) + (1,) * extra_dims)
+
+
+@dataclass
+class Structure:
+    """Per-organisation facts fixed for the whole run (shape (N,) or (N, N))."""
+
+    names: list[str]
+    domain: np.ndarray  # (N,) int index into DOMAINS
+    role: list[str]
+    chair: int  # index of the chair, -1 if none
+    case_holder: np.ndarray  # (N,) bool: holds case information (not the minute-taker)
+    conflict: np.ndarray  # (N,) strength of own interest against the goal
+    exposed_to: np.ndarray  # (N, N) bool: [i, j] True if j's interest conflicts with i's data
+    pays: np.ndarray  # (N,) bool
+    overlap: np.ndarray  # (N, N) bool: tasks of i and j overlap (i != j)
+    same_domain: np.ndarray  # (N, N) bool, diagonal False
+    offdiag: np.ndarray  # (N, N) bool, True off the diagonal
+    base_rep: dict[str, np.ndarray]  # representative attributes as given, (N,) each
+    horizon: int
+    newcomer_spread: float
+    event_mask: np.ndarray  # (horizon + 1, N) bool: scheduled turnover in that week
+    event_values: dict[str, np.ndarray]  # (horizon + 1, N) newcomer overrides, NaN = none
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    @classmethod
+    def from_scenario(cls, sc: Scenario, horizon: int | None = None) -> Structure:
+        horizon = sc.horizon if horizon is None else horizon
+        n = sc.n
+        orgs = sc.organisations
+        domain = np.array([DOMAINS.index(o.domain) for o in orgs])
+        role = [o.role for o in orgs]
+        chair = role.index("chair") if "chair" in role else -1
+        exposed = np.zeros((n, n), dtype=bool)
+        for j, oj in enumerate(orgs):
+            for i, oi in enumerate(orgs):
+                exposed[i, j] = i != j and oi.domain in oj.conflicts_with
+        groups = [o.overlap_group for o in orgs]
+        overlap = np.array([[i != j and groups[i] != "" and groups[i] == groups[j]
+                             for j in range(n)] for i in range(n)])
+        offdiag = ~np.eye(n, dtype=bool)
+        base_rep = {k: np.array([o.representative[k] for o in orgs], dtype=float)
+                    for k in REPRESENTATIVE_FIELDS}
+        event_mask = np.zeros((horizon + 1, n), dtype=bool)
+        event_values = {k: np.full((horizon + 1, n), np.nan) for k in REPRESENTATIVE_FIELDS}
+        for ev in sc.events:
+            if ev.week > horizon:
+                continue
+            j = sc.org_index(ev.org)
+            event_mask[ev.week, j] = True
+            for k, v in ev.representative.items():
+                event_values[k][ev.week, j] = v
+        return cls(
+            names=[o.name for o in orgs], domain=domain, role=role, chair=chair,
+            case_holder=np.array([r != "minute-taker" for r in role]),
+            conflict=np.array([o.conflict_of_interest for o in orgs]),
+            exposed_to=exposed, pays=np.array([o.pays for o in orgs]), overlap=overlap,
+            same_domain=(domain[:, None] == domain[None, :]) & offdiag, offdiag=offdiag,
+            base_rep=base_rep, horizon=horizon, newcomer_spread=sc.newcomer_spread,
+            event_mask=event_mask, event_values=event_values,
+        )
