@@ -113,7 +113,8 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         case_delivered=np.zeros((b, s)), case_promised=np.zeros((b, s)),
         waiting=np.zeros(b),
         resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
-        turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b), collaboration=np.zeros(b),
+        turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b),
+        collaboration=np.zeros(b),
         last_misuse=np.zeros(b), last_stalls=np.zeros(b), last_turnover=np.zeros(b),
         last_evaluation=np.zeros(b),
     )
