@@ -44,7 +44,8 @@ def test_misuse_lowers_victims_trust_in_misuser_and_their_sharing():
     assert drop.mean() > 0.2
     assert mean_sharing(control, victim) - mean_sharing(treated, victim) > 0.05
     # the safety member's data are not exposed: its trust in the misuser is unaffected
-    by = pair_values(control, "intent", bystander, misuser) - pair_values(treated, "intent", bystander, misuser)
+    by = (pair_values(control, "intent", bystander, misuser)
+          - pair_values(treated, "intent", bystander, misuser))
     assert abs(by.mean()) < 0.05
 
 

@@ -53,7 +53,8 @@ def test_valid_file_loads(tmp_path):
 @pytest.mark.parametrize("text, fragment", [
     (VALID + "colour = 'red'\n", "unknown key 'colour'"),
     (VALID.replace("meeting_interval = 4", "meeting_intervall = 4"), "unknown parameter 'meeting_intervall'"),
-    (VALID.replace("meeting_interval = 4", "meeting_interval = 'often'"), "'meeting_interval' must be a number"),
+    (VALID.replace("meeting_interval = 4", "meeting_interval = 'often'"),
+     "'meeting_interval' must be a number"),
     (VALID.replace("meeting_interval = 4", "meeting_interval = 4.5"), "whole number"),
     (VALID.replace("meeting_interval = 4", "shared_goal = 1.5"), "'shared_goal' must be between 0 and 1"),
     (VALID.replace('domain = "safety"', 'domain = "police"'), "'domain' must be one of"),
