@@ -1,0 +1,26 @@
+# The two commands of the README. Both install what they need first (scripts/bootstrap.sh).
+VENV ?= .venv
+export VENV
+
+.PHONY: main test bench lock odd
+
+main:  ## install, then run the main job: networks X and Y, summary table and figure in results/
+	./scripts/bootstrap.sh
+	$(VENV)/bin/trustnet xy --out results/xy
+
+test:  ## install, then lint and run the test suite (what CI runs)
+	./scripts/bootstrap.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest
+
+bench:  ## milliseconds per run for X and Y and growth with network size
+	./scripts/bootstrap.sh
+	$(VENV)/bin/python benchmarks/run_cost.py
+
+lock:  ## re-resolve requirements.lock after changing dependencies in pyproject.toml
+	$(VENV)/bin/python -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra test --python-version 3.12 \
+		--generate-hashes --universal -o requirements.lock
+
+odd:  ## regenerate the parameter table in docs/ODD.md
+	$(VENV)/bin/python -m model.parameter_table docs/ODD.md
