@@ -18,6 +18,7 @@ Draws that a week does not need (no meeting, no free case slot) are drawn anyway
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,8 +46,19 @@ def layout(n: int, s: int) -> list[tuple[str, tuple[int, ...]]]:
     ]
 
 
+@lru_cache(maxsize=64)
+def _slices(n: int, s: int) -> tuple[tuple[str, int, int, tuple[int, ...]], ...]:
+    """(name, start, stop, shape) of each draw within a run's block of uniforms."""
+    out, pos = [], 0
+    for name, shape in layout(n, s):
+        size = int(np.prod(shape))
+        out.append((name, pos, pos + size, shape))
+        pos += size
+    return tuple(out)
+
+
 def draws_per_week(n: int, s: int) -> int:
-    return sum(int(np.prod(shape)) for _, shape in layout(n, s))
+    return _slices(n, s)[-1][2]
 
 
 @dataclass
@@ -75,14 +87,10 @@ class WeekDraws:
     def from_flat(cls, flat: np.ndarray, n: int, s: int) -> WeekDraws:
         """Split a (B, draws_per_week) array into named views."""
         b = flat.shape[0]
-        out, pos = {}, 0
-        for name, shape in layout(n, s):
-            size = int(np.prod(shape))
-            out[name] = flat[:, pos:pos + size].reshape((b,) + shape)
-            pos += size
-        if pos != flat.shape[1]:
-            raise ValueError(f"expected {pos} draws per run and week, got {flat.shape[1]}")
-        return cls(**out)
+        slices = _slices(n, s)
+        if slices[-1][2] != flat.shape[1]:
+            raise ValueError(f"expected {slices[-1][2]} draws per run and week, got {flat.shape[1]}")
+        return cls(**{name: flat[:, a:z].reshape((b,) + shape) for name, a, z, shape in slices})
 
 
 class RunDraws:
@@ -96,16 +104,21 @@ class RunDraws:
         return WeekDraws.from_flat(self.rng.random((1, self.size)), self.n, self.s)
 
 
-def poisson_quantile(u: np.ndarray, lam: np.ndarray, kmax: int = 60) -> np.ndarray:
-    """Inverse Poisson CDF: the count k with CDF(k-1) <= u < CDF(k), per run.
-
-    Using one uniform per draw (rather than ``rng.poisson``) keeps the number of draws
-    independent of the rate, which the fixed layout needs.
-    """
+def poisson_cdf(lam: np.ndarray, kmax: int = 60) -> np.ndarray:
+    """(B, kmax + 1) Poisson CDF per run, for `poisson_quantile`."""
     lam = np.asarray(lam, dtype=float)
     k = np.arange(kmax + 1)
     log_pmf = -lam[:, None] + k[None, :] * np.log(np.maximum(lam[:, None], 1e-300)) \
         - np.cumsum(np.log(np.maximum(k, 1)))[None, :]
     cdf = np.cumsum(np.exp(log_pmf), axis=1)
     cdf[lam == 0] = 1.0
+    return cdf
+
+
+def poisson_quantile(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:
+    """Inverse Poisson CDF: the count k with CDF(k-1) <= u < CDF(k), per run.
+
+    Using one uniform per draw (rather than ``rng.poisson``) keeps the number of draws
+    independent of the rate, which the fixed layout needs.
+    """
     return (u[:, None] >= cdf).sum(axis=1)

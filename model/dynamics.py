@@ -76,7 +76,7 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     hold case information); the two organisations with the lowest draws are always
     needed, so every case needs at least two parties (study §4.2.4).
     """
-    new = poisson_quantile(u.arrivals, pb.case_rate)
+    new = poisson_quantile(u.arrivals, pb.arrival_cdf)
     demand = s.waiting + new
     free = ~s.case_open
     rank = np.cumsum(free, axis=1)

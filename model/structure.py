@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from model.draws import poisson_cdf
 from model.parameters import Params
 from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, Scenario
 
@@ -34,9 +35,15 @@ class ParamBatch:
         for name in ("max_cases",):
             if len(set(getattr(self, name).tolist())) != 1:
                 raise ValueError(f"all runs of a block must share '{name}' (it sets array shapes)")
+        self._cols: dict[tuple[str, int], np.ndarray] = {}
+        self.arrival_cdf = poisson_cdf(self.case_rate)
 
     def col(self, name: str, extra_dims: int) -> np.ndarray:
-        return getattr(self, name).reshape((self.size,) + (1,) * extra_dims)
+        """The (B,) parameter reshaped to (B, 1, ...) with ``extra_dims`` trailing axes."""
+        key = (name, extra_dims)
+        if key not in self._cols:
+            self._cols[key] = getattr(self, name).reshape((self.size,) + (1,) * extra_dims)
+        return self._cols[key]
 
 
 @dataclass
