@@ -37,6 +37,7 @@ class RunResult:
     agents: dict[str, np.ndarray]  # name -> (T + 1, N)
     pairs: dict[str, np.ndarray] | None  # name -> (K, N, N) at weeks `pair_weeks`
     pair_weeks: np.ndarray
+    duration: float = 0.0  # seconds of computation
 
 
 def simulate(scenario: Scenario, seed: int, steps: int | None = None,

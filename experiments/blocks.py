@@ -1,0 +1,112 @@
+"""A block of runs: the unit of execution sent to a worker.
+
+A worker receives a `BlockTask` (scenarios, run specs, recording options), runs it with
+an *engine* and returns a `BlockResult` of plain DataFrames -- never a model. An engine
+is a function ``engine(scenarios, seeds, steps, pairs_every) -> list[RunResult |
+BaseException]`` that runs a whole block, so a batched engine can advance all runs of a
+block at once; the default Mesa engine runs them one by one. A run that raises is
+returned as its exception and recorded as failed with its traceback; the block goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from experiments.design import RunSpec
+from experiments.simulate import RunResult, agent_frame, model_frame, pair_frame, simulate
+from model.scenario import Scenario
+
+Engine = Callable[[list[Scenario], list[int], int | None, int], list]
+
+
+def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
+                pairs_every: int) -> list[RunResult | BaseException]:
+    """Run each run of the block through the Mesa model, one after the other."""
+    out: list[RunResult | BaseException] = []
+    for scenario, seed in zip(scenarios, seeds, strict=True):
+        try:
+            start = time.perf_counter()
+            result = simulate(scenario, seed, steps, pairs_every)
+            result.duration = time.perf_counter() - start
+            out.append(result)
+        except Exception as exc:  # noqa: BLE001 - failures are data
+            exc.trace = traceback.format_exc()
+            out.append(exc)
+    return out
+
+
+ENGINES: dict[str, Engine] = {"mesa": mesa_engine}
+
+
+def resolve_engine(name: str) -> Engine:
+    """``mesa`` or a ``module:function`` path (used by tests to inject faults)."""
+    if name in ENGINES:
+        return ENGINES[name]
+    module, _, func = name.partition(":")
+    if not func:
+        raise ValueError(f"unknown engine '{name}' (choose from {', '.join(ENGINES)} or module:function)")
+    return getattr(importlib.import_module(module), func)
+
+
+@dataclass
+class BlockTask:
+    block_id: int
+    runs: list[RunSpec]
+    scenarios: list[Scenario]  # one per run
+    steps: int | None
+    record_agents: bool
+    pairs_every: int
+    engine: str = "mesa"
+
+
+@dataclass
+class BlockResult:
+    block_id: int
+    runs: pd.DataFrame
+    model: pd.DataFrame | None
+    agents: pd.DataFrame | None
+    pairs: pd.DataFrame | None
+
+
+def run_block(task: BlockTask) -> BlockResult:
+    """Execute one block (in a worker process, a Dask worker, or in-process)."""
+    engine = resolve_engine(task.engine)
+    start = time.perf_counter()
+    seeds = [r.seed for r in task.runs]
+    try:
+        results = engine(task.scenarios, seeds, task.steps, task.pairs_every)
+    except Exception as exc:  # noqa: BLE001 - an engine failure fails the whole block
+        exc.trace = traceback.format_exc()
+        results = [exc] * len(task.runs)
+    block_time = time.perf_counter() - start
+    rows, ok_runs, ok_results, ok_scenarios = [], [], [], []
+    for spec, scenario, res in zip(task.runs, task.scenarios, results, strict=True):
+        failed = isinstance(res, BaseException)
+        rows.append({
+            "run": spec.run_id, "point": spec.point, "replication": spec.replication,
+            "seed": spec.seed, "status": "failed" if failed else "ok",
+            "duration": getattr(res, "duration", block_time / len(task.runs)),
+            "error": (getattr(res, "trace", None) or repr(res)) if failed else "",
+        })
+        if not failed:
+            ok_runs.append(spec.run_id)
+            ok_results.append(res)
+            ok_scenarios.append(scenario)
+    runs = pd.DataFrame(rows)
+    runs["seed"] = runs["seed"].astype("uint64")
+    model = agents = pairs = None
+    if ok_results:
+        model = model_frame(ok_results, ok_runs)
+        if task.record_agents:
+            agents = pd.concat([agent_frame([r], [i], sc) for r, i, sc
+                                in zip(ok_results, ok_runs, ok_scenarios, strict=True)], ignore_index=True)
+        if task.pairs_every > 0:
+            pairs = pd.concat([pair_frame([r], [i], sc) for r, i, sc
+                               in zip(ok_results, ok_runs, ok_scenarios, strict=True)], ignore_index=True)
+    return BlockResult(task.block_id, runs, model, agents, pairs)
