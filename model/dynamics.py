@@ -21,8 +21,6 @@ from model.state import State, intent_prior
 from model.structure import ParamBatch, Structure
 from model.trust import gate, transfer, update_cognitive, update_empathic, update_intentional
 
-ONLINE_INFORMAL_SHARE = 0.2  # online meetings give a fifth of a physical meeting's informal contact
-
 
 @dataclass
 class Signals:
@@ -91,12 +89,19 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     s.case_open = s.case_open | fill
     for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
         setattr(s, name, getattr(s, name) & ~fill3)
-    for name in ("case_know", "case_progress", "case_delivered", "case_promised"):
+    for name in ("case_know", "case_progress", "case_exchange"):
         setattr(s, name, np.where(fill, 0.0, getattr(s, name)))
 
 
 def close_cases(s: State, done: np.ndarray) -> None:
-    """Free the slots of resolved cases ((B, S) mask)."""
+    """Free the slots of resolved cases ((B, S) mask).
+
+    Actions still open on a resolved case are moot: they leave this round's count of
+    agreed actions, so that they are not read as undelivered at the next meeting.
+    """
+    moot = s.case_agreed & ~s.case_done & done[:, :, None]
+    s.round_agreed = s.round_agreed - moot.sum(axis=(1, 2))
+    s.case_agreed = s.case_agreed & ~done[:, :, None]
     s.case_open = s.case_open & ~done
 
 
@@ -166,32 +171,34 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
 
-    # review: the chair asks for feedback on last round's actions
+    # review: the round of feedback on the actions agreed at the last meeting
     observers = (need & at_table[:, None, :]).astype(float)  # j at the table, on the case
     prev = s.case_agreed & m2
     sig.reported += _pair_counts(observers, prev & s.case_reported, st)
     sig.missing += _pair_counts(observers, prev & ~s.case_reported, st)
     sig.freerides += _pair_counts(observers, prev & ~s.case_done & s.case_shirked, st)
-    agreed = prev.sum(axis=(1, 2))
-    delivered = (prev & s.case_done).sum(axis=(1, 2))
-    means = np.where(agreed > 0, delivered / np.maximum(agreed, 1), 1.0)
 
+    # collaboration over the cycle that ends now: information exchanged x means delivered
     n_open = s.case_open.sum(axis=1)
+    exchanged = np.where(s.case_open, s.case_exchange, 0.0).sum(axis=1) / np.maximum(n_open, 1)
+    means = np.where(s.round_agreed > 0, s.round_delivered / np.maximum(s.round_agreed, 1), 1.0)
+    has = meeting & (n_open > 0) & (s.week > 1)
+    s.collaboration = np.where(has, exchanged * means, s.collaboration)
     mean_info = np.where(s.case_open, info, 0.0).sum(axis=1) / np.maximum(n_open, 1)
-    mean_understood = np.where(s.case_open, understood, 0.0).sum(axis=1) / np.maximum(n_open, 1)
-    has = meeting & (n_open > 0)
-    s.info_shared = np.where(has, mean_info, s.info_shared)
-    s.collaboration = np.where(has, mean_understood * means, s.collaboration)
+    s.info_shared = np.where(meeting & (n_open > 0), mean_info, s.info_shared)
+    s.case_exchange = np.where(m1, understood, s.case_exchange)
 
     # agree new actions: needed members present, on cases that are (partly) mapped
     new = need & at_table[:, None, :] & (s.case_know > 0)[:, :, None]
     s.case_agreed = np.where(m2, new, s.case_agreed)
     for name in ("case_done", "case_reported", "case_shirked"):
         setattr(s, name, getattr(s, name) & ~m2)
-    s.case_promised = s.case_promised + np.where(m1, new.sum(axis=-1), 0)
+    s.round_agreed = np.where(meeting, new.sum(axis=(1, 2)), s.round_agreed)
+    s.round_delivered = np.where(meeting, 0.0, s.round_delivered)
 
     # joint time and common language from the meeting itself
-    informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1), ONLINE_INFORMAL_SHARE, 1.0)
+    informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1),
+                                                         pb.col("online_informal_share", 1), 1.0)
     pair = at_table[:, :, None] & at_table[:, None, :] & st.offdiag[None]
     sig.joint += pair * (1.0 + informal[:, :, None])
     learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1) * (1.0 + informal)
@@ -223,28 +230,34 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
                              meeting: np.ndarray, sig: Signals) -> np.ndarray:
     """Members contact partners on shared open cases; returns (B, S) stalled cases.
 
-    A member contacts a partner only where intentional trust is present, and routes
-    around a partner whose competence it doubts (cognitive trust below
-    ``route_threshold``, P3). A fixed contact answers when present; when absent and no
-    back-up is known the work stalls (tunnel vision, P4) and the member may learn a
+    Between meetings a member contacts a partner it shares an open case with -- more
+    often the more empathic trust it has in it (shorter lines), and only where
+    intentional trust is present. A member that doubts the partner's competence
+    (cognitive trust below ``route_threshold``) routes the work around it: it asks the
+    organisation of the same domain it trusts most instead, if it trusts that one
+    enough (P3, study §4.1.2.1). A fixed contact answers when present; when absent and
+    no back-up is known the work stalls (tunnel vision, P4) and the member may learn a
     back-up. Without a fixed contact the general address gets through with chance
     ``general_channel``. Successful contacts add information to the shared cases and
     may turn the person reached into a fixed contact (routine).
     """
     need = open_needs(s).astype(float)
     shared = (np.einsum("bci,bcj->bij", need, need) > 0) & st.offdiag[None]
-    want = shared & s.present[:, :, None] & (u.contact < pb.col("contact_rate", 2))
-    want &= ~meeting[:, None, None]
+    w = pb.col("emp_contact", 2)
+    chance = pb.col("contact_rate", 2) * (1.0 - w + w * s.emp)
+    want = shared & s.present[:, :, None] & (u.contact < chance) & ~meeting[:, None, None]
     want &= s.intent > pb.col("intent_gate", 2)
-    doubt = s.cog < pb.col("route_threshold", 2)
-    attempt = want & ~doubt
+    threshold = pb.col("route_threshold", 2)
+    doubt = s.cog < threshold
+    direct = want & ~doubt
+    detour, redirects = route_around(s, st, want & doubt, threshold)
     s.routed = s.routed + (want & doubt)
 
     there = s.present[:, None, :]
     reached = (s.fixed & there) | (~(s.fixed & there) & s.backup) \
         | (~s.fixed & ~s.backup & (u.channel < pb.col("general_channel", 2)))
-    success = attempt & reached
-    stall = attempt & s.fixed & ~there & ~s.backup
+    success = (direct | detour) & reached
+    stall = (direct | detour) & s.fixed & ~there & ~s.backup
 
     s.contacts = s.contacts + success
     s.fixed = s.fixed | (success & (u.routine < pb.col("routine_rate", 2)))
@@ -253,22 +266,59 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     s.stalls = s.stalls + stall.sum(axis=(1, 2))
     sig.stalls += stall
     succ = success.astype(float)
-    sig.joint += 0.5 * (succ + np.swapaxes(succ, 1, 2))
+    sig.joint += pb.col("contact_joint", 2) * (succ + np.swapaxes(succ, 1, 2))
 
-    hits = np.einsum("bci,bij,bcj->bc", need, succ, need)
+    # information reaches the cases the contact was about: direct contacts serve the
+    # cases shared with the partner; a detour serves the cases of the partner routed around
+    served = _credit(succ * direct, succ, redirects)
+    hits = np.einsum("bci,bij,bcj->bc", need, served, need)
     keep = (1.0 - pb.col("contact_info", 1)) ** hits
     s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
-    return np.einsum("bci,bij,bcj->bc", need, stall.astype(float), need) > 0
+    s.case_exchange = np.where(s.case_open, 1.0 - (1.0 - s.case_exchange) * keep, s.case_exchange)
+    blocked = _credit(stall * direct, stall.astype(float), redirects)
+    return np.einsum("bci,bij,bcj->bc", need, blocked, need) > 0
+
+
+def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Pairwise (i, j) outcomes: direct ones plus those of the detours made for (i, j)."""
+    out = direct.astype(float)
+    bb, ii, jj, kk = redirects
+    if len(bb):
+        np.add.at(out, (bb, ii, jj), outcome[bb, ii, kk])
+    return out
+
+
+def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.ndarray
+                 ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Redirect contacts away from doubted partners.
+
+    For each doubted pair (i, j) the member turns to the organisation k of j's domain
+    (k != i, j) in which it has the highest cognitive trust, if that trust reaches the
+    threshold. Returns ``detour`` (B, N, N) bool, the contacts i -> k made instead, and
+    the index arrays (b, i, j, k) of the redirections.
+    """
+    b, n = doubted.shape[0], st.n
+    detour = np.zeros((b, n, n), dtype=bool)
+    bb, ii, jj = np.nonzero(doubted)
+    if not len(bb):
+        return detour, (bb, ii, jj, jj)
+    candidates = st.same_domain[jj] & (np.arange(n)[None, :] != ii[:, None])  # k like j, not i
+    score = np.where(candidates, s.cog[bb, ii, :], -1.0)
+    kk = score.argmax(axis=1)
+    ok = score[np.arange(len(kk)), kk] >= threshold.reshape(-1)[bb]
+    bb, ii, jj, kk = bb[ok], ii[ok], jj[ok], kk[ok]
+    detour[bb, ii, kk] = True
+    return detour, (bb, ii, jj, kk)
 
 
 def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
                       stalled_cases: np.ndarray, sig: Signals) -> None:
     """Organisations carry out agreed actions and report back; cases progress or resolve.
 
-    An action is done when the representative is present, the organisation has capacity
-    (less where an overlapping organisation is on the same case and the task division
-    is unclear) and puts in effort (less with low goal alignment or lost autonomy:
-    weak opportunism). A done action is reported back with chance ``capacity``. Each
+    An action is done when the representative is present, the case is not stalled, the
+    organisation has capacity (less where an overlapping organisation is on the same case
+    and the task division is unclear) and puts in effort (less with low goal alignment or
+    lost autonomy: weak opportunism, counted as free-riding). A done action is reported back with chance ``capacity``. Each
     done action moves its case by (case knowledge / parties needed): a case that is not
     mapped cannot be solved (study §4.2.6). Stalled cases do not move this week.
     """
@@ -276,15 +326,16 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
     overlap_on_case = np.einsum("bcj,ij->bci", need.astype(float), st.overlap.astype(float)) > 0
     capacity = s.capacity[:, None, :] * (1.0 - (1.0 - pb.col("task_clarity", 2)) * overlap_on_case)
-    effort = (willingness(s, st, pb) * (0.5 + 0.5 * s.align))[:, None, :]
+    effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - s.align))
     able = u.act < capacity
-    willing = u.effort < effort
-    done = pending & able & willing & ~stalled_cases[:, :, None]
-    s.case_shirked = s.case_shirked | (pending & able & ~willing)
+    willing = u.effort < effort[:, None, :]
+    workable = pending & ~stalled_cases[:, :, None]
+    done = workable & able & willing
+    s.case_shirked = s.case_shirked | (workable & able & ~willing)
     s.case_done = s.case_done | done
     s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
     n_done = done.sum(axis=-1)
-    s.case_delivered = s.case_delivered + n_done
+    s.round_delivered = s.round_delivered + n_done.sum(axis=1)
     n_need = need.sum(axis=-1)
     s.case_progress = s.case_progress + s.case_know * n_done / np.maximum(n_need, 1)
 

@@ -107,6 +107,12 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("general_channel", 0.5, 0.0, 1.0, "assumption",
               "Chance that a contact without a known person (general address) gets through."),
     # --- communication ----------------------------------------------------------------
+    ParamSpec("emp_contact", 0.7, 0.0, 1.0, "study §4.1.3.3 (lines get shorter with time), assumption",
+              "How far empathic trust drives contact outside meetings: the weekly contact "
+              "chance is contact_rate x (1 - emp_contact + emp_contact x empathic trust)."),
+    ParamSpec("contact_joint", 0.5, 0.0, 2.0, "assumption",
+              "Joint time (meeting = 1) that one successful contact outside a meeting gives "
+              "each side."),
     ParamSpec("lang_gain", 0.02, 0.0, 0.1, "study §4.3.4, assumption",
               "Growth of a representative's common language per meeting attended, times the "
               "openness of the atmosphere."),
@@ -114,6 +120,8 @@ SPECS: tuple[ParamSpec, ...] = (
               "Openness of the atmosphere: scales how much contact teaches common language."),
     ParamSpec("informal_physical", 0.5, 0.0, 1.0, "study §4.3.4 (physical > online), assumption",
               "Informal contact a physical meeting brings (joint-time units; online: a fifth)."),
+    ParamSpec("online_informal_share", 0.2, 0.0, 1.0, "study §4.3.4 (online: little room to chat), assumption",
+              "Informal contact of an online meeting as a share of a physical one's."),
     ParamSpec("informal_rate", 0.0, 0.0, 1.0, "study §3 table (X little, Y coffee moments)",
               "Weekly chance of an informal contact moment for the whole group."),
     ParamSpec("language_floor", 0.6, 0.0, 1.0, "assumption",
@@ -142,6 +150,9 @@ SPECS: tuple[ParamSpec, ...] = (
               "Share of cognitive trust lost since the start repaired at an evaluation."),
     ParamSpec("task_clarity", 0.8, 0.0, 1.0, "study §4.6 (clear, unwritten)",
               "Clarity of the task division between organisations whose tasks overlap."),
+    ParamSpec("effort_alignment", 0.5, 0.0, 1.0, "study §2.1.3 (weak opportunism), assumption",
+              "How far low goal alignment lowers effort: effort = willingness x (1 - "
+              "effort_alignment x (1 - goal alignment))."),
     # --- sharing, risk and opportunism ------------------------------------------------
     ParamSpec("sharing_risk", 0.2, 0.0, 1.0, "study §4.2.2 (GDPR edge; X full data, Y address only)",
               "Perceived risk of sharing personal data; lowers the share of case information "
@@ -208,9 +219,12 @@ class Params:
     learn_backup: float = _default(SPEC_BY_NAME["learn_backup"])
     identification: float = _default(SPEC_BY_NAME["identification"])
     general_channel: float = _default(SPEC_BY_NAME["general_channel"])
+    emp_contact: float = _default(SPEC_BY_NAME["emp_contact"])
+    contact_joint: float = _default(SPEC_BY_NAME["contact_joint"])
     lang_gain: float = _default(SPEC_BY_NAME["lang_gain"])
     open_atmosphere: float = _default(SPEC_BY_NAME["open_atmosphere"])
     informal_physical: float = _default(SPEC_BY_NAME["informal_physical"])
+    online_informal_share: float = _default(SPEC_BY_NAME["online_informal_share"])
     informal_rate: float = _default(SPEC_BY_NAME["informal_rate"])
     language_floor: float = _default(SPEC_BY_NAME["language_floor"])
     contact_rate: float = _default(SPEC_BY_NAME["contact_rate"])
@@ -223,6 +237,7 @@ class Params:
     evaluation_align: float = _default(SPEC_BY_NAME["evaluation_align"])
     evaluation_repair: float = _default(SPEC_BY_NAME["evaluation_repair"])
     task_clarity: float = _default(SPEC_BY_NAME["task_clarity"])
+    effort_alignment: float = _default(SPEC_BY_NAME["effort_alignment"])
     sharing_risk: float = _default(SPEC_BY_NAME["sharing_risk"])
     outsider_rate: float = _default(SPEC_BY_NAME["outsider_rate"])
     burn_penalty: float = _default(SPEC_BY_NAME["burn_penalty"])
