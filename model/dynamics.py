@@ -318,9 +318,10 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     An action is done when the representative is present, the case is not stalled, the
     organisation has capacity (less where an overlapping organisation is on the same case
     and the task division is unclear) and puts in effort (less with low goal alignment or
-    lost autonomy: weak opportunism, counted as free-riding). A done action is reported back with chance ``capacity``. Each
-    done action moves its case by (case knowledge / parties needed): a case that is not
-    mapped cannot be solved (study §4.2.6). Stalled cases do not move this week.
+    lost autonomy: weak opportunism, counted as free-riding). A done action is reported
+    back with chance ``capacity``. Each done action moves its case by (case knowledge /
+    parties needed): a case that is not mapped cannot be solved (study §4.2.6). Stalled
+    cases do not move this week.
     """
     need = open_needs(s)
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
