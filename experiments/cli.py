@@ -13,6 +13,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from experiments.design import Study
+from experiments.executors import ExecutorSpec
+from experiments.runner import RunSummary, StudyError, execute
 from model.scenario import ScenarioError, load_scenario
 
 
@@ -58,6 +61,37 @@ def _nonnegative(text: str) -> int:
     return value
 
 
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """--workers / --scheduler / --dask-local, --block-size and --quiet (every study command)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive, default=None, metavar="K",
+                       help="local processes (1: serial in this process; default: all cores)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                       help="run on an existing Dask cluster")
+    where.add_argument("--dask-local", type=_positive, default=None, metavar="N",
+                       help="start a Dask LocalCluster with N workers")
+    parser.add_argument("--block-size", type=_positive, default=None, metavar="RUNS",
+                        help="runs per block of work (default: sized automatically)")
+    parser.add_argument("--engine", default="mesa",
+                        help="simulation engine: mesa (default) or a module:function path")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def executor_spec(args: argparse.Namespace) -> ExecutorSpec:
+    return ExecutorSpec(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
+
+
+def report(summary: RunSummary, what: str) -> int:
+    """Print the outcome; non-zero exit status if any run failed."""
+    done = f"{summary.succeeded} runs done" + (f", {summary.skipped} already done" if summary.skipped else "")
+    if summary.failed:
+        print(f"trustnet: {summary.failed} of {summary.total} runs failed ({done}); tracebacks in "
+              f"{summary.out / 'runs.parquet'}; re-run the same command to retry them", file=sys.stderr)
+        return 1
+    print(f"{what}: {done} in {summary.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="trustnet", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -72,13 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pairs", type=_nonnegative, default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
     run.add_argument("--out", required=True, type=Path, help="results directory")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_execution_options(run)
 
     xy = sub.add_parser("xy", help="networks X and Y side by side: summary table and figure")
     xy.add_argument("--reps", type=_positive, default=30)
     xy.add_argument("--seed", type=_nonnegative, default=20221)
     xy.add_argument("--out", type=Path, default=Path("results/xy"))
-    xy.add_argument("--quiet", action="store_true")
+    add_execution_options(xy)
     return parser
 
 
@@ -93,25 +127,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
-            from experiments.replications import run_replications
-
             scenario = _scenario(args.scenario, args.set)
-            info = run_replications(scenario, args.reps, args.seed, args.out, args.steps,
-                                    args.pairs, args.quiet)
-            print(f"wrote {info['reps']} runs of {scenario.name} to {args.out}")
-        elif args.command == "xy":
+            study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
+                          pairs_every=args.pairs, kind="run")
+            summary = execute(study, args.out, executor_spec(args), engine=args.engine,
+                              block_size=args.block_size, quiet=args.quiet)
+            return report(summary, f"trustnet run {scenario.name}")
+        if args.command == "xy":
             from experiments.xy import run_xy
 
-            paths = run_xy(args.reps, args.seed, args.out, args.quiet)
-            print("wrote " + ", ".join(str(p) for p in paths))
+            summary, paths = run_xy(args.reps, args.seed, args.out, executor_spec(args),
+                                    args.block_size, args.quiet, engine=args.engine)
+            code = report(summary, "trustnet xy")
+            if paths:
+                print("wrote " + ", ".join(str(p) for p in paths))
+            return code
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except ScenarioError as exc:
+    except (ScenarioError, StudyError) as exc:
         print(f"trustnet: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("trustnet: interrupted", file=sys.stderr)
+        print("trustnet: interrupted; re-run the same command to resume", file=sys.stderr)
         return 130
     return 0
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from experiments.blocks import BlockResult, BlockTask, run_block
+from experiments.blocks import BlockResult, BlockTask, resolve_engine, run_block
 from experiments.design import RunSpec, Study
 from experiments.executors import ExecutorSpec, open_executor
 from experiments.simulate import replication_seeds
@@ -137,6 +137,10 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, en
     """
     out = Path(out)
     executor = executor or ExecutorSpec()
+    try:
+        resolve_engine(engine)
+    except (ValueError, ImportError, AttributeError) as exc:
+        raise StudyError(f"--engine {engine}: {exc}") from None
     scenarios = study.point_scenarios()  # validates every point first
     info = _prepare_directory(out, study)
     done = completed_runs(out)

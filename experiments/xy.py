@@ -15,7 +15,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.replications import run_replications  # noqa: E402
+from experiments.design import Study  # noqa: E402
+from experiments.executors import ExecutorSpec  # noqa: E402
+from experiments.results import load  # noqa: E402
+from experiments.runner import RunSummary, execute  # noqa: E402
 from experiments.store import write_text  # noqa: E402
 from model.scenario import load_scenario  # noqa: E402
 
@@ -71,17 +74,26 @@ def plot_trajectories(frames: dict[str, pd.DataFrame], path: Path) -> None:
     plt.close(fig)
 
 
-def run_xy(reps: int, seed: int, out: Path, quiet: bool = False) -> list[Path]:
+def run_xy(reps: int, seed: int, out: Path, executor: ExecutorSpec | None = None,
+           block_size: int | None = None, quiet: bool = False, engine: str = "mesa"
+           ) -> tuple[RunSummary, list[Path]]:
+    """Run X and Y as two design points of one study, then write the table and figure."""
     out = Path(out)
-    frames = {}
-    for name in ("x", "y"):
-        run_replications(load_scenario(name), reps, seed, out / name, quiet=quiet)
-        frames[name] = pd.read_parquet(out / name / "model.parquet")
+    study = Study(scenario=load_scenario("x"), points=({"scenario": "x"}, {"scenario": "y"}),
+                  reps=reps, seed=seed, record_agents=False, kind="xy")
+    summary = execute(study, out, executor, engine=engine, block_size=block_size, quiet=quiet)
+    if not summary.ok:
+        return summary, []
+    res = load(out)
+    point_of_run = res.runs.set_index("run")["point"]
+    frames = {name: res.model[res.model.run.map(point_of_run) == k]
+              for k, name in enumerate(("x", "y"))}
+    frames = {name: f.assign(run=f.run - k * reps) for k, (name, f) in enumerate(frames.items())}
     table = summary_table(frames)
     table.to_csv(out / "summary.csv", index=False)
     write_text(_markdown(table, reps), out / "summary.md")
     plot_trajectories(frames, out / "trajectories.png")
-    return [out / "summary.csv", out / "summary.md", out / "trajectories.png"]
+    return summary, [out / "summary.csv", out / "summary.md", out / "trajectories.png"]
 
 
 def _markdown(table: pd.DataFrame, reps: int) -> str:

@@ -22,9 +22,9 @@ def trustnet(*args, cwd=None):
 def test_run_writes_model_agents_pairs_and_manifest(tmp_path):
     out = tmp_path / "res"
     r = trustnet("run", "y", "--reps", "3", "--steps", "30", "--seed", "5", "--pairs", "10",
-                 "--set", "turnover_rate=0.2", "--out", str(out), "--quiet")
+                 "--set", "turnover_rate=0.2", "--out", str(out), "--quiet", "--workers", "1")
     assert r.returncode == 0, r.stderr
-    model = pd.read_parquet(out / "model.parquet")
+    model = pd.read_parquet(out / "model.parquet").sort_values(["run", "step"]).reset_index(drop=True)
     assert list(model.columns) == ["run", "seed", "step", *MODEL_METRICS]
     assert len(model) == 3 * 31
     assert sorted(model.run.unique()) == [0, 1, 2]
@@ -34,16 +34,32 @@ def test_run_writes_model_agents_pairs_and_manifest(tmp_path):
     pairs = pd.read_parquet(out / "pairs.parquet")
     assert sorted(pairs.step.unique()) == [0, 10, 20, 30]
     assert len(pairs) == 3 * 4 * 30
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert (runs.status == "ok").all() and len(runs) == 3
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["reps"] == 3 and manifest["root_seed"] == 5
-    assert manifest["scenario"]["parameters"]["turnover_rate"] == 0.2
-    assert len(manifest["seeds"]) == 3 and manifest["versions"]["mesa"].startswith("3.")
-    assert "git_commit" in manifest and manifest["command"].endswith("--quiet")
-    # the seeds recorded reproduce the runs
-    again = trustnet("run", "y", "--reps", "3", "--steps", "30", "--seed", "5",
-                     "--set", "turnover_rate=0.2", "--out", str(tmp_path / "again"), "--quiet")
-    assert again.returncode == 0
-    pd.testing.assert_frame_equal(model, pd.read_parquet(tmp_path / "again" / "model.parquet"))
+    assert manifest["study"]["reps"] == 3 and manifest["study"]["root_seed"] == 5
+    assert manifest["study"]["scenario"]["parameters"]["turnover_rate"] == 0.2
+    assert manifest["replication_seeds"] == sorted(runs.seed.tolist(), key=runs.seed.tolist().index)
+    assert manifest["versions"]["mesa"].startswith("3.")
+    assert "git_commit" in manifest and "--quiet" in manifest["command"]
+    # the same command in another directory, in a process pool, gives the same numbers
+    again = trustnet("run", "y", "--reps", "3", "--steps", "30", "--seed", "5", "--pairs", "10",
+                     "--set", "turnover_rate=0.2", "--out", str(tmp_path / "again"), "--quiet",
+                     "--workers", "2", "--block-size", "1")
+    assert again.returncode == 0, again.stderr
+    other = pd.read_parquet(tmp_path / "again" / "model.parquet").sort_values(["run", "step"])
+    pd.testing.assert_frame_equal(model, other.reset_index(drop=True))
+
+
+def test_rerun_skips_done_runs_and_other_study_is_refused(tmp_path):
+    out = tmp_path / "res"
+    args = ["run", "x", "--reps", "2", "--steps", "10", "--out", str(out), "--quiet", "--workers", "1"]
+    assert trustnet(*args).returncode == 0
+    r = trustnet(*args)
+    assert r.returncode == 0 and "2 already done" in r.stdout
+    other = trustnet("run", "y", "--reps", "2", "--steps", "10", "--out", str(out), "--quiet")
+    assert other.returncode == 2
+    assert "holds a different study" in other.stderr and "Traceback" not in other.stderr
 
 
 def test_synthetic_scenario_from_the_command_line(tmp_path):
@@ -66,7 +82,7 @@ def test_bad_input_one_line_nonzero_no_traceback_nothing_lost(tmp_path, args, fr
     out = tmp_path / "OUT"
     out.mkdir()
     keep = pd.DataFrame({"a": [1.0, 2.0]})
-    keep.to_parquet(out / "model.parquet")
+    keep.to_parquet(out / "model.parquet")  # a file the user cares about
     r = trustnet(*[str(out) if a == "OUT" else a for a in args])
     assert r.returncode == 2
     assert "Traceback" not in r.stderr

@@ -1,0 +1,29 @@
+"""Engines that fail on purpose, to test failure isolation (importable by workers)."""
+
+from experiments.blocks import mesa_engine
+
+
+def engine(scenarios, seeds, steps, pairs_every):
+    """The Mesa engine, except that every run whose seed is divisible by 3 raises."""
+    out = []
+    for scenario, seed in zip(scenarios, seeds, strict=True):
+        if seed % 3 == 0:
+            try:
+                raise RuntimeError(f"injected failure for seed {seed}")
+            except RuntimeError as exc:
+                import traceback
+
+                exc.trace = traceback.format_exc()
+                out.append(exc)
+        else:
+            out.extend(mesa_engine([scenario], [seed], steps, pairs_every))
+    return out
+
+
+def crash(scenarios, seeds, steps, pairs_every):
+    """A whole block fails when it contains the first replication seed of root 1."""
+    from experiments.simulate import replication_seeds
+
+    if replication_seeds(1, 1)[0] in seeds:
+        raise MemoryError("injected block crash")
+    return mesa_engine(scenarios, seeds, steps, pairs_every)
