@@ -169,7 +169,13 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, en
                         task = next(queue, None)
                         if task is None:
                             break
-                        pending[pool.submit(run_block, task)] = task
+                        try:
+                            pending[pool.submit(run_block, task)] = task
+                        except Exception:  # noqa: BLE001 - e.g. a broken process pool
+                            result = _failed_block(task, "could not submit:\n" + traceback.format_exc())
+                            _write_block(out, f"part-{attempt:04d}-{task.block_id:06d}.parquet", result)
+                            failed += len(task.runs)
+                            bar.update(len(task.runs))
                     if not pending:
                         break
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -89,7 +89,7 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     s.case_open = s.case_open | fill
     for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
         setattr(s, name, getattr(s, name) & ~fill3)
-    for name in ("case_know", "case_progress", "case_exchange"):
+    for name in ("case_know", "case_progress"):
         setattr(s, name, np.where(fill, 0.0, getattr(s, name)))
 
 
@@ -178,15 +178,14 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     sig.missing += _pair_counts(observers, prev & ~s.case_reported, st)
     sig.freerides += _pair_counts(observers, prev & ~s.case_done & s.case_shirked, st)
 
-    # collaboration over the cycle that ends now: information exchanged x means delivered
+    # collaboration at this meeting: information exchanged x means delivered since the last
     n_open = s.case_open.sum(axis=1)
-    exchanged = np.where(s.case_open, s.case_exchange, 0.0).sum(axis=1) / np.maximum(n_open, 1)
+    exchanged = np.where(s.case_open, understood, 0.0).sum(axis=1) / np.maximum(n_open, 1)
     means = np.where(s.round_agreed > 0, s.round_delivered / np.maximum(s.round_agreed, 1), 1.0)
-    has = meeting & (n_open > 0) & (s.week > 1)
+    has = meeting & (n_open > 0)
     s.collaboration = np.where(has, exchanged * means, s.collaboration)
     mean_info = np.where(s.case_open, info, 0.0).sum(axis=1) / np.maximum(n_open, 1)
-    s.info_shared = np.where(meeting & (n_open > 0), mean_info, s.info_shared)
-    s.case_exchange = np.where(m1, understood, s.case_exchange)
+    s.info_shared = np.where(has, mean_info, s.info_shared)
 
     # agree new actions: needed members present, on cases that are (partly) mapped
     new = need & at_table[:, None, :] & (s.case_know > 0)[:, :, None]
@@ -250,7 +249,7 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     threshold = pb.col("route_threshold", 2)
     doubt = s.cog < threshold
     direct = want & ~doubt
-    detour, redirects = route_around(s, st, want & doubt, threshold)
+    detour, redirects = route_around(s, st, want & doubt, threshold, pb.col("intent_gate", 2))
     s.routed = s.routed + (want & doubt)
 
     there = s.present[:, None, :]
@@ -274,7 +273,6 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     hits = np.einsum("bci,bij,bcj->bc", need, served, need)
     keep = (1.0 - pb.col("contact_info", 1)) ** hits
     s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
-    s.case_exchange = np.where(s.case_open, 1.0 - (1.0 - s.case_exchange) * keep, s.case_exchange)
     blocked = _credit(stall * direct, stall.astype(float), redirects)
     return np.einsum("bci,bij,bcj->bc", need, blocked, need) > 0
 
@@ -288,14 +286,15 @@ def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray
     return out
 
 
-def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.ndarray
-                 ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.ndarray,
+                 gate_level: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """Redirect contacts away from doubted partners.
 
     For each doubted pair (i, j) the member turns to the organisation k of j's domain
-    (k != i, j) in which it has the highest cognitive trust, if that trust reaches the
-    threshold. Returns ``detour`` (B, N, N) bool, the contacts i -> k made instead, and
-    the index arrays (b, i, j, k) of the redirections.
+    (k != i, j) that holds case information and has its intentional trust, choosing the
+    one in which it has the highest cognitive trust, if that trust reaches the threshold.
+    Returns ``detour`` (B, N, N) bool, the contacts i -> k made instead, and the index
+    arrays (b, i, j, k) of the redirections.
     """
     b, n = doubted.shape[0], st.n
     detour = np.zeros((b, n, n), dtype=bool)
@@ -303,6 +302,7 @@ def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.nda
     if not len(bb):
         return detour, (bb, ii, jj, jj)
     candidates = st.same_domain[jj] & (np.arange(n)[None, :] != ii[:, None])  # k like j, not i
+    candidates &= st.case_holder[None, :] & (s.intent[bb, ii, :] > gate_level.reshape(-1)[bb, None])
     score = np.where(candidates, s.cog[bb, ii, :], -1.0)
     kk = score.argmax(axis=1)
     ok = score[np.arange(len(kk)), kk] >= threshold.reshape(-1)[bb]

@@ -48,7 +48,6 @@ class State:
     case_done: np.ndarray  # bool (B, S, N) that action is done
     case_reported: np.ndarray  # bool (B, S, N) and reported back
     case_shirked: np.ndarray  # bool (B, S, N) it was left undone for lack of effort
-    case_exchange: np.ndarray  # (B, S) information exchanged on the case in this meeting cycle
     round_agreed: np.ndarray  # (B,) actions agreed at the last meeting (on cases still open)
     round_delivered: np.ndarray  # (B,) of those, delivered since
     waiting: np.ndarray  # (B,) cases waiting for a free slot
@@ -59,7 +58,7 @@ class State:
     turnover_events: np.ndarray
     evaluations: np.ndarray
     info_shared: np.ndarray  # share of needed case information shared at the last meeting
-    collaboration: np.ndarray  # information exchanged x means delivered, last meeting cycle
+    collaboration: np.ndarray  # information exchanged at the last meeting x means delivered
     # events of the last week, for logs and the app (B,) counts
     last_misuse: np.ndarray
     last_stalls: np.ndarray
@@ -111,7 +110,7 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         case_know=np.zeros((b, s)), case_progress=np.zeros((b, s)),
         case_agreed=np.zeros((b, s, n), dtype=bool), case_done=np.zeros((b, s, n), dtype=bool),
         case_reported=np.zeros((b, s, n), dtype=bool), case_shirked=np.zeros((b, s, n), dtype=bool),
-        case_exchange=np.zeros((b, s)), round_agreed=np.zeros(b), round_delivered=np.zeros(b),
+        round_agreed=np.zeros(b), round_delivered=np.zeros(b),
         waiting=np.zeros(b),
         resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
         turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b),
