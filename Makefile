@@ -6,6 +6,7 @@ export VENV
 
 main:  ## install, then run the main job: networks X and Y, summary table and figure in results/
 	./scripts/bootstrap.sh
+	rm -rf results/xy
 	$(VENV)/bin/trustnet xy --out results/xy
 
 test:  ## install, then lint and run the test suite (what CI runs)

@@ -2,8 +2,8 @@
 
 A worker receives a `BlockTask` (scenarios, run specs, recording options), runs it with
 an *engine* and returns a `BlockResult` of plain DataFrames -- never a model. An engine
-is a function ``engine(scenarios, seeds, steps, pairs_every) -> list[RunResult |
-BaseException]`` that runs a whole block, so a batched engine can advance all runs of a
+is a function ``engine(scenarios, seeds, steps, pairs_every, record_agents) ->
+list[RunResult | BaseException]`` that runs a whole block, so a batched engine can advance all runs of a
 block at once; the default Mesa engine runs them one by one. A run that raises is
 returned as its exception and recorded as failed with its traceback; the block goes on.
 """
@@ -22,17 +22,17 @@ from experiments.design import RunSpec
 from experiments.simulate import RunResult, agent_frame, model_frame, pair_frame, simulate
 from model.scenario import Scenario
 
-Engine = Callable[[list[Scenario], list[int], int | None, int], list]
+Engine = Callable[..., list]
 
 
 def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
-                pairs_every: int) -> list[RunResult | BaseException]:
+                pairs_every: int, record_agents: bool = True) -> list[RunResult | BaseException]:
     """Run each run of the block through the Mesa model, one after the other."""
     out: list[RunResult | BaseException] = []
     for scenario, seed in zip(scenarios, seeds, strict=True):
         try:
             start = time.perf_counter()
-            result = simulate(scenario, seed, steps, pairs_every)
+            result = simulate(scenario, seed, steps, pairs_every, record_agents)
             result.duration = time.perf_counter() - start
             out.append(result)
         except Exception as exc:  # noqa: BLE001 - failures are data
@@ -80,7 +80,7 @@ def run_block(task: BlockTask) -> BlockResult:
     start = time.perf_counter()
     seeds = [r.seed for r in task.runs]
     try:
-        results = engine(task.scenarios, seeds, task.steps, task.pairs_every)
+        results = engine(task.scenarios, seeds, task.steps, task.pairs_every, task.record_agents)
     except Exception as exc:  # noqa: BLE001 - an engine failure fails the whole block
         exc.trace = traceback.format_exc()
         results = [exc] * len(task.runs)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from experiments.simulate import replication_seeds
+from experiments.store import model_code_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -90,9 +91,11 @@ class Study:
         }
 
     def fingerprint(self) -> str:
-        """Hash of everything that determines the numbers; guards a results directory."""
+        """Hash of everything that determines the numbers, the model's code included;
+        guards a results directory against mixing studies."""
         data = self.to_dict()
         data["scenario"].pop("source", None)
+        data["model_code"] = model_code_hash()
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

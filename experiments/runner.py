@@ -74,8 +74,10 @@ def _prepare_directory(out: Path, study: Study) -> dict:
         except json.JSONDecodeError:
             raise StudyError(f"{path}: unreadable manifest; choose another --out") from None
         if existing.get("fingerprint") != study.fingerprint():
+            same_design = existing.get("study") == json.loads(json.dumps(study.to_dict(), default=str))
+            why = "made with different model code" if same_design else "a different study"
             raise StudyError(
-                f"{out} holds a different study ({existing.get('study', {}).get('kind', '?')}, "
+                f"{out} holds {why} ({existing.get('study', {}).get('kind', '?')}, "
                 f"fingerprint {existing.get('fingerprint')}); choose another --out or remove it")
         _remove_leftovers(out)
         return existing

@@ -41,22 +41,27 @@ class RunResult:
 
 
 def simulate(scenario: Scenario, seed: int, steps: int | None = None,
-             pairs_every: int = 0) -> RunResult:
-    """Run one replication and record every week (and pairs every ``pairs_every`` weeks)."""
+             pairs_every: int = 0, record_agents: bool = True) -> RunResult:
+    """Run one replication and record every week (and pairs every ``pairs_every`` weeks).
+
+    Without ``record_agents`` the organisation-level series are not computed (an empty
+    dict is returned for them), which saves time in large sweeps.
+    """
     steps = scenario.horizon if steps is None else steps
     model = TrustNetworkModel(scenario=scenario, rng=seed, collect=False)
     n = model.structure.n
     mod = {k: np.empty(steps + 1) for k in MODEL_METRICS}
-    agt = {k: np.empty((steps + 1, n)) for k in AGENT_METRICS}
+    agt = {k: np.empty((steps + 1, n)) for k in AGENT_METRICS} if record_agents else {}
     pair_weeks = np.arange(0, steps + 1, pairs_every) if pairs_every > 0 else np.array([], int)
     prs = {k: np.empty((len(pair_weeks), n, n)) for k in PAIR_METRICS} if pairs_every > 0 else None
 
     def record(t: int) -> None:
         for k in MODEL_METRICS:
             mod[k][t] = model.metrics[k]
-        av = agent_metrics(model.state, model.structure)
-        for k in AGENT_METRICS:
-            agt[k][t] = av[k][0]
+        if record_agents:
+            av = agent_metrics(model.state, model.structure)
+            for k in AGENT_METRICS:
+                agt[k][t] = av[k][0]
         if prs is not None and t % pairs_every == 0:
             pm = pair_metrics(model.state)
             for k in PAIR_METRICS:

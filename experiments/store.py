@@ -72,11 +72,27 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
+def model_code_hash() -> str:
+    """Hash of the model's source and scenario files: results of different model code
+    must not be mixed in one results directory."""
+    import hashlib
+
+    import model
+
+    root = Path(model.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.toml")]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def manifest(**fields: Any) -> dict[str, Any]:
     """A study manifest: what was run, with which code, and how to run it again."""
     return {
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "git_commit": git_commit(),
+        "model_code": model_code_hash(),
         "versions": package_versions(),
         "platform": platform.platform(),
         **fields,

@@ -3,7 +3,7 @@
 from experiments.blocks import mesa_engine
 
 
-def engine(scenarios, seeds, steps, pairs_every):
+def engine(scenarios, seeds, steps, pairs_every, record_agents=True):
     """The Mesa engine, except that every run whose seed is divisible by 3 raises."""
     out = []
     for scenario, seed in zip(scenarios, seeds, strict=True):
@@ -16,14 +16,14 @@ def engine(scenarios, seeds, steps, pairs_every):
                 exc.trace = traceback.format_exc()
                 out.append(exc)
         else:
-            out.extend(mesa_engine([scenario], [seed], steps, pairs_every))
+            out.extend(mesa_engine([scenario], [seed], steps, pairs_every, record_agents))
     return out
 
 
-def crash(scenarios, seeds, steps, pairs_every):
+def crash(scenarios, seeds, steps, pairs_every, record_agents=True):
     """A whole block fails when it contains the first replication seed of root 1."""
     from experiments.simulate import replication_seeds
 
     if replication_seeds(1, 1)[0] in seeds:
         raise MemoryError("injected block crash")
-    return mesa_engine(scenarios, seeds, steps, pairs_every)
+    return mesa_engine(scenarios, seeds, steps, pairs_every, record_agents)

@@ -1,0 +1,40 @@
+"""The documentation is kept in step with the code."""
+
+import re
+from pathlib import Path
+
+from model.parameter_table import BEGIN, END, render
+from model.parameters import SPECS
+from model.scenario import REPRESENTATIVE_FIELDS
+
+ROOT = Path(__file__).resolve().parents[1]
+ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+
+
+def test_odd_parameter_table_is_generated_from_the_registry():
+    table = ODD[ODD.index(BEGIN):ODD.index(END) + len(END)]
+    assert table == render(), "run: make odd"
+
+
+def test_every_parameter_has_a_source_or_is_marked_an_assumption():
+    for spec in [*SPECS, *REPRESENTATIVE_FIELDS.values()]:
+        assert spec.source.strip(), spec
+        assert spec.low <= spec.default <= spec.high, spec
+
+
+def test_odd_has_the_protocol_sections_in_order():
+    headings = ["Purpose and patterns", "Entities, state variables, and scales",
+                "Process overview and scheduling", "Design concepts", "Initialization", "Input data",
+                "Submodels"]
+    positions = [ODD.find(f". {h}") for h in headings]
+    assert all(p >= 0 for p in positions), dict(zip(headings, positions, strict=True))
+    assert positions == sorted(positions)
+
+
+def test_odd_names_every_step_of_the_weekly_process():
+    source = (ROOT / "model" / "dynamics.py").read_text()
+    body = source[source.index("def advance_week"):source.index("# ---", source.index("def advance_week"))]
+    steps = re.findall(r"(\w+)\(s, ", body)
+    assert len(steps) >= 8
+    for step in steps:
+        assert f"`{step}`" in ODD, step
