@@ -45,7 +45,7 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     sig = Signals.zeros(s.batch, st.n)
     meeting = (s.week % pb.meeting_interval) == 0  # (B,)
 
-    s.present = u.presence < s.availability                       # stability: absence
+    s.present = (u.presence < s.availability) | ~pb.col("moderators", 1)  # stability: absence
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive
     share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
     informal_contact(s, pb, u, sig)                               #    communication
@@ -114,15 +114,27 @@ def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
     Under "who pays decides" the organisations that do not pay lose willingness in
     proportion to the asymmetry, unless they can voice their perspective (study §4.4.2).
     """
-    loss = pb.col("power_asymmetry", 1) * (1.0 - pb.col("voice", 1))
+    loss = pb.col("power_asymmetry", 1) * (1.0 - pb.col("voice", 1)) * pb.col("moderators", 1)
     return 1.0 - loss * (~st.pays)[None, :]
 
 
-def table_trust(s: State, pair: np.ndarray, pb: ParamBatch) -> np.ndarray:
+def trust_basis(s: State, pb: ParamBatch, dims: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """The trust that gates sharing and contact, and its floor (P5).
+
+    Normally intentional trust with floor ``intent_gate``; with the ``trust_gate``
+    mechanism off, the mean of the three kinds with no floor.
+    """
+    on = pb.col("trust_gate", 2)
+    basis = np.where(on, s.intent, (s.intent + s.cog + s.emp) / 3.0)
+    floor = np.where(pb.col("trust_gate", dims), pb.col("intent_gate", dims), 0.0)
+    return basis, floor
+
+
+def table_trust(trust: np.ndarray, pair: np.ndarray, pb: ParamBatch) -> np.ndarray:
     """(B, N) trust a member places in the others at the table: mean and weakest link."""
     count = pair.sum(axis=-1)
-    mean = np.where(pair, s.intent, 0.0).sum(axis=-1) / np.maximum(count, 1)
-    least = np.where(pair, s.intent, np.inf).min(axis=-1)
+    mean = np.where(pair, trust, 0.0).sum(axis=-1) / np.maximum(count, 1)
+    least = np.where(pair, trust, np.inf).min(axis=-1)
     least = np.where(count > 0, least, mean)
     w = pb.col("weakest_link", 1)
     return (1.0 - w) * mean + w * least
@@ -139,9 +151,10 @@ def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarr
     """
     off = st.offdiag[None]
     pair = at_table[:, :, None] & at_table[:, None, :] & off
-    trust = table_trust(s, pair, pb)
+    basis, floor = trust_basis(s, pb, dims=1)
+    trust = table_trust(basis, pair, pb)
     burn = np.where(pair, s.damage, 0.0).max(axis=-1)
-    share = gate(trust, pb.col("intent_gate", 1))
+    share = gate(trust, floor)
     share = share * (1.0 - pb.col("sharing_risk", 1))
     share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
     share = share * (1.0 - s.reticence * outsiders[:, None])
@@ -166,7 +179,7 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     n_need = need.sum(axis=-1)
     info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
-    floor = pb.col("language_floor", 1)
+    floor = np.where(pb.col("moderators", 1), pb.col("language_floor", 1), 1.0)
     understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
@@ -245,18 +258,22 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     w = pb.col("emp_contact", 2)
     chance = pb.col("contact_rate", 2) * (1.0 - w + w * s.emp)
     want = shared & s.present[:, :, None] & (u.contact < chance) & ~meeting[:, None, None]
-    want &= s.intent > pb.col("intent_gate", 2)
+    basis, floor = trust_basis(s, pb)
+    want &= basis > floor
     threshold = pb.col("route_threshold", 2)
     doubt = s.cog < threshold
     direct = want & ~doubt
-    detour, redirects = route_around(s, st, want & doubt, threshold, pb.col("intent_gate", 2))
+    detour, redirects = route_around(s, st, want & doubt, threshold, basis, floor)
     s.routed = s.routed + (want & doubt)
 
     there = s.present[:, None, :]
+    tunnel = pb.col("tunnel_vision", 2)
+    stuck = s.fixed & ~there & ~s.backup  # the only person known is away
+    general = ~s.backup & (~s.fixed | (stuck & ~tunnel))  # goes to the general address
     reached = (s.fixed & there) | (~(s.fixed & there) & s.backup) \
-        | (~s.fixed & ~s.backup & (u.channel < pb.col("general_channel", 2)))
+        | (general & (u.channel < pb.col("general_channel", 2)))
     success = (direct | detour) & reached
-    stall = (direct | detour) & s.fixed & ~there & ~s.backup
+    stall = (direct | detour) & stuck & tunnel
 
     s.contacts = s.contacts + success
     s.fixed = s.fixed | (success & (u.routine < pb.col("routine_rate", 2)))
@@ -287,7 +304,7 @@ def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray
 
 
 def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.ndarray,
-                 gate_level: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+                 basis: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """Redirect contacts away from doubted partners.
 
     For each doubted pair (i, j) the member turns to the organisation k of j's domain
@@ -302,7 +319,7 @@ def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.nda
     if not len(bb):
         return detour, (bb, ii, jj, jj)
     candidates = st.same_domain[jj] & (np.arange(n)[None, :] != ii[:, None])  # k like j, not i
-    candidates &= st.case_holder[None, :] & (s.intent[bb, ii, :] > gate_level.reshape(-1)[bb, None])
+    candidates &= st.case_holder[None, :] & (basis[bb, ii, :] > floor.reshape(-1)[bb, None])
     score = np.where(candidates, s.cog[bb, ii, :], -1.0)
     kk = score.argmax(axis=1)
     ok = score[np.arange(len(kk)), kk] >= threshold.reshape(-1)[bb]
@@ -326,7 +343,8 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     need = open_needs(s)
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
     overlap_on_case = np.einsum("bcj,ij->bci", need.astype(float), st.overlap.astype(float)) > 0
-    capacity = s.capacity[:, None, :] * (1.0 - (1.0 - pb.col("task_clarity", 2)) * overlap_on_case)
+    confusion = (1.0 - pb.col("task_clarity", 2)) * pb.col("moderators", 2)
+    capacity = s.capacity[:, None, :] * (1.0 - confusion * overlap_on_case)
     effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - s.align))
     able = u.act < capacity
     willing = u.effort < effort[:, None, :]
@@ -363,6 +381,7 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     at_table = s.present & meeting[:, None]
     temptation = st.conflict[None, :] * (1.0 - s.align)
     misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > s.threshold)
+    misuser &= pb.col("opportunism", 1)
     victim = misuser[:, None, :] & (share > 0)[:, :, None] & st.exposed_to[None]
     victim &= u.victim < pb.col("misuse_reach", 2)
     detected = victim & (u.detect < pb.col("detect_prob", 2))
@@ -379,7 +398,7 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
 def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
     """Chair-led evaluation: re-align goals and repair irritations (cognitive trust)."""
     interval = pb.evaluation_interval
-    due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0)
+    due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0) & pb.moderators
     if st.chair >= 0:
         due &= s.present[:, st.chair]
     s.last_evaluation = due.astype(float)
@@ -399,16 +418,24 @@ def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
 def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     """Apply the three update rules to all pairs of all runs at once."""
     off = st.offdiag[None]
+    # separate_kinds off: one undifferentiated trust, so feedback also moves goodwill, with
+    # the cognitive rule's weights (missing feedback converted to free-ride units)
+    merged = ~pb.col("separate_kinds", 2)
+    successes = sig.successes + np.where(merged, sig.reported, 0.0)
+    freerides = sig.freerides + np.where(merged, sig.missing * s.values_feedback[:, :, None]
+                                         / np.maximum(pb.col("freeride_signal", 2), 1e-9)
+                                         * pb.col("cog_loss_ratio", 2) / pb.col("loss_ratio", 2), 0.0)
     s.intent, s.damage = update_intentional(
-        s.intent, s.damage, sig.successes, sig.misuses, sig.freerides,
+        s.intent, s.damage, successes, sig.misuses, freerides,
         gain=pb.col("intent_gain", 2), loss_ratio=pb.col("loss_ratio", 2),
         misuse_signal=pb.col("misuse_signal", 2), freeride_signal=pb.col("freeride_signal", 2),
         reputation_damage=pb.col("reputation_damage", 2), forgetting=pb.col("damage_forgetting", 2))
     s.cog = update_cognitive(s.cog, sig.reported, sig.missing, s.values_feedback[:, :, None],
                              gain=pb.col("cog_gain", 2), loss_ratio=pb.col("cog_loss_ratio", 2))
     joint = sig.joint * (1.0 + pb.col("identification", 2) * st.same_domain[None])
-    s.emp = update_empathic(s.emp, joint, s.intent, sig.stalls, gain=pb.col("emp_gain", 2),
-                            intent_floor=pb.col("intent_gate", 2),
+    basis, floor = trust_basis(s, pb)
+    s.emp = update_empathic(s.emp, joint, basis, sig.stalls, gain=pb.col("emp_gain", 2),
+                            intent_floor=floor,
                             stall_damage=pb.col("stall_damage", 2))
     for name in ("intent", "cog", "emp", "damage"):
         setattr(s, name, np.where(off, getattr(s, name), 0.0))
@@ -428,16 +455,18 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     """
     week = min(s.week, st.horizon)
     scheduled = st.event_mask[week] if s.week <= st.horizon else np.zeros(st.n, dtype=bool)
-    leave = (u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled[None, :]
+    scheduled = scheduled[None, :] & pb.col("scheduled_events", 1)
+    leave = (u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled
     s.last_turnover = leave.sum(axis=1).astype(float)
     if not leave.any():
         return
-    share2 = pb.col("transfer_share", 2)
+    relearn = pb.col("moderators", 2)  # stability: a newcomer has to re-learn (off: keeps all)
+    share2 = np.where(relearn, pb.col("transfer_share", 2), 1.0)
     touched = (leave[:, :, None] | leave[:, None, :]) & st.offdiag[None]
     s.cog = np.where(touched, transfer(s.cog, pb.col("cog_start", 2), share2), s.cog)
     s.emp = np.where(touched, s.emp * share2, s.emp)
-    s.fixed = s.fixed & ~touched
-    s.language = np.where(leave, s.language * pb.col("transfer_share", 1), s.language)
+    s.fixed = s.fixed & ~(touched & relearn)
+    s.language = np.where(leave, s.language * share2[:, :, 0], s.language)
     s.tenure = np.where(leave, 0.0, s.tenure)
 
     newcomer = {}
@@ -453,7 +482,7 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
                       ("threshold", "opportunism_threshold"), ("reticence", "outsider_reticence")):
         setattr(s, attr, np.where(leave, newcomer[key], getattr(s, attr)))
 
-    prior = intent_prior(pb.shared_goal, s.align)  # (B, N, 1): trustor's expectation
+    prior = intent_prior(pb, s.align)  # (B, N, 1): trustor's expectation
     ceiling = 1.0 - s.damage
     toward = np.minimum(np.broadcast_to(prior, s.intent.shape), ceiling)
     s.intent = np.where(leave[:, None, :] & st.offdiag[None], toward, s.intent)  # others -> newcomer

@@ -177,6 +177,28 @@ SPECS: tuple[ParamSpec, ...] = (
               "done on full information."),
     ParamSpec("max_cases", 24, 4, 200, "assumption",
               "Capacity of the case pool (open cases); arrivals beyond it wait outside.", int),
+    # --- mechanism switches (ablations: a pattern's cause switched off) --------------
+    ParamSpec("goal_prior", True, 0, 1, "study §4.1.4.2 (P1)",
+              "Intentional trust starts from shared-goal alignment; off: it starts at "
+              "intent_start_low for everyone.", bool),
+    ParamSpec("intent_start_low", 0.2, 0.0, 1.0, "Huxham & Vangen 1996 (trust built up), assumption",
+              "Starting intentional trust when goal_prior is off."),
+    ParamSpec("opportunism", True, 0, 1, "study §4.1.3.2 (P2)",
+              "Members may misuse shared data; off: nobody ever does.", bool),
+    ParamSpec("separate_kinds", True, 0, 1, "study §4.1.4.1 (P3)",
+              "Feedback moves cognitive trust only; off: it moves intentional trust the same "
+              "way (one undifferentiated trust).", bool),
+    ParamSpec("tunnel_vision", True, 0, 1, "study §4.1.4.3 (P4)",
+              "An absent fixed contact with no back-up stalls the work; off: the member falls "
+              "back on the general address.", bool),
+    ParamSpec("trust_gate", True, 0, 1, "study §5 (P5)",
+              "Intentional trust gates sharing and contact; off: the mean of the three kinds "
+              "does, with no floor.", bool),
+    ParamSpec("moderators", True, 0, 1, "study §4.7 (P6)",
+              "The four moderators act; off: common language, autonomy, task division, "
+              "absence, re-learning after turnover and evaluations have no effect.", bool),
+    ParamSpec("scheduled_events", True, 0, 1, "study §3 table (P7)",
+              "The scenario's scheduled turnover events happen; off: they are ignored.", bool),
     # --- schedule ---------------------------------------------------------------------
     ParamSpec("meeting_interval", 6, 1, 26, "study §3 table (X every 6-8, Y every 4 weeks)",
               "Weeks between network meetings.", int),
@@ -248,6 +270,14 @@ class Params:
     need_prob: float = _default(SPEC_BY_NAME["need_prob"])
     case_work: float = _default(SPEC_BY_NAME["case_work"])
     max_cases: int = _default(SPEC_BY_NAME["max_cases"])
+    goal_prior: bool = _default(SPEC_BY_NAME["goal_prior"])
+    intent_start_low: float = _default(SPEC_BY_NAME["intent_start_low"])
+    opportunism: bool = _default(SPEC_BY_NAME["opportunism"])
+    separate_kinds: bool = _default(SPEC_BY_NAME["separate_kinds"])
+    tunnel_vision: bool = _default(SPEC_BY_NAME["tunnel_vision"])
+    trust_gate: bool = _default(SPEC_BY_NAME["trust_gate"])
+    moderators: bool = _default(SPEC_BY_NAME["moderators"])
+    scheduled_events: bool = _default(SPEC_BY_NAME["scheduled_events"])
     meeting_interval: int = _default(SPEC_BY_NAME["meeting_interval"])
     online: bool = _default(SPEC_BY_NAME["online"])
 

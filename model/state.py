@@ -75,14 +75,17 @@ class State:
                                  else getattr(self, f.name)) for f in fields(self)})
 
 
-def intent_prior(shared_goal: np.ndarray, align_trustor: np.ndarray) -> np.ndarray:
+def intent_prior(pb: ParamBatch, align_trustor: np.ndarray) -> np.ndarray:
     """Intentional trust that rests on the shared goal (the study's P1 finding).
 
     Trustor i expects goodwill of the others in so far as a shared goal was found and i
-    sees it as its own: prior[b, i] = shared_goal[b] * align[b, i]. Returned with shape
+    sees it as its own: prior[b, i] = shared_goal[b] * align[b, i]. With the ``goal_prior``
+    mechanism off, everyone starts at ``intent_start_low`` instead. Returned with shape
     (B, N, 1) so that it broadcasts over trustees.
     """
-    return (shared_goal[:, None] * align_trustor)[:, :, None]
+    prior = pb.col("shared_goal", 1) * align_trustor
+    prior = np.where(pb.col("goal_prior", 1), prior, pb.col("intent_start_low", 1))
+    return prior[:, :, None]
 
 
 def initial_state(st: Structure, pb: ParamBatch) -> State:
@@ -92,8 +95,7 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
     rep = {k: np.broadcast_to(v, (b, n)).copy() for k, v in st.base_rep.items()}
     off = st.offdiag[None, :, :]
     zeros_nn = np.zeros((b, n, n))
-    intent = np.where(off, np.broadcast_to(intent_prior(pb.shared_goal, rep["goal_alignment"]),
-                                           (b, n, n)), 0.0)
+    intent = np.where(off, np.broadcast_to(intent_prior(pb, rep["goal_alignment"]), (b, n, n)), 0.0)
     cog = np.where(off, pb.col("cog_start", 2), 0.0) * np.ones((b, n, n))
     return State(
         week=0,
