@@ -57,10 +57,10 @@ class Study:
         """The resolved scenario of each design point (validated; raises ScenarioError)."""
         out = []
         for k, point in enumerate(self.points):
-            overrides = dict(point)
+            overrides = {key: v for key, v in point.items() if key not in RESERVED}
             base = self.scenario
-            if "scenario" in overrides:
-                base = load_scenario(overrides.pop("scenario"))
+            if "scenario" in point:
+                base = resolve_scenario(point["scenario"])
             try:
                 out.append(base.with_overrides(overrides) if overrides else base)
             except ScenarioError as exc:
@@ -98,6 +98,21 @@ class Study:
         data["model_code"] = model_code_hash()
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+RESERVED = ("scenario", "label")  # design-point keys that are not parameter overrides
+
+
+def resolve_scenario(name: str) -> Scenario:
+    """A scenario by name, path, ``synthetic:N`` or ``hybrid:group=level,...``."""
+    if str(name).startswith("hybrid:"):
+        from experiments.hybrid import hybrid_from_spec
+
+        try:
+            return hybrid_from_spec(str(name))
+        except ValueError as exc:
+            raise ScenarioError(str(exc)) from None
+    return load_scenario(name)
 
 
 def point_seed(root: int, point: int, replication: int) -> int:

@@ -19,7 +19,8 @@ MODEL_METRICS = (
 
 AGENT_METRICS = (
     "tenure", "present", "intentional_out", "cognitive_out", "empathic_out",
-    "intentional_in", "cognitive_in", "empathic_in", "sharing",
+    "intentional_in", "cognitive_in", "empathic_in", "sharing", "common_language",
+    "fixed_contacts", "goal_alignment",
 )
 
 PAIR_METRICS = ("intentional", "cognitive", "empathic", "damage", "contacts", "routed",
@@ -66,6 +67,9 @@ def agent_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
         "cognitive_in": s.cog.sum(axis=1) / others,
         "empathic_in": s.emp.sum(axis=1) / others,
         "sharing": s.sharing.copy(),
+        "common_language": s.language.copy(),
+        "fixed_contacts": s.fixed.sum(axis=2).astype(float),
+        "goal_alignment": s.align.copy(),
     }
 
 

@@ -1,0 +1,80 @@
+"""Why is Y different from X: one-group sweeps and a Shapley decomposition of the gap.
+
+Groups of settings (`experiments.hybrid.GROUPS`) are switched from X's values to Y's.
+The Shapley value of a group is its average marginal effect on an outcome over all
+orders in which the groups can be switched; the values add up exactly to the full gap
+v(all groups at Y) - v(none), so each group's *share* of the gap is its value divided
+by the gap. With common random numbers, replication r of every coalition uses the same
+seed, so the decomposition is computed per replication and the spread over
+replications gives the confidence interval.
+"""
+
+from __future__ import annotations
+
+import itertools
+from math import factorial
+
+import numpy as np
+import pandas as pd
+
+from experiments.hybrid import GROUPS
+
+
+def coalitions(groups: tuple[str, ...] = GROUPS) -> list[frozenset[str]]:
+    """All subsets of the groups (2^k), smallest first."""
+    return [frozenset(c) for k in range(len(groups) + 1) for c in itertools.combinations(groups, k)]
+
+
+def coalition_spec(coalition: frozenset[str]) -> str:
+    """The hybrid scenario name of a coalition (its groups at Y's setting)."""
+    return "hybrid:" + ",".join(f"{g}=1" for g in GROUPS if g in coalition)
+
+
+def shapley(values: dict[frozenset[str], float], groups: tuple[str, ...] = GROUPS) -> dict[str, float]:
+    """Exact Shapley values of ``groups`` for the coalition function ``values``."""
+    k = len(groups)
+    out = {}
+    for g in groups:
+        total = 0.0
+        others = [h for h in groups if h != g]
+        for size in range(k):
+            weight = factorial(size) * factorial(k - size - 1) / factorial(k)
+            for subset in itertools.combinations(others, size):
+                s = frozenset(subset)
+                total += weight * (values[s | {g}] - values[s])
+        out[g] = total
+    return out
+
+
+def decompose(table: pd.DataFrame, outcomes: list[str], groups: tuple[str, ...] = GROUPS) -> pd.DataFrame:
+    """Shares of the X-to-Y change per group and outcome, with 95% intervals.
+
+    ``table`` has one row per (coalition, replication): a ``coalition`` column of
+    frozensets, ``replication`` and the outcome columns. Returns rows ``outcome``,
+    ``group``, ``effect`` (mean Shapley value, in the X-to-Y direction), ``share``
+    (mean effect / mean gap), ``ci_low``, ``ci_high`` (delta-method interval of that ratio
+    over the paired replications) and ``gap`` (mean of v(all) - v(none)).
+    """
+    rows = []
+    full = frozenset(groups)
+    for outcome in outcomes:
+        per_rep = []
+        for _, rep in table.groupby("replication"):
+            values = dict(zip(rep["coalition"], rep[outcome], strict=True))
+            per_rep.append(shapley(values, groups) | {"__gap__": values[full] - values[frozenset()]})
+        frame = pd.DataFrame(per_rep)
+        gap = frame["__gap__"]
+        n = len(frame)
+        for g in groups:
+            effect = frame[g]
+            share = effect.mean() / gap.mean() if gap.mean() != 0 else float("nan")
+            # interval of the ratio of means by the delta method over paired replications
+            if n > 1 and gap.mean() != 0:
+                resid = (effect - share * gap) / gap.mean()
+                half = 1.96 * resid.std(ddof=1) / np.sqrt(n)
+            else:
+                half = float("nan")
+            rows.append({"outcome": outcome, "group": g, "effect": effect.mean(), "share": share,
+                         "ci_low": share - half, "ci_high": share + half,
+                         "gap": gap.mean()})
+    return pd.DataFrame(rows)

@@ -1,0 +1,157 @@
+"""Scenarios between X and Y: switch groups of settings from X's values to Y's.
+
+X and Y differ in many settings at once. To ask which difference explains the gap, the
+settings are grouped (by moderator, plus the network's composition, the data-sharing
+rule and the events specific to Y), and `hybrid` builds a scenario with each group at a
+level t in [0, 1]: 0 is X's setting, 1 is Y's. Numbers are interpolated linearly;
+discrete settings (online or physical, the composition, scheduled events) switch at
+t >= 0.5.
+
+Events and attributes attached to organisations that exist in only one network are
+carried over by role (`ROLE_MAP`): in X's composition, Y's newcomer with a diverging
+vision joins X's municipal enforcement, the party with the most interest of its own; in
+Y's composition, X's one-year member (R4) is Y's neighbourhood coach. This mapping is a
+modelling choice for the counterfactuals, documented in docs/patterns.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from importlib import resources
+from typing import Any
+
+from model.scenario import Scenario, scenario_from_dict
+
+GROUPS = ("composition", "communication", "autonomy", "stability", "coordination", "data_rule",
+          "y_events")
+
+GROUP_DOC = {
+    "composition": "organisations (9 vs 6), their capacities and feedback habits, caseload",
+    "communication": "meeting interval (7 vs 4 weeks), online vs physical, informal contact, outsiders",
+    "autonomy": "power asymmetry (shared pot vs who pays decides) and voice",
+    "stability": "turnover rate, availability, scheduled turnover of the last year",
+    "coordination": "shared-goal clarity, goal alignment, task clarity, evaluations",
+    "data_rule": "perceived risk of sharing (full personal data vs street and number only)",
+    "y_events": "a newcomer with a diverging vision in an organisation with its own interest (misuse)",
+}
+
+PARAMS = {
+    "composition": ("case_rate",),
+    "communication": ("meeting_interval", "online", "informal_rate", "outsider_rate"),
+    "autonomy": ("power_asymmetry", "voice"),
+    "stability": ("turnover_rate",),
+    "coordination": ("shared_goal", "task_clarity", "evaluation_interval"),
+    "data_rule": ("sharing_risk",),
+}
+
+# organisation of the other network that plays the same part (for events and attributes)
+ROLE_MAP = {
+    "y_to_x": {"District team": "Safety director", "Community police": "Community police",
+               "Housing corporation": "Enforcement", "Care party": "Central intake"},
+    "x_to_y": {"Salvation Army outreach": "Neighbourhood coach"},
+}
+CONFLICT_KEYS = ("conflict_of_interest", "conflicts_with")
+Y_EVENT_KEYS = ("goal_alignment", "opportunism_threshold")
+Y_EVENT_ORG = "Housing corporation"
+
+
+def _raw(name: str) -> dict[str, Any]:
+    text = (resources.files("model.scenarios") / f"{name}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _mix(a, b, t: float):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return b if t >= 0.5 else a
+    if isinstance(a, int) and isinstance(b, int):
+        return int(round(a + t * (b - a)))
+    return a + t * (b - a)
+
+
+def hybrid(levels: dict[str, float], horizon: int | None = None) -> Scenario:
+    """The scenario with each group at its level (missing groups at 0, X's setting)."""
+    unknown = set(levels) - set(GROUPS)
+    if unknown:
+        raise ValueError(f"unknown groups {sorted(unknown)} (groups: {', '.join(GROUPS)})")
+    lv = {g: float(levels.get(g, 0.0)) for g in GROUPS}
+    x, y = _raw("x"), _raw("y")
+    on_y = lv["composition"] >= 0.5
+    base, other = (copy.deepcopy(y), x) if on_y else (copy.deepcopy(x), y)
+    mapping = ROLE_MAP["x_to_y"] if on_y else ROLE_MAP["y_to_x"]
+
+    params = base.setdefault("parameters", {})
+    defaults = {"meeting_interval": 6, "online": False, "informal_rate": 0.0, "outsider_rate": 0.0,
+                "power_asymmetry": 0.0, "voice": 0.8, "turnover_rate": 0.1, "case_rate": 0.8,
+                "shared_goal": 0.85, "task_clarity": 0.8, "evaluation_interval": 0, "sharing_risk": 0.2}
+    for group, names in PARAMS.items():
+        for name in names:
+            xv = x["parameters"].get(name, defaults[name])
+            yv = y["parameters"].get(name, defaults[name])
+            params[name] = _mix(xv, yv, lv[group])
+
+    rep = base.setdefault("representative", {})
+    for key, group in (("availability", "stability"), ("goal_alignment", "coordination")):
+        rep[key] = _mix(x["representative"][key], y["representative"][key], lv[group])
+
+    orgs = {o["name"]: o for o in base["organisations"]}
+    # autonomy: who pays decides -> the chair's organisation pays
+    for o in base["organisations"]:
+        o["pays"] = lv["autonomy"] >= 0.5 and o.get("role") == "chair"
+    # y_events: the organisation with its own interest and the newcomer's diverging vision
+    target = Y_EVENT_ORG if on_y else ROLE_MAP["y_to_x"][Y_EVENT_ORG]
+    y_org = next(o for o in y["organisations"] if o["name"] == Y_EVENT_ORG)
+    for key in CONFLICT_KEYS:
+        orgs[target].pop(key, None)
+        if lv["y_events"] >= 0.5:
+            orgs[target][key] = copy.deepcopy(y_org[key])
+
+    # stability: the scheduled turnover of each network, carried over by role
+    events = []
+    y_events = [e for e in y.get("events", [])]
+    x_events = [e for e in x.get("events", [])]
+    if lv["stability"] >= 0.5:
+        for e in y_events:
+            org = e["org"] if on_y else ROLE_MAP["y_to_x"].get(e["org"])
+            if org in orgs:
+                events.append({"week": e["week"], "org": org})
+    else:
+        for e in x_events:
+            org = e["org"] if not on_y else ROLE_MAP["x_to_y"].get(e["org"])
+            if org in orgs:
+                events.append({"week": e["week"], "org": org, **{k: v for k, v in e.items()
+                                                                 if k not in ("week", "org")}})
+    if lv["y_events"] >= 0.5:
+        newcomer = next(e for e in y_events if e["org"] == Y_EVENT_ORG)
+        match = [e for e in events if e["org"] == target and e["week"] == newcomer["week"]]
+        entry = match[0] if match else {"week": newcomer["week"], "org": target}
+        if not match:
+            events.append(entry)
+        entry.update({k: newcomer[k] for k in Y_EVENT_KEYS})
+    else:
+        for e in events:  # without the Y events the housing newcomer is an ordinary successor
+            if e["org"] == target:
+                for k in Y_EVENT_KEYS:
+                    e.pop(k, None)
+    base["events"] = sorted(events, key=lambda e: (e["week"], e["org"]))
+    del mapping, other
+    base["name"] = "hybrid"
+    base["description"] = "X/Y hybrid: " + ", ".join(f"{g}={lv[g]:g}" for g in GROUPS)
+    if horizon is not None:
+        base["horizon"] = horizon
+    return scenario_from_dict(base, source="hybrid(" + ",".join(f"{g}={lv[g]:g}" for g in GROUPS) + ")")
+
+
+def hybrid_from_spec(spec: str, horizon: int | None = None) -> Scenario:
+    """Parse ``hybrid:group=level,...`` (levels in [0, 1]; omitted groups at X's setting)."""
+    body = spec.removeprefix("hybrid:")
+    levels: dict[str, float] = {}
+    for item in filter(None, body.split(",")):
+        key, _, value = item.partition("=")
+        try:
+            levels[key] = float(value)
+        except ValueError:
+            raise ValueError(f"{spec}: level of '{key}' must be a number, got {value!r}") from None
+        if not 0.0 <= levels[key] <= 1.0:
+            raise ValueError(f"{spec}: level of '{key}' must be between 0 and 1")
+    return hybrid(levels, horizon)
