@@ -28,8 +28,8 @@ P3_COG_GAP = 0.2  # their cognitive trust in the overloaded org is this much bel
 P3_INTENT_BAND = 0.1  # their intentional trust in it stays within this of the others
 P3_COLLABORATION = 0.15  # collaboration at the table continues above this
 P4_EMP_GAP = 0.05  # long-standing members' empathic trust exceeds the newest member's
-P4_STALL_EMP = 0.03  # stalled pairs: empathic trust lower by at least this
-P4_STALL_INTENT = 0.03  # ... while intentional trust differs by less than this
+P4_STALL_EMP = 0.02  # a stall interval: empathic trust gains at least this much less
+P4_STALL_INTENT = 0.01  # ... while intentional trust's change differs by less than this
 P5_COG = 0.6  # probe: cognitive trust high...
 P5_INTENT = 0.3  # ... intentional trust absent (below the gate) ...
 P5_COLLABORATION = 0.02  # ... and collaboration at most this
@@ -185,6 +185,28 @@ def p3(x_pairs: pd.DataFrame, x_model: pd.DataFrame, overloaded: str,
 # ---------------------------------------------------------------------------- P4
 
 
+def stall_event_study(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per replication: change of empathic and intentional trust over the recording
+    intervals in which a pair stalled, against the intervals in which it did not (only
+    pairs that ever stalled, so each pair is its own control)."""
+    p = pairs.sort_values(["replication", "trustor", "trustee", "step"])
+    key = [p.replication, p.trustor, p.trustee]
+    d_emp = p.groupby(key, sort=False)["empathic"].diff()
+    d_int = p.groupby(key, sort=False)["intentional"].diff()
+    new = p.groupby(key, sort=False)["stalled"].diff() > 0
+    ever = p.groupby(key, sort=False)["stalled"].transform("max") > 0
+    frame = pd.DataFrame({"replication": p.replication, "d_emp": d_emp, "d_int": d_int, "stall": new,
+                          "ever": ever}).dropna()
+    frame = frame[frame.ever]
+    rows = []
+    for rep, f in frame.groupby("replication"):
+        if f.stall.any() and (~f.stall).any():
+            rows.append({"replication": rep,
+                         "emp_deficit": f.d_emp[~f.stall].mean() - f.d_emp[f.stall].mean(),
+                         "intent_deficit": f.d_int[~f.stall].mean() - f.d_int[f.stall].mean()})
+    return pd.DataFrame(rows, columns=["replication", "emp_deficit", "intent_deficit"])
+
+
 def p4(x_agents: pd.DataFrame, x_pairs: pd.DataFrame, case_holders: list[str]) -> PatternResult:
     """Empathic trust grows with tenure; stalls damage empathic, not intentional, trust."""
     last = x_agents[(x_agents.step == x_agents.step.max())]
@@ -194,28 +216,25 @@ def p4(x_agents: pd.DataFrame, x_pairs: pd.DataFrame, case_holders: list[str]) -
     emp_gap = senior["empathic_out"].mean() - newest["empathic_out"]
     lang_gap = senior["common_language"].mean() - newest["common_language"]
     fixed_gap = senior["fixed_contacts"].mean() - newest["fixed_contacts"]
+    events = stall_event_study(x_pairs)
     pl = x_pairs[x_pairs.step == x_pairs.step.max()]
     stalled = pl.stalled > 0
-    emp_diff = (pl[~stalled].groupby("replication")["empathic"].mean()
-                - pl[stalled].groupby("replication")["empathic"].mean())
-    int_diff = (pl[~stalled].groupby("replication")["intentional"].mean()
-                - pl[stalled].groupby("replication")["intentional"].mean())
-    recovered = pl[stalled]["backup_contact"].mean() if stalled.any() else 0.0
-    stall_share = stalled.groupby(pl.replication).mean()
+    recovered = float(pl[stalled]["backup_contact"].mean()) if stalled.any() else 0.0
     me, ml, mf = mean_ci(emp_gap), mean_ci(lang_gap), mean_ci(fixed_gap)
-    mse, msi = mean_ci(emp_diff), mean_ci(int_diff)
-    passed = (me[1] >= P4_EMP_GAP and ml[0] > 0 and mf[0] > 0 and stalled.any()
+    mse, msi = mean_ci(events.emp_deficit), mean_ci(events.intent_deficit)
+    passed = (me[1] >= P4_EMP_GAP and ml[0] > 0 and mf[0] > 0 and len(events) > 0
               and mse[1] >= P4_STALL_EMP and abs(msi[0]) < P4_STALL_INTENT and recovered > 0)
     return PatternResult(
         "P4", f"in X, members with >= 2 years at the table hold empathic trust >= {P4_EMP_GAP} above "
               f"the newest member's, more common language and more fixed contacts; work stalls on "
-              f"absent fixed contacts, and stalled pairs hold empathic trust >= {P4_STALL_EMP} lower "
-              f"than other pairs while intentional trust differs by < {P4_STALL_INTENT}; back-up "
-              f"contacts are learned after stalls (recovery)",
+              f"absent fixed contacts, and over the two weeks in which a pair stalls its empathic "
+              f"trust gains >= {P4_STALL_EMP} less than in its other two-week intervals while its "
+              f"intentional trust changes by < {P4_STALL_INTENT} differently; back-up contacts are "
+              f"learned after stalls (recovery)",
         {"empathic_gap": me[0], "empathic_gap_ci": me[1:], "language_gap": ml[0],
-         "fixed_contacts_gap": mf[0], "share_of_pairs_stalled": float(stall_share.mean()),
-         "stalled_empathic_deficit": mse[0], "stalled_empathic_deficit_ci": mse[1:],
-         "stalled_intentional_deficit": msi[0], "backup_learned_share": float(recovered)},
+         "fixed_contacts_gap": mf[0], "share_of_pairs_stalled": float(stalled.mean()),
+         "stall_empathic_deficit": mse[0], "stall_empathic_deficit_ci": mse[1:],
+         "stall_intentional_deficit": msi[0], "backup_learned_share": recovered},
         bool(passed))
 
 

@@ -1,0 +1,176 @@
+"""Figures of the contrast experiment (PNG, readable without the code)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from experiments.hybrid import GROUPS  # noqa: E402
+from experiments.patterns import misuser_of  # noqa: E402
+from model.scenario import DOMAINS, load_scenario  # noqa: E402
+
+COLOURS = {"x": "tab:blue", "y": "tab:red"}
+DOMAIN_COLOURS = dict(zip(DOMAINS, ["tab:green", "tab:blue", "tab:orange", "tab:purple", "tab:brown",
+                                    "tab:gray"], strict=True))
+TRAJECTORY_METRICS = ("intentional_trust", "cognitive_trust", "empathic_trust", "info_shared",
+                      "collaboration")
+
+
+def band(frame: pd.DataFrame, value: str, by: str = "step") -> pd.DataFrame:
+    """Mean and 95% band over replications at each ``by`` value."""
+    g = frame.groupby(by)[value]
+    n = g.count().clip(lower=1)
+    mean, sd = g.mean(), g.std(ddof=1).fillna(0.0)
+    half = 1.96 * sd / np.sqrt(n)
+    return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half})
+
+
+def trajectories(main, path: Path) -> Path:
+    fig, axes = plt.subplots(1, 5, figsize=(20, 3.8), sharex=True)
+    for ax, metric in zip(axes, TRAJECTORY_METRICS, strict=True):
+        for name in ("x", "y"):
+            b = band(main.get("model", name), metric)
+            ax.plot(b.index, b["mean"], color=COLOURS[name], label=f"network {name.upper()}")
+            ax.fill_between(b.index, b["low"], b["high"], color=COLOURS[name], alpha=0.25)
+        ax.axvline(104, color="grey", lw=0.8, ls=":")
+        ax.set_title(metric.replace("_", " "))
+        ax.set_xlabel("week since the network was founded")
+        ax.set_ylim(0, 1)
+    axes[0].set_ylabel("mean over replications (95% band)")
+    axes[0].legend(loc="lower left")
+    fig.suptitle("Trust, information shared and collaboration in X and Y (dotted: Y's newcomer, week 104)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def p2_dyads(main, path: Path) -> Path:
+    pairs, agents = main.get("pairs", "y"), main.get("agents", "y")
+    misuser = misuser_of(pairs)
+    holders = [o.name for o in load_scenario("y").organisations if o.role != "minute-taker"]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2))
+    if misuser is not None:
+        last = pairs[(pairs.step == pairs.step.max()) & (pairs.trustee == misuser)]
+        victims = set(zip(last.replication[last.harmed > 0], last.trustor[last.harmed > 0], strict=True))
+        toward = pairs[(pairs.trustee == misuser) & pairs.trustor.isin(holders)].copy()
+        toward["group"] = ["affected" if (r, t) in victims else "not affected"
+                           for r, t in zip(toward.replication, toward.trustor, strict=True)]
+        ag = agents[agents.org.isin(holders) & (agents.org != misuser)].copy()
+        ag["group"] = ["affected" if (r, t) in victims else "not affected"
+                       for r, t in zip(ag.replication, ag.org, strict=True)]
+        for group, colour in (("affected", "tab:red"), ("not affected", "tab:gray")):
+            sel = toward[toward.group == group]
+            per = sel.groupby(["replication", "step"])["intentional"].mean().reset_index()
+            b = band(per, "intentional")
+            a1.plot(b.index, b["mean"], color=colour, label=f"members {group}")
+            a1.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
+            sh = ag[ag.group == group].groupby(["replication", "step"])["sharing"].mean().reset_index()
+            sh["week4"] = (sh.step // 4) * 4
+            sh = sh.groupby(["replication", "week4"])["sharing"].max().reset_index()
+            b = band(sh, "sharing", by="week4")
+            a2.plot(b.index, b["mean"], color=colour, label=f"members {group}")
+            a2.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
+    for ax, title in ((a1, f"intentional trust in {misuser}"), (a2, "share of own case information shared")):
+        ax.axvline(104, color="black", lw=0.8, ls=":")
+        ax.set_xlim(60, 156)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("week (dotted: the newcomer with a diverging vision joins)")
+        ax.set_title(title)
+        ax.legend(loc="lower left")
+    fig.suptitle("P2 in network Y: misuse hits the members whose data were used")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def networks(main, path: Path) -> Path:
+    fig, axes = plt.subplots(2, 2, figsize=(13, 12))
+    cmap = plt.get_cmap("RdYlGn")
+    for row, name in enumerate(("x", "y")):
+        sc = load_scenario(name)
+        pairs = main.get("pairs", name)
+        g = nx.complete_graph([o.name for o in sc.organisations], create_using=nx.DiGraph)
+        pos = nx.circular_layout(g)
+        for col, week in enumerate((0, int(pairs.step.max()))):
+            ax = axes[row, col]
+            mean = pairs[pairs.step == week].groupby(["trustor", "trustee"])["intentional"].mean()
+            edges = list(mean.index)
+            colours = [cmap(v) for v in mean.values]
+            nx.draw_networkx_nodes(g, pos, ax=ax, node_size=900,
+                                   node_color=[DOMAIN_COLOURS[o.domain] for o in sc.organisations])
+            nx.draw_networkx_edges(g, pos, edgelist=edges, edge_color=colours, ax=ax, width=1.6,
+                                   arrowsize=9, connectionstyle="arc3,rad=0.08", node_size=900)
+            nx.draw_networkx_labels(g, {k: (v[0], v[1] - 0.16) for k, v in pos.items()}, ax=ax,
+                                    font_size=8)
+            ax.set_title(f"network {name.upper()}, week {week}: intentional trust (mean over runs)")
+            ax.set_axis_off()
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 1))
+    fig.colorbar(sm, ax=axes, shrink=0.5, label="intentional trust of the trustor (arrow tail)")
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=d) for d, c in DOMAIN_COLOURS.items()
+               if d in {o.domain for n in "xy" for o in load_scenario(n).organisations}]
+    axes[0, 0].legend(handles=handles, loc="upper left", title="domain")
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def sweeps(sweep: pd.DataFrame, path: Path) -> Path:
+    fig, axes = plt.subplots(1, len(GROUPS), figsize=(3.2 * len(GROUPS), 3.6), sharey=True)
+    colours = {"intentional_trust": "tab:blue", "info_shared": "tab:orange", "collaboration": "tab:green"}
+    for ax, group in zip(axes, GROUPS, strict=True):
+        for outcome, colour in colours.items():
+            sel = sweep[(sweep.group == group) & (sweep.outcome == outcome)]
+            ax.plot(sel.level, sel["mean"], marker="o", color=colour, label=outcome.replace("_", " "))
+            ax.fill_between(sel.level, sel.ci_low, sel.ci_high, color=colour, alpha=0.2)
+        ax.set_title(group.replace("_", " "))
+        ax.set_xlabel("0 = X's setting ... 1 = Y's")
+        ax.set_ylim(0, 1)
+    axes[0].set_ylabel("end of horizon (95% CI)")
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.suptitle("One group of X-Y differences at a time, everything else at X")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def decomposition(table: pd.DataFrame, path: Path) -> Path:
+    outcomes = list(dict.fromkeys(table.outcome))
+    fig, ax = plt.subplots(figsize=(10, 5))
+    width = 0.8 / len(outcomes)
+    y = np.arange(len(GROUPS))
+    for k, outcome in enumerate(outcomes):
+        sel = table[table.outcome == outcome].set_index("group").loc[list(GROUPS)]
+        err = np.vstack([sel.share - sel.ci_low, sel.ci_high - sel.share])
+        ax.barh(y + k * width, sel.share, height=width, xerr=err, label=outcome.replace("_", " "),
+                capsize=2)
+    ax.set_yticks(y + width * (len(outcomes) - 1) / 2, [g.replace("_", " ") for g in GROUPS])
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("share of the X-Y gap explained (Shapley, 95% CI)")
+    ax.invert_yaxis()
+    ax.legend()
+    ax.set_title("Why is Y different from X?")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def draw_all(out: Path, main, sweep: pd.DataFrame, dec: pd.DataFrame) -> dict[str, Path]:
+    out = Path(out)
+    return {
+        "trajectories": trajectories(main, out / "trajectories.png"),
+        "p2_dyads": p2_dyads(main, out / "p2_dyads.png"),
+        "networks": networks(main, out / "networks.png"),
+        "sweeps": sweeps(sweep, out / "sweeps.png"),
+        "decomposition": decomposition(dec, out / "decomposition.png"),
+    }
