@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import patterns as P
+from experiments import patterns as pt
 from experiments.decomposition import coalition_spec, coalitions, decompose
 from experiments.design import Study
 from experiments.executors import ExecutorSpec
@@ -152,7 +152,7 @@ def scenario_facts() -> dict:
     }
 
 
-def score(main: Tables, probes: Tables, ablated: str | None = None) -> list[P.PatternResult]:
+def score(main: Tables, probes: Tables, ablated: str | None = None) -> list[pt.PatternResult]:
     """The scorecard; with ``ablated`` = "P3" etc., that pattern on its ablated runs."""
     facts = scenario_facts()
 
@@ -163,16 +163,16 @@ def score(main: Tables, probes: Tables, ablated: str | None = None) -> list[P.Pa
         return tables.get(table, lab(pattern, label))
 
     results = {
-        "P1": lambda: P.p1(m(probes if ablated == "P1" else main, "P1", "x"),
+        "P1": lambda: pt.p1(m(probes if ablated == "P1" else main, "P1", "x"),
                            m(probes if ablated == "P1" else main, "P1", "y")),
-        "P2": lambda: P.p2(m(main, "P2", "y", "pairs"), m(main, "P2", "y", "agents"), facts["y_holders"]),
-        "P3": lambda: P.p3(m(main, "P3", "x", "pairs"), m(main, "P3", "x"), facts["overloaded"],
+        "P2": lambda: pt.p2(m(main, "P2", "y", "pairs"), m(main, "P2", "y", "agents"), facts["y_holders"]),
+        "P3": lambda: pt.p3(m(main, "P3", "x", "pairs"), m(main, "P3", "x"), facts["overloaded"],
                            facts["values_feedback"]),
-        "P4": lambda: P.p4(m(main, "P4", "x", "agents"), m(main, "P4", "x", "pairs"), facts["x_holders"]),
-        "P5": lambda: P.p5(m(probes, "P5", "p5-probe"), main.get("model", "x")),
-        "P6": lambda: P.p6({name: (m(probes, "P6", f"p6-{name}-strong"), m(probes, "P6", f"p6-{name}-weak"))
+        "P4": lambda: pt.p4(m(main, "P4", "x", "agents"), m(main, "P4", "x", "pairs"), facts["x_holders"]),
+        "P5": lambda: pt.p5(m(probes, "P5", "p5-probe"), main.get("model", "x")),
+        "P6": lambda: pt.p6({name: (m(probes, "P6", f"p6-{name}-strong"), m(probes, "P6", f"p6-{name}-weak"))
                             for name in MODERATOR_CONTRASTS}),
-        "P7": lambda: P.p7(main.get("model", "x"), (probes if ablated == "P7" else main).get(
+        "P7": lambda: pt.p7(main.get("model", "x"), (probes if ablated == "P7" else main).get(
             "model", lab("P7", "y"))),
     }
     keys = [ablated] if ablated else list(results)
@@ -187,8 +187,8 @@ def summary_table(main: Tables) -> pd.DataFrame:
                "cases_resolved", "stalls", "misuse_events", "turnover_events", "common_language",
                "goal_alignment")
     for metric in metrics:
-        vx, vy = P.per_run(x, metric, P.end_weeks(x)), P.per_run(y, metric, P.end_weeks(y))
-        mx, my, md = P.mean_ci(vx), P.mean_ci(vy), P.mean_ci(vx - vy)
+        vx, vy = pt.per_run(x, metric, pt.end_weeks(x)), pt.per_run(y, metric, pt.end_weeks(y))
+        mx, my, md = pt.mean_ci(vx), pt.mean_ci(vy), pt.mean_ci(vx - vy)
         rows.append({"metric": metric, "x_mean": mx[0], "x_ci_low": mx[1], "x_ci_high": mx[2],
                      "y_mean": my[0], "y_ci_low": my[1], "y_ci_high": my[2],
                      "diff": md[0], "diff_ci_low": md[1], "diff_ci_high": md[2]})
@@ -207,7 +207,7 @@ def sweep_table(sweeps: Tables) -> pd.DataFrame:
             g, _, t = label.removeprefix("sweep:").partition("=")
             targets = [(g, float(t))]
         for outcome in OUTCOMES:
-            m = P.mean_ci(P.per_run(frame, outcome, P.end_weeks(frame)))
+            m = pt.mean_ci(pt.per_run(frame, outcome, pt.end_weeks(frame)))
             for g, t in targets:
                 rows.append({"group": g, "level": t, "outcome": outcome, "mean": m[0],
                              "ci_low": m[1], "ci_high": m[2]})
@@ -219,8 +219,8 @@ def decomposition_table(dec: Tables) -> pd.DataFrame:
     for label in dec.runs.drop_duplicates("label").label:
         groups = frozenset(filter(None, label.removeprefix("coalition:").split("+")))
         frame = dec.get("model", label)
-        w = P.end_weeks(frame)
-        values = pd.DataFrame({o: P.per_run(frame, o, w) for o in OUTCOMES})
+        w = pt.end_weeks(frame)
+        values = pd.DataFrame({o: pt.per_run(frame, o, w) for o in OUTCOMES})
         values["coalition"] = [groups] * len(values)
         rows.append(values.reset_index())
     table = pd.concat(rows, ignore_index=True)
@@ -269,9 +269,9 @@ def run_contrast(out: Path, sizes: Sizes | None = None, seed: int = 20221,
         out / "decomposition.csv", index=False)
     paths = {}
     if figures:
-        from experiments import contrast_figures as F
+        from experiments import contrast_figures
 
-        paths = F.draw_all(out, main, sweep, decomposition)
+        paths = contrast_figures.draw_all(out, main, sweep, decomposition)
     write_text(report(card, ablation_table, summary, decomposition, sizes, seed, paths), out / "report.md")
     write_text(scorecard_markdown(card, ablation_table), out / "scorecard.md")
     return summaries, {"scorecard": card, "ablations": ablation_table, "summary": summary,
@@ -289,7 +289,7 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def scorecard_markdown(card: list[P.PatternResult], ablations: pd.DataFrame) -> str:
+def scorecard_markdown(card: list[pt.PatternResult], ablations: pd.DataFrame) -> str:
     lines = ["# Pattern scorecard", "", "| pattern | passed | criterion | measured |", "|---|---|---|---|"]
     for r in card:
         measured = "; ".join(f"{k} = {_fmt(v)}" for k, v in r.measured.items())
