@@ -108,11 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, type=Path, help="results directory")
     add_execution_options(run)
 
-    xy = sub.add_parser("xy", help="networks X and Y side by side: summary table and figure")
-    xy.add_argument("--reps", type=_positive, default=30)
-    xy.add_argument("--seed", type=_nonnegative, default=20221)
-    xy.add_argument("--out", type=Path, default=Path("results/xy"))
-    add_execution_options(xy)
+    con = sub.add_parser("contrast", help="reproduce the X-Y contrast: pattern scorecard, ablations, "
+                                          "decomposition of the gap")
+    con.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
+    con.add_argument("--sweep-reps", type=_positive, default=10, help="replications per sweep step")
+    con.add_argument("--decomposition-reps", type=_positive, default=10,
+                     help="replications per combination of groups (2^7 combinations)")
+    con.add_argument("--seed", type=_nonnegative, default=20221)
+    con.add_argument("--out", type=Path, required=True)
+    add_execution_options(con)
+
     return parser
 
 
@@ -133,15 +138,20 @@ def main(argv: list[str] | None = None) -> int:
             summary = execute(study, args.out, executor_spec(args), engine=args.engine,
                               block_size=args.block_size, quiet=args.quiet)
             return report(summary, f"trustnet run {scenario.name}")
-        if args.command == "xy":
-            from experiments.xy import run_xy
+        if args.command == "contrast":
+            from experiments.contrast import Sizes, run_contrast
 
-            summary, paths = run_xy(args.reps, args.seed, args.out, executor_spec(args),
-                                    args.block_size, args.quiet, engine=args.engine)
-            code = report(summary, "trustnet xy")
-            if paths:
-                print("wrote " + ", ".join(str(p) for p in paths))
-            return code
+            sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps,
+                          decomposition_reps=args.decomposition_reps)
+            summaries, result = run_contrast(args.out, sizes, args.seed, executor_spec(args),
+                                             args.block_size, args.quiet, engine=args.engine)
+            codes = [report(s, f"trustnet contrast ({s.out.name})") for s in summaries]
+            if result:
+                card = result["scorecard"]
+                print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
+                      + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
+                print(f"report: {args.out / 'report.md'}")
+            return max(codes)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -89,13 +88,3 @@ def test_bad_input_one_line_nonzero_no_traceback_nothing_lost(tmp_path, args, fr
     assert fragment in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     pd.testing.assert_frame_equal(pd.read_parquet(out / "model.parquet"), keep)
-
-
-def test_xy_writes_summary_and_figure(tmp_path):
-    r = trustnet("xy", "--reps", "4", "--out", str(tmp_path), "--quiet")
-    assert r.returncode == 0, r.stderr
-    table = pd.read_csv(tmp_path / "summary.csv")
-    row = table.set_index("metric").loc["intentional_trust"]
-    assert np.isfinite(row.diff_x_minus_y)
-    assert (tmp_path / "trajectories.png").stat().st_size > 10_000
-    assert "| intentional_trust |" in (tmp_path / "summary.md").read_text()

@@ -1,0 +1,93 @@
+"""The contrast experiment end to end at a test size with a fixed seed."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.contrast import ABLATIONS, Sizes, run_contrast
+from experiments.decomposition import coalitions, decompose, shapley
+from experiments.executors import ExecutorSpec
+from experiments.hybrid import GROUPS, hybrid, hybrid_from_spec
+from model import load_scenario
+
+
+@pytest.fixture(scope="module")
+def contrast(tmp_path_factory):
+    out = tmp_path_factory.mktemp("contrast")
+    summaries, result = run_contrast(out, Sizes(reps=16, sweep_reps=2, decomposition_reps=2, sweep_levels=3),
+                                     seed=7, executor=ExecutorSpec(workers=2), quiet=True)
+    assert all(s.ok for s in summaries)
+    return out, result
+
+
+def test_full_scorecard_passes_with_default_parameters(contrast):
+    out, result = contrast
+    card = json.loads((out / "scorecard.json").read_text())
+    assert [p["id"] for p in card["patterns"]] == [f"P{i}" for i in range(1, 8)]
+    failed = [p["id"] for p in card["patterns"] if not p["passed"]]
+    assert failed == [], card
+    assert all(p["criterion"] and p["measured"] for p in card["patterns"])
+
+
+def test_each_ablation_makes_its_pattern_fail_or_is_reported(contrast):
+    out, _ = contrast
+    table = pd.read_csv(out / "ablations.csv")
+    assert list(table.pattern) == list(ABLATIONS)
+    assert table.passed_with.all()
+    survivors = set(table.pattern[table.passed_without])
+    assert survivors <= {"P7"}  # P1-P6 fail without their mechanism
+    report = (out / "scorecard.md").read_text()
+    for pattern in survivors:
+        assert f"| {pattern} |" in report and "survives its ablation" in report
+
+
+def test_outputs_and_figures(contrast):
+    out, result = contrast
+    for name in ("summary.csv", "decomposition.csv", "sweeps.csv", "report.md", "scorecard.md"):
+        assert (out / name).stat().st_size > 100, name
+    for name in ("trajectories", "p2_dyads", "networks", "sweeps", "decomposition"):
+        assert (out / f"{name}.png").stat().st_size > 20_000, name
+    dec = pd.read_csv(out / "decomposition.csv")
+    assert list(dec.columns[:5]) == ["outcome", "group", "share", "ci_low", "ci_high"]
+    for outcome, shares in dec.groupby("outcome")["share"]:
+        assert shares.sum() == pytest.approx(1.0), outcome  # Shapley shares add up to the gap
+    summary = pd.read_csv(out / "summary.csv").set_index("metric")
+    assert summary.loc["intentional_trust", "diff_ci_low"] > 0
+
+
+def test_hybrid_endpoints_are_exactly_x_and_y():
+    x, y = load_scenario("x"), load_scenario("y")
+    hx, hy = hybrid({}), hybrid({g: 1.0 for g in GROUPS})
+    assert hx.params == x.params and hx.organisations == x.organisations and hx.events == x.events
+    assert hy.params == y.params and hy.organisations == y.organisations and hy.events == y.events
+    half = hybrid_from_spec("hybrid:communication=0.5")
+    assert half.params.meeting_interval in (5, 6) and not half.params.online  # switches at 0.5
+    with pytest.raises(ValueError):
+        hybrid_from_spec("hybrid:weather=1")
+
+
+def test_y_events_move_to_the_interested_party_in_x_composition():
+    sc = hybrid({"y_events": 1.0})
+    enforcement = next(o for o in sc.organisations if o.name == "Enforcement")
+    assert enforcement.conflict_of_interest > 0
+    assert any(e.org == "Enforcement" and e.representative.get("goal_alignment", 1) < 0.3 for e in sc.events)
+
+
+def test_shapley_known_answers():
+    rng = np.random.default_rng(1)
+    weights = dict(zip(GROUPS, rng.normal(size=len(GROUPS)), strict=True))
+    additive = {c: sum(weights[g] for g in c) for c in coalitions()}
+    for g, v in shapley(additive).items():
+        assert v == pytest.approx(weights[g])
+    # a pure two-way interaction is split equally between the two groups
+    pair = {c: float({"composition", "autonomy"} <= c) for c in coalitions()}
+    values = shapley(pair)
+    assert values["composition"] == pytest.approx(0.5) and values["autonomy"] == pytest.approx(0.5)
+    assert sum(abs(v) for g, v in values.items() if g not in ("composition", "autonomy")) < 1e-12
+    rows = [{"coalition": c, "replication": r, "y": additive[c] + 0.0 * r} for c in coalitions() for r in (0, 1)]
+    table = decompose(pd.DataFrame(rows), ["y"])
+    gap = additive[frozenset(GROUPS)]
+    for _, row in table.iterrows():
+        assert row.share == pytest.approx(weights[row.group] / gap)
