@@ -86,7 +86,7 @@ def test_shapley_known_answers():
     values = shapley(pair)
     assert values["composition"] == pytest.approx(0.5) and values["autonomy"] == pytest.approx(0.5)
     assert sum(abs(v) for g, v in values.items() if g not in ("composition", "autonomy")) < 1e-12
-    rows = [{"coalition": c, "replication": r, "y": additive[c] + 0.0 * r} for c in coalitions() for r in (0, 1)]
+    rows = [{"coalition": c, "replication": r, "y": additive[c]} for c in coalitions() for r in (0, 1)]
     table = decompose(pd.DataFrame(rows), ["y"])
     gap = additive[frozenset(GROUPS)]
     for _, row in table.iterrows():
