@@ -93,7 +93,7 @@ def p2_dyads(main, path: Path) -> Path:
 
 
 def networks(main, path: Path) -> Path:
-    fig, axes = plt.subplots(2, 2, figsize=(13, 12))
+    fig, axes = plt.subplots(2, 2, figsize=(14, 13))
     cmap = plt.get_cmap("RdYlGn")
     for row, name in enumerate(("x", "y")):
         sc = load_scenario(name)
@@ -109,15 +109,20 @@ def networks(main, path: Path) -> Path:
                                    node_color=[DOMAIN_COLOURS[o.domain] for o in sc.organisations])
             nx.draw_networkx_edges(g, pos, edgelist=edges, edge_color=colours, ax=ax, width=1.6,
                                    arrowsize=9, connectionstyle="arc3,rad=0.08", node_size=900)
-            nx.draw_networkx_labels(g, {k: (v[0], v[1] - 0.16) for k, v in pos.items()}, ax=ax,
-                                    font_size=8)
-            ax.set_title(f"network {name.upper()}, week {week}: intentional trust (mean over runs)")
+            for label, (px, py) in pos.items():
+                ha = "left" if px > 0.2 else "right" if px < -0.2 else "center"
+                ax.text(1.15 * px, 1.17 * py, label, ha=ha, va="center", fontsize=8)
+            ax.set_title(f"network {name.upper()}, week {week}")
+            ax.set_xlim(-2.0, 2.0)
+            ax.set_ylim(-1.35, 1.35)
             ax.set_axis_off()
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 1))
     fig.colorbar(sm, ax=axes, shrink=0.5, label="intentional trust of the trustor (arrow tail)")
     handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=d) for d, c in DOMAIN_COLOURS.items()
                if d in {o.domain for n in "xy" for o in load_scenario(n).organisations}]
-    axes[0, 0].legend(handles=handles, loc="upper left", title="domain")
+    fig.legend(handles=handles, loc="upper left", title="domain")
+    fig.suptitle("Intentional trust between the organisations (mean over replications; edge colour = "
+                 "trust of the organisation at the arrow's tail)")
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
