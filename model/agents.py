@@ -76,6 +76,15 @@ class Organisation(FixedAgent):
         return bool(self.model.state.present[0, self.index])
 
     @property
+    def common_language(self) -> float:
+        return float(self.model.state.language[0, self.index])
+
+    @property
+    def fixed_contacts(self) -> int:
+        """Organisations where this representative has a fixed contact person."""
+        return int(self.model.state.fixed[0, self.index].sum())
+
+    @property
     def sharing(self) -> float:
         return float(self.model.state.sharing[0, self.index])
 

@@ -419,14 +419,13 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     """Apply the three update rules to all pairs of all runs at once."""
     off = st.offdiag[None]
     # separate_kinds off: one undifferentiated trust, so feedback also moves goodwill, with
-    # the cognitive rule's weights (missing feedback converted to free-ride units)
+    # the cognitive rule's weights (missing feedback scaled to the intentional loss ratio)
     merged = ~pb.col("separate_kinds", 2)
     successes = sig.successes + np.where(merged, sig.reported, 0.0)
-    freerides = sig.freerides + np.where(merged, sig.missing * s.values_feedback[:, :, None]
-                                         / np.maximum(pb.col("freeride_signal", 2), 1e-9)
-                                         * pb.col("cog_loss_ratio", 2) / pb.col("loss_ratio", 2), 0.0)
+    competence = np.where(merged, sig.missing * s.values_feedback[:, :, None]
+                          * pb.col("cog_loss_ratio", 2) / pb.col("loss_ratio", 2), 0.0)
     s.intent, s.damage = update_intentional(
-        s.intent, s.damage, successes, sig.misuses, freerides,
+        s.intent, s.damage, successes, sig.misuses, sig.freerides, other_negative=competence,
         gain=pb.col("intent_gain", 2), loss_ratio=pb.col("loss_ratio", 2),
         misuse_signal=pb.col("misuse_signal", 2), freeride_signal=pb.col("freeride_signal", 2),
         reputation_damage=pb.col("reputation_damage", 2), forgetting=pb.col("damage_forgetting", 2))

@@ -44,19 +44,21 @@ def asymmetric_update(trust: np.ndarray, positive: np.ndarray, negative: np.ndar
 
 def update_intentional(intent: np.ndarray, damage: np.ndarray, successes: np.ndarray,
                        misuses: np.ndarray, freerides: np.ndarray, *, gain, loss_ratio,
-                       misuse_signal, freeride_signal, reputation_damage, forgetting
-                       ) -> tuple[np.ndarray, np.ndarray]:
+                       misuse_signal, freeride_signal, reputation_damage, forgetting,
+                       other_negative: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Intentional trust and reputation damage after a week.
 
     * ``successes``: joint cases resolved together (slow building);
     * ``misuses``: detected misuses of the trustor's data by the trustee (sharp drop,
       and lasting damage that lowers the ceiling 1 - damage: hysteresis);
     * ``freerides``: agreed actions the trustee left undone for lack of effort (weak
-      opportunism, a mild drop).
+      opportunism, a mild drop);
+    * ``other_negative``: further negative signal, already in signal units (used when
+      intentional trust is not kept apart from competence trust).
     """
     damage = 1.0 - (1.0 - damage) * (1.0 - reputation_damage) ** misuses
     damage = damage * (1.0 - forgetting)
-    negative = misuse_signal * misuses + freeride_signal * freerides
+    negative = misuse_signal * misuses + freeride_signal * freerides + other_negative
     intent = asymmetric_update(intent, successes, negative, gain, loss_ratio, 1.0 - damage)
     return intent, damage
 

@@ -129,3 +129,14 @@ def test_base_turnover_rate_replaces_representatives():
     emp_high = np.mean([m.state.emp[0].sum() for m in high])
     emp_none = np.mean([m.state.emp[0].sum() for m in none])
     assert emp_high < 0.8 * emp_none
+
+
+@pytest.mark.parametrize("freeride_signal", [0.0, 0.15])
+def test_without_separate_kinds_missing_feedback_lowers_intentional_trust(freeride_signal):
+    sc = dict(freeride_signal=freeride_signal)
+    apart = run_reps(small_scenario(orgs(**{"care-b": {"capacity": 0.2}}), **sc), 8)
+    merged = run_reps(small_scenario(orgs(**{"care-b": {"capacity": 0.2}}), separate_kinds=False, **sc), 8)
+    others = [0, 1, 3]
+    int_apart = np.mean([pair_values(apart, "intent", i, 2) for i in others])
+    int_merged = np.mean([pair_values(merged, "intent", i, 2) for i in others])
+    assert int_apart - int_merged > 0.15
