@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model import variants
 from model.draws import WeekDraws, poisson_quantile
+from model.scenario import DOMAINS
 from model.state import State, intent_prior
 from model.structure import ParamBatch, Structure
 from model.trust import gate, transfer, update_cognitive, update_empathic, update_intentional
@@ -114,7 +116,8 @@ def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
     Under "who pays decides" the organisations that do not pay lose willingness in
     proportion to the asymmetry, unless they can voice their perspective (study §4.4.2).
     """
-    loss = pb.col("power_asymmetry", 1) * (1.0 - pb.col("voice", 1)) * pb.col("moderators", 1)
+    voice = np.where(variants.literature(pb, "T5", 1), 0.0, pb.col("voice", 1))  # T5
+    loss = pb.col("power_asymmetry", 1) * (1.0 - voice) * pb.col("moderators", 1)
     return 1.0 - loss * (~st.pays)[None, :]
 
 
@@ -159,6 +162,7 @@ def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarr
     share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
     share = share * (1.0 - s.reticence * outsiders[:, None])
     share = share * willingness(s, st, pb)
+    share = share * variants.sham(pb, 1) * variants.readiness(pb, s.tenure, at_table, st.case_holder)
     return np.where(at_table & st.case_holder[None, :], share, 0.0)
 
 
@@ -181,6 +185,8 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     floor = np.where(pb.col("moderators", 1), pb.col("language_floor", 1), 1.0)
     understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
+    domains = np.einsum("bcn,nd->bcd", needf, np.eye(len(DOMAINS))[st.domain]) > 0
+    understood = understood * (1.0 - variants.culture_loss(pb, (domains.sum(axis=-1) > 1).astype(float)))
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
 
@@ -213,6 +219,8 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
                                                          pb.col("online_informal_share", 1), 1.0)
     pair = at_table[:, :, None] & at_table[:, None, :] & st.offdiag[None]
     sig.joint += pair * (1.0 + informal[:, :, None])
+    cycle = np.where(variants.literature(pb, "T1", 2), pb.col("interaction_cycle", 2), 0.0)
+    sig.successes += pair * cycle  # T1 literature: trust built through cycles of interaction
     learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1) * (1.0 + informal)
     s.language = np.where(at_table, s.language + learn * (1.0 - s.language), s.language)
     return share
@@ -225,7 +233,11 @@ def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.
 
 
 def informal_contact(s: State, pb: ParamBatch, u: WeekDraws, sig: Signals) -> None:
-    """An informal moment (coffee, meeting in the neighbourhood) for those present."""
+    """An informal moment (coffee, meeting in the neighbourhood) for those present.
+
+    It gives joint time and common language; under T3 = literature it also raises the
+    participants' commitment (goal alignment).
+    """
     happens = u.informal < pb.informal_rate
     here = s.present & happens[:, None]
     pair = here[:, :, None] & here[:, None, :]
@@ -233,6 +245,8 @@ def informal_contact(s: State, pb: ParamBatch, u: WeekDraws, sig: Signals) -> No
     sig.joint += pair * ~np.eye(n, dtype=bool)[None]
     learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1)
     s.language = np.where(here, s.language + learn * (1.0 - s.language), s.language)
+    commit = np.where(variants.literature(pb, "T3", 1), pb.col("informal_commitment", 1), 0.0)
+    s.align = np.where(here, s.align + commit * (1.0 - s.align), s.align)  # T3 literature
 
 
 # ------------------------------------------------------------- between the meetings
@@ -257,7 +271,8 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     shared = (np.einsum("bci,bcj->bij", need, need) > 0) & st.offdiag[None]
     w = pb.col("emp_contact", 2)
     chance = pb.col("contact_rate", 2) * (1.0 - w + w * s.emp)
-    want = shared & s.present[:, :, None] & (u.contact < chance) & ~meeting[:, None, None]
+    ready = variants.readiness(pb, s.tenure, s.present, st.case_holder)[:, :, None] > 0
+    want = shared & s.present[:, :, None] & (u.contact < chance) & ~meeting[:, None, None] & ready
     basis, floor = trust_basis(s, pb)
     want &= basis > floor
     threshold = pb.col("route_threshold", 2)
@@ -267,7 +282,7 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     s.routed = s.routed + (want & doubt)
 
     there = s.present[:, None, :]
-    tunnel = pb.col("tunnel_vision", 2)
+    tunnel = pb.col("tunnel_vision", 2) & ~variants.literature(pb, "T2", 2)  # T2: routine over-trust
     stuck = s.fixed & ~there & ~s.backup  # the only person known is away
     general = ~s.backup & (~s.fixed | (stuck & ~tunnel))  # goes to the general address
     reached = (s.fixed & there) | (~(s.fixed & there) & s.backup) \
@@ -344,8 +359,9 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
     overlap_on_case = np.einsum("bcj,ij->bci", need.astype(float), st.overlap.astype(float)) > 0
     confusion = (1.0 - pb.col("task_clarity", 2)) * pb.col("moderators", 2)
-    capacity = s.capacity[:, None, :] * (1.0 - confusion * overlap_on_case)
+    capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
     effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - s.align))
+    effort = effort * variants.sham(pb, 1)
     able = u.act < capacity
     willing = u.effort < effort[:, None, :]
     workable = pending & ~stalled_cases[:, :, None]
@@ -384,7 +400,8 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     misuser &= pb.col("opportunism", 1)
     victim = misuser[:, None, :] & (share > 0)[:, :, None] & st.exposed_to[None]
     victim &= u.victim < pb.col("misuse_reach", 2)
-    detected = victim & (u.detect < pb.col("detect_prob", 2))
+    blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
+    detected = victim & (u.detect < pb.col("detect_prob", 2) * (1.0 - blind))  # T2 literature
     events = victim.any(axis=1).sum(axis=1)
     s.misuse_events = s.misuse_events + events
     s.last_misuse = events.astype(float)
@@ -424,13 +441,15 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     successes = sig.successes + np.where(merged, sig.reported, 0.0)
     competence = np.where(merged, sig.missing * s.values_feedback[:, :, None]
                           * pb.col("cog_loss_ratio", 2) / pb.col("loss_ratio", 2), 0.0)
+    rates = variants.rule_rates(pb)
+    blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
     s.intent, s.damage = update_intentional(
-        s.intent, s.damage, successes, sig.misuses, sig.freerides, other_negative=competence,
-        gain=pb.col("intent_gain", 2), loss_ratio=pb.col("loss_ratio", 2),
+        s.intent, s.damage, successes, sig.misuses, sig.freerides * (1.0 - blind), other_negative=competence,
+        gain=pb.col("intent_gain", 2), loss_ratio=rates["loss_ratio"],
         misuse_signal=pb.col("misuse_signal", 2), freeride_signal=pb.col("freeride_signal", 2),
-        reputation_damage=pb.col("reputation_damage", 2), forgetting=pb.col("damage_forgetting", 2))
+        reputation_damage=rates["reputation_damage"], forgetting=pb.col("damage_forgetting", 2))
     s.cog = update_cognitive(s.cog, sig.reported, sig.missing, s.values_feedback[:, :, None],
-                             gain=pb.col("cog_gain", 2), loss_ratio=pb.col("cog_loss_ratio", 2))
+                             gain=pb.col("cog_gain", 2), loss_ratio=rates["cog_loss_ratio"])
     joint = sig.joint * (1.0 + pb.col("identification", 2) * st.same_domain[None])
     basis, floor = trust_basis(s, pb)
     s.emp = update_empathic(s.emp, joint, basis, sig.stalls, gain=pb.col("emp_gain", 2),

@@ -18,6 +18,8 @@ END = "<!-- parameter-table:end -->"
 
 
 def _fmt(value) -> str:
+    if isinstance(value, str):
+        return f"`{value}`"
     if isinstance(value, bool):
         return "true" if value else "false"
     return f"{value:g}"
@@ -27,7 +29,12 @@ def render() -> str:
     lines = [BEGIN, "", "**Network-level parameters** (scenario `[parameters]`, `--set KEY=VALUE`)", "",
              "| name | default | range | meaning | source |", "|---|---|---|---|---|"]
     for s in SPECS:
-        rng = "true / false" if s.kind is bool else f"{_fmt(s.low)} – {_fmt(s.high)}"
+        if s.kind is str:
+            rng = " / ".join(f"`{c}`" for c in s.choices)
+        elif s.kind is bool:
+            rng = "true / false"
+        else:
+            rng = f"{_fmt(s.low)} – {_fmt(s.high)}"
         lines.append(f"| `{s.name}` | {_fmt(s.kind(s.default))} | {rng} | {s.doc} | {s.source} |")
     lines += ["", "**Representative attributes** (per organisation in `[[organisations]]`, defaults "
               "in `[representative]`, newcomer values in `[[events]]`)", "",

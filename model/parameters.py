@@ -37,10 +37,15 @@ class ParamSpec:
     high: float
     source: str
     doc: str
-    kind: type = float  # float, int or bool
+    kind: type = float  # float, int, bool or str (a choice among `choices`)
+    choices: tuple[str, ...] = ()
 
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to the parameter's type, or raise ValueError."""
+        if self.kind is str:
+            if value not in self.choices:
+                raise ValueError(f"must be one of {', '.join(self.choices)}, got {value!r}")
+            return str(value)
         if self.kind is bool:
             if not isinstance(value, (bool, np.bool_)):
                 raise ValueError(f"must be true or false, got {value!r}")
@@ -199,6 +204,60 @@ SPECS: tuple[ParamSpec, ...] = (
               "absence, re-learning after turnover and evaluations have no effect.", bool),
     ParamSpec("scheduled_events", True, 0, 1, "study §3 table (P7)",
               "The scenario's scheduled turnover events happen; off: they are ignored.", bool),
+    # --- theory variants (study §6.2; THEORY.md §5): "study" is the study's finding -----
+    ParamSpec("T1", "study", 0, 0, "study §4.1.4.2 vs Huxham & Vangen 1996",
+              "Origin of intentional trust. study: from the shared goal at the start; literature: "
+              "starts at intent_start_low and is built through cycles of interaction.", str,
+              ("study", "literature")),
+    ParamSpec("T2", "study", 0, 0, "study §4.1.4.3 vs Nooteboom 2006",
+              "What makes empathic trust go too far. study: routine (one fixed contact, stalls); "
+              "literature: identification (blind to misuse and free-riding).", str, ("study", "literature")),
+    ParamSpec("T3", "study", 0, 0, "study §4.3.4 vs Van Delden 2009",
+              "Informal contact. study: familiarity only; literature: also commitment (goal "
+              "alignment rises).", str, ("study", "literature")),
+    ParamSpec("T4", "study", 0, 0, "study §4.3 vs Dozy 2011",
+              "Different domain cultures. study: no problem where the atmosphere is open; "
+              "literature: cross-domain information is less understood regardless.", str,
+              ("study", "literature")),
+    ParamSpec("T5", "study", 0, 0, "study §4.4.2 vs Hillman et al. 2009",
+              "Unequal resources. study: voice offsets power asymmetry; literature: they restrict "
+              "autonomy whatever the voice.", str, ("study", "literature")),
+    ParamSpec("T6", "study", 0, 0, "study §4.5.3 vs Dozy 2011, Van Delden 2009",
+              "Stability. study: moderates the trust-collaboration link; literature: a precondition "
+              "(no sharing until the table has been together for stability_start weeks).", str,
+              ("study", "literature")),
+    ParamSpec("T7", "study", 0, 0, "study §4.5 vs Dozy 2011",
+              "External pressure. study: no sham collaboration; literature: imposed participation "
+              "gives sham collaboration (less sharing and effort). Acts only when imposed.", str,
+              ("study", "literature")),
+    ParamSpec("T8", "study", 0, 0, "study §4.6.5 vs Dozy 2011",
+              "Task division. study: a natural one suffices unless tasks overlap; literature: without "
+              "a written one every case suffers confusion.", str, ("study", "literature")),
+    ParamSpec("update_rule", "asymmetric_ceiling", 0, 0, "P&Y; Slovic; Earle & Siegrist; Hoogendoorn et al.",
+              "Trust update rule: asymmetric_ceiling (losses weigh more, lasting damage caps trust), "
+              "asymmetric (no damage ceiling), symmetric (loss ratio 1, no ceiling), "
+              "value_performance (goodwill resilient and symmetric, competence fragile).", str,
+              ("asymmetric_ceiling", "asymmetric", "symmetric", "value_performance")),
+    ParamSpec("interaction_cycle", 0.5, 0.0, 2.0, "Vangen & Huxham 2003 (trust-building loop), assumption",
+              "T1 literature: intentional building per meeting attended together, in units of a "
+              "joint success."),
+    ParamSpec("identification_blindness", 0.6, 0.0, 1.0, "Nooteboom 2002 (tolerance band), assumption",
+              "T2 literature: how far empathic trust hides misuse and free-riding from the trustor."),
+    ParamSpec("informal_commitment", 0.05, 0.0, 0.3, "Van Delden 2009, assumption",
+              "T3 literature: share of the gap to full goal alignment closed by an informal moment."),
+    ParamSpec("culture_gap", 0.3, 0.0, 1.0, "Dozy 2011, assumption",
+              "T4: loss of understanding of information from another domain (study: times one "
+              "minus open_atmosphere)."),
+    ParamSpec("open_enough", 0.5, 0.01, 1.0, "study §4.3 (open enough to ask), assumption",
+              "T4 study: openness of the atmosphere from which domain cultures cause no loss."),
+    ParamSpec("stability_start", 26, 1, 156, "Dozy 2011, assumption",
+              "T6 literature: weeks the table must have been together before members share.", int),
+    ParamSpec("sham_share", 0.5, 0.0, 1.0, "Dozy 2011, assumption",
+              "T7 literature: share of sharing and effort lost to sham collaboration when imposed."),
+    ParamSpec("imposed", False, 0, 1, "study §4.5 (participation voluntary)",
+              "Participation is imposed from outside (scenario switch for T7).", bool),
+    ParamSpec("written_tasks", False, 0, 1, "study §4.6 (clear, unwritten)",
+              "The task division is written down (no confusion under either T8 variant).", bool),
     # --- schedule ---------------------------------------------------------------------
     ParamSpec("meeting_interval", 6, 1, 26, "study §3 table (X every 6-8, Y every 4 weeks)",
               "Weeks between network meetings.", int),
@@ -278,6 +337,24 @@ class Params:
     trust_gate: bool = _default(SPEC_BY_NAME["trust_gate"])
     moderators: bool = _default(SPEC_BY_NAME["moderators"])
     scheduled_events: bool = _default(SPEC_BY_NAME["scheduled_events"])
+    T1: str = _default(SPEC_BY_NAME["T1"])
+    T2: str = _default(SPEC_BY_NAME["T2"])
+    T3: str = _default(SPEC_BY_NAME["T3"])
+    T4: str = _default(SPEC_BY_NAME["T4"])
+    T5: str = _default(SPEC_BY_NAME["T5"])
+    T6: str = _default(SPEC_BY_NAME["T6"])
+    T7: str = _default(SPEC_BY_NAME["T7"])
+    T8: str = _default(SPEC_BY_NAME["T8"])
+    update_rule: str = _default(SPEC_BY_NAME["update_rule"])
+    interaction_cycle: float = _default(SPEC_BY_NAME["interaction_cycle"])
+    identification_blindness: float = _default(SPEC_BY_NAME["identification_blindness"])
+    informal_commitment: float = _default(SPEC_BY_NAME["informal_commitment"])
+    culture_gap: float = _default(SPEC_BY_NAME["culture_gap"])
+    open_enough: float = _default(SPEC_BY_NAME["open_enough"])
+    stability_start: int = _default(SPEC_BY_NAME["stability_start"])
+    sham_share: float = _default(SPEC_BY_NAME["sham_share"])
+    imposed: bool = _default(SPEC_BY_NAME["imposed"])
+    written_tasks: bool = _default(SPEC_BY_NAME["written_tasks"])
     meeting_interval: int = _default(SPEC_BY_NAME["meeting_interval"])
     online: bool = _default(SPEC_BY_NAME["online"])
 

@@ -80,11 +80,13 @@ def intent_prior(pb: ParamBatch, align_trustor: np.ndarray) -> np.ndarray:
 
     Trustor i expects goodwill of the others in so far as a shared goal was found and i
     sees it as its own: prior[b, i] = shared_goal[b] * align[b, i]. With the ``goal_prior``
-    mechanism off, everyone starts at ``intent_start_low`` instead. Returned with shape
+    mechanism off, or under T1 = literature (trust is built up, not given), everyone
+    starts at ``intent_start_low`` instead. Returned with shape
     (B, N, 1) so that it broadcasts over trustees.
     """
     prior = pb.col("shared_goal", 1) * align_trustor
-    prior = np.where(pb.col("goal_prior", 1), prior, pb.col("intent_start_low", 1))
+    from_goal = pb.col("goal_prior", 1) & (pb.col("T1", 1) == "study")  # T1 literature: built up
+    prior = np.where(from_goal, prior, pb.col("intent_start_low", 1))
     return prior[:, :, None]
 
 

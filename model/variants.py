@@ -1,0 +1,95 @@
+"""Theory variants: the study's revisions (T1-T8) against the literature's claims.
+
+Each pair is a parameter whose value is ``"study"`` (the default, the study's finding)
+or ``"literature"``; the trust update rule is a parameter too. This module holds the
+small pieces of arithmetic that differ between the variants, so that `model.dynamics`
+reads ``variants.<something>(...)`` where a variant acts and the variants are listed in
+one place (THEORY.md §5; docs/ODD.md, "Theory variants").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.structure import ParamBatch
+
+THEORY_PAIRS = {
+    "T1": ("trust is built up through cycles of interaction; it cannot be there at the start",
+           "intentional trust is there from the start when a shared goal is found"),
+    "T2": ("empathic trust based on identification can go too far",
+           "empathic trust based on routine goes too far (tunnel vision)"),
+    "T3": ("informal communication creates commitment",
+           "informal contact helps people know each other, not commitment"),
+    "T4": ("different cultures cause communication problems",
+           "not, as long as the atmosphere is open enough to ask for clarification"),
+    "T5": ("unequal resources restrict autonomy", "not when an actor feels free to express its perspective"),
+    "T6": ("stability is a precondition to start collaborating",
+           "people start for the common interest; stability moderates the link"),
+    "T7": ("external pressure leads to sham collaboration", "not observed: participation was voluntary"),
+    "T8": ("a written task division is needed",
+           "a natural division suffices where tasks differ; it fails where tasks overlap"),
+}
+UPDATE_RULES = ("asymmetric_ceiling", "asymmetric", "symmetric", "value_performance")
+
+
+def literature(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
+    """(B, 1, ...) bool: the run uses the literature's side of theory pair ``name``."""
+    return pb.col(name, dims) == "literature"
+
+
+def rule_rates(pb: ParamBatch) -> dict[str, np.ndarray]:
+    """Effective (B, 1, 1) rates of the trust update rule chosen per run.
+
+    * ``asymmetric_ceiling`` (Pant & Yu): the parameters as they are;
+    * ``asymmetric``: losses weigh more, but no reputation damage caps trust later;
+    * ``symmetric`` (Hoogendoorn et al. style linear): loss ratio 1 for both kinds, no cap;
+    * ``value_performance`` (Earle & Siegrist): goodwill, resting on shared values, is
+      resilient and symmetric (ratio 1, no cap); competence confidence is fragile
+      (cognitive loss ratio tripled).
+    """
+    rule = pb.col("update_rule", 2)
+    ceiling = rule == "asymmetric_ceiling"
+    symmetric_goodwill = (rule == "symmetric") | (rule == "value_performance")
+    loss_ratio = np.where(symmetric_goodwill, 1.0, pb.col("loss_ratio", 2))
+    cog_loss = np.where(rule == "symmetric", 1.0,
+                        np.where(rule == "value_performance", 3.0, 1.0) * pb.col("cog_loss_ratio", 2))
+    damage = np.where(ceiling, pb.col("reputation_damage", 2), 0.0)
+    return {"loss_ratio": loss_ratio, "cog_loss_ratio": cog_loss, "reputation_damage": damage}
+
+
+def culture_loss(pb: ParamBatch, cross_domain: np.ndarray) -> np.ndarray:
+    """(B, S) share of shared information lost across domain cultures (T4).
+
+    literature: ``culture_gap`` on every case that brings domains together; study: only
+    where the atmosphere is not open enough to ask for clarification.
+    """
+    lit = literature(pb, "T4", 1)
+    shortfall = np.clip(1.0 - pb.col("open_atmosphere", 1) / pb.col("open_enough", 1), 0.0, 1.0)
+    weight = np.where(lit, 1.0, shortfall)
+    return pb.col("culture_gap", 1) * cross_domain * weight * pb.col("moderators", 1)
+
+
+def readiness(pb: ParamBatch, tenure: np.ndarray, at_table: np.ndarray, holders: np.ndarray) -> np.ndarray:
+    """(B, 1) 1 where the table may share; T6 literature: 0 until the members present have
+    been together for ``stability_start`` weeks on average (stability as a precondition)."""
+    who = at_table & holders[None, :]
+    mean_tenure = np.where(who, tenure, 0.0).sum(axis=1) / np.maximum(who.sum(axis=1), 1)
+    ready = mean_tenure >= pb.stability_start
+    return np.where(literature(pb, "T6", 0), ready, True)[:, None].astype(float)
+
+
+def sham(pb: ParamBatch, dims: int) -> np.ndarray:
+    """Share kept of sharing and effort: T7 literature under imposed participation."""
+    on = literature(pb, "T7", dims) & pb.col("imposed", dims)
+    return np.where(on, 1.0 - pb.col("sham_share", dims), 1.0)
+
+
+def confusion_scope(pb: ParamBatch, overlap_on_case: np.ndarray) -> np.ndarray:
+    """(B, S, N) where an unclear task division bites (T8).
+
+    study: where organisations with overlapping tasks meet on a case; literature: on every
+    case unless the division is written down. A written division removes it in both.
+    """
+    everywhere = literature(pb, "T8", 2)
+    scope = np.where(everywhere, 1.0, overlap_on_case.astype(float))
+    return scope * ~pb.col("written_tasks", 2)
