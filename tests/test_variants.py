@@ -43,9 +43,10 @@ def detected_misuse(name, **overrides):
 def test_t2_literature_moves_over_trust_from_routine_to_identification():
     study, lit = runs("x", 104), runs("x", 104, T2="literature")
     assert at(study, "stalls", 104).mean() > 10 and at(lit, "stalls", 104).max() == 0
-    seen = detected_misuse("y", identification_blindness=1.0)
-    blind = detected_misuse("y", T2="literature", identification_blindness=1.0)
-    assert blind.mean() < 0.85 * seen.mean()
+    close = dict(identification_blindness=1.0, emp_gain=0.12)  # members who know each other well
+    seen = detected_misuse("y", **close)
+    blind = detected_misuse("y", T2="literature", **close)
+    assert blind.mean() < 0.75 * seen.mean()
 
 
 def test_t3_literature_informal_contact_raises_commitment():
