@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_nonnegative, default=20221, help="root seed (default 20221)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter, e.g. --set turnover_rate=0.3 (repeatable)")
+    run.add_argument("--variant", action="append", default=[], metavar="T=SIDE",
+                     help="theory variant, e.g. --variant T1=literature or update_rule=symmetric")
     run.add_argument("--pairs", type=_nonnegative, default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
     run.add_argument("--out", required=True, type=Path, help="results directory")
@@ -118,6 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--out", type=Path, required=True)
     add_execution_options(con)
 
+    var = sub.add_parser("variants", help="theory variants T1-T8 and update rules against the patterns")
+    var.add_argument("--samples", type=_positive, default=16, help="parameter sample points (default 16)")
+    var.add_argument("--reps", type=_positive, default=8, help="replications per point (default 8)")
+    var.add_argument("--variants", default=None, metavar="T1,T5,...",
+                     help="compare only these (with the baseline); default: all")
+    var.add_argument("--pair", action="append", default=[], metavar="T1+T3",
+                     help="also compare two variants switched on together (repeatable)")
+    var.add_argument("--seed", type=_nonnegative, default=20221)
+    var.add_argument("--out", type=Path, required=True)
+    add_execution_options(var)
+
     return parser
 
 
@@ -132,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
-            scenario = _scenario(args.scenario, args.set)
+            scenario = _scenario(args.scenario, args.set + args.variant)
             study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
                           pairs_every=args.pairs, kind="run")
             summary = execute(study, args.out, executor_spec(args), engine=args.engine,
@@ -150,6 +163,29 @@ def main(argv: list[str] | None = None) -> int:
                 card = result["scorecard"]
                 print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
                       + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
+                print(f"report: {args.out / 'report.md'}")
+            return max(codes)
+        if args.command == "variants":
+            from experiments.variants import VariantSizes, default_variants, parse_variant, run_variants
+
+            chosen = default_variants()
+            if args.variants:
+                keep = {"baseline"}
+                for item in args.variants.split(","):
+                    name, _ = parse_variant(item if "=" in item else f"{item}=literature")
+                    keep.add(name)
+                chosen = {k: v for k, v in chosen.items() if k in keep}
+                chosen.update({k: v for k, v in (parse_variant(i if "=" in i else f"{i}=literature")
+                                                 for i in args.variants.split(",")) if k not in chosen})
+            for pair in args.pair:
+                name, overrides = parse_variant("+".join(p if "=" in p else f"{p}=literature"
+                                                         for p in pair.split("+")))
+                chosen[name] = overrides
+            summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed,
+                                            chosen, executor_spec(args), args.block_size, args.quiet,
+                                            engine=args.engine)
+            codes = [report(s, f"trustnet variants ({s.out.name})") for s in summaries]
+            if table is not None:
                 print(f"report: {args.out / 'report.md'}")
             return max(codes)
     except UsageError as exc:

@@ -227,8 +227,8 @@ def p4(x_agents: pd.DataFrame, x_pairs: pd.DataFrame, case_holders: list[str]) -
     return PatternResult(
         "P4", f"in X, members with >= 2 years at the table hold empathic trust >= {P4_EMP_GAP} above "
               f"the newest member's, more common language and more fixed contacts; work stalls on "
-              f"absent fixed contacts, and over the two weeks in which a pair stalls its empathic "
-              f"trust gains >= {P4_STALL_EMP} less than in its other two-week intervals while its "
+              f"absent fixed contacts, and over the recording intervals in which a pair stalls its "
+              f"empathic trust gains >= {P4_STALL_EMP} less than in its other intervals while its "
               f"intentional trust changes by < {P4_STALL_INTENT} differently; back-up contacts are "
               f"learned after stalls (recovery)",
         {"empathic_gap": me[0], "empathic_gap_ci": me[1:], "language_gap": ml[0],
