@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a parameter, e.g. --set turnover_rate=0.3 (repeatable)")
     run.add_argument("--variant", action="append", default=[], metavar="T=SIDE",
                      help="theory variant, e.g. --variant T1=literature or update_rule=symmetric")
+    run.add_argument("--intervention", action="append", default=[], metavar="NAME[:opt=v,...]",
+                     help="apply an intervention, e.g. --intervention evaluations:every=13 (repeatable)")
     run.add_argument("--pairs", type=_nonnegative, default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
     run.add_argument("--out", required=True, type=Path, help="results directory")
@@ -119,6 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--seed", type=_nonnegative, default=20221)
     con.add_argument("--out", type=Path, required=True)
     add_execution_options(con)
+
+    pol = sub.add_parser("policy", help="the study's recommendations I1-I6 as what-if interventions")
+    pol.add_argument("--scenario", action="append", default=[], metavar="x|y|PATH",
+                     help="network(s) to test (repeatable; default: x and y)")
+    pol.add_argument("--intervention", action="append", default=[], metavar="NAME[:opt=v,...]",
+                     help="intervention to test (repeatable; default: all six with default options)")
+    pol.add_argument("--combination", action="append", default=[], metavar="NAME+NAME",
+                     help="also test interventions together, e.g. social_map+evaluations (repeatable)")
+    pol.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
+    pol.add_argument("--seed", type=_nonnegative, default=20221)
+    pol.add_argument("--out", type=Path, required=True)
+    add_execution_options(pol)
 
     var = sub.add_parser("variants", help="theory variants T1-T8 and update rules against the patterns")
     var.add_argument("--samples", type=_positive, default=16, help="parameter sample points (default 16)")
@@ -141,11 +155,22 @@ def _scenario(name: str, assignments: list[str]):
     return scenario
 
 
+def with_interventions(scenario, specs: list[str]):
+    """Apply ``--intervention`` options to a scenario."""
+    from model.interventions import parse_intervention
+
+    overrides = {}
+    for spec in specs:
+        overrides.update(parse_intervention(spec)[1])
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
             scenario = _scenario(args.scenario, args.set + args.variant)
+            scenario = with_interventions(scenario, args.intervention)
             study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
                           pairs_every=args.pairs, kind="run")
             summary = execute(study, args.out, executor_spec(args), engine=args.engine,
@@ -165,6 +190,19 @@ def main(argv: list[str] | None = None) -> int:
                       + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
                 print(f"report: {args.out / 'report.md'}")
             return max(codes)
+        if args.command == "policy":
+            from experiments.policy import run_policy
+
+            scenarios = args.scenario or ["x", "y"]
+            for name in scenarios:
+                load_scenario(name)  # fails early with one line on a bad name or file
+            summary, table = run_policy(args.out, scenarios, args.intervention or None,
+                                        [c.split("+") for c in args.combination], args.reps, args.seed,
+                                        executor_spec(args), args.block_size, args.quiet, engine=args.engine)
+            code = report(summary, "trustnet policy")
+            if table is not None:
+                print(f"report: {args.out / 'report.md'}")
+            return code
         if args.command == "variants":
             from experiments.variants import VariantSizes, default_variants, parse_variant, run_variants
 

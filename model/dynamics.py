@@ -18,6 +18,7 @@ import numpy as np
 
 from model import variants
 from model.draws import WeekDraws, poisson_quantile
+from model.interventions import Levers
 from model.scenario import DOMAINS
 from model.state import State, intent_prior
 from model.structure import ParamBatch, Structure
@@ -44,10 +45,13 @@ class Signals:
 def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     """Advance every run of the block by one week (in place)."""
     s.week += 1
+    pb = Levers(pb, s.week)  # the interventions active this week act through their levers
     sig = Signals.zeros(s.batch, st.n)
     meeting = (s.week % pb.meeting_interval) == 0  # (B,)
 
-    s.present = (u.presence < s.availability) | ~pb.col("moderators", 1)  # stability: absence
+    availability = 1.0 - (1.0 - s.availability) * (1.0 - pb.col("absence_cut", 1))  # I6
+    s.present = (u.presence < availability) | ~pb.col("moderators", 1)  # stability: absence
+    s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive
     share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
     informal_contact(s, pb, u, sig)                               #    communication
@@ -214,6 +218,10 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     s.round_agreed = np.where(meeting, new.sum(axis=(1, 2)), s.round_agreed)
     s.round_delivered = np.where(meeting, 0.0, s.round_delivered)
 
+    # I5: the chair collects irritations; competence trust between those present is repaired
+    repair = pb.col("irritation_repair", 2) * np.maximum(pb.col("cog_start", 2) - s.cog, 0.0)
+    s.cog = np.where(pair_of(at_table, st), s.cog + repair, s.cog)
+
     # joint time and common language from the meeting itself
     informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1),
                                                          pb.col("online_informal_share", 1), 1.0)
@@ -224,6 +232,11 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1) * (1.0 + informal)
     s.language = np.where(at_table, s.language + learn * (1.0 - s.language), s.language)
     return share
+
+
+def pair_of(members: np.ndarray, st: Structure) -> np.ndarray:
+    """(B, N, N) ordered pairs of distinct organisations both in ``members`` (B, N)."""
+    return members[:, :, None] & members[:, None, :] & st.offdiag[None]
 
 
 def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.ndarray:
@@ -396,7 +409,8 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     """
     at_table = s.present & meeting[:, None]
     temptation = st.conflict[None, :] * (1.0 - s.align)
-    misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > s.threshold)
+    threshold = s.threshold + pb.col("threshold_boost", 1)  # I2: clear limits on the use of data
+    misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > threshold)
     misuser &= pb.col("opportunism", 1)
     victim = misuser[:, None, :] & (share > 0)[:, :, None] & st.exposed_to[None]
     victim &= u.victim < pb.col("misuse_reach", 2)
@@ -413,9 +427,16 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
 
 
 def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
-    """Chair-led evaluation: re-align goals and repair irritations (cognitive trust)."""
+    """Chair-led evaluation: re-align goals and repair irritations (cognitive trust).
+
+    Held every ``evaluation_interval`` weeks (I1: every ``i1_every`` weeks, and
+    ``i1_after_turnover`` weeks after a representative was replaced) when the chair is
+    present.
+    """
     interval = pb.evaluation_interval
-    due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0) & pb.moderators
+    due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0)
+    due |= (pb.after_turnover > 0) & (s.week - s.last_turnover_week == pb.after_turnover)  # I1
+    due &= pb.moderators
     if st.chair >= 0:
         due &= s.present[:, st.chair]
     s.last_evaluation = due.astype(float)
@@ -484,7 +505,9 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     s.cog = np.where(touched, transfer(s.cog, pb.col("cog_start", 2), share2), s.cog)
     s.emp = np.where(touched, s.emp * share2, s.emp)
     s.fixed = s.fixed & ~(touched & relearn)
-    s.language = np.where(leave, s.language * share2[:, :, 0], s.language)
+    trained = np.maximum(s.language * share2[:, :, 0], pb.col("training", 1))  # I2: newcomers trained
+    s.language = np.where(leave, trained, s.language)
+    s.last_turnover_week = np.where(leave.any(axis=1), float(s.week), s.last_turnover_week)
     s.tenure = np.where(leave, 0.0, s.tenure)
 
     newcomer = {}

@@ -258,6 +258,54 @@ SPECS: tuple[ParamSpec, ...] = (
               "Participation is imposed from outside (scenario switch for T7).", bool),
     ParamSpec("written_tasks", False, 0, 1, "study §4.6 (clear, unwritten)",
               "The task division is written down (no confusion under either T8 variant).", bool),
+    # --- interventions I1-I6 (study §5.1; model/interventions.py): off by default ------
+    ParamSpec("i1", False, 0, 1, "study §5.1 recommendation 1", "I1 evaluations: on.", bool),
+    ParamSpec("i1_start", 0, 0, 5200, "assumption", "I1: first week it acts.", int),
+    ParamSpec("i1_end", 0, 0, 5200, "assumption", "I1: week it stops (0: never).", int),
+    ParamSpec("i1_every", 13, 1, 156, "study §5.1 (regular evaluations), assumption",
+              "I1: weeks between chair-led evaluations.", int),
+    ParamSpec("i1_after_turnover", 4, 1, 52, "study §5.1 (more often when members change), assumption",
+              "I1: an extra evaluation this many weeks after a representative is replaced.", int),
+    ParamSpec("i1_goal", 0.1, 0.0, 0.5, "study §5.1 (a concrete shared goal), assumption",
+              "I1: rise in the clarity of the shared goal (shared_goal + i1_goal, at most 1)."),
+    ParamSpec("i2", False, 0, 1, "study §5.1 recommendation 2", "I2 data-sharing framework: on.", bool),
+    ParamSpec("i2_start", 0, 0, 5200, "assumption", "I2: first week it acts.", int),
+    ParamSpec("i2_end", 0, 0, 5200, "assumption", "I2: week it stops (0: never).", int),
+    ParamSpec("i2_risk_cut", 0.5, 0.0, 1.0, "study §5.1 (clear limits, covenant), assumption",
+              "I2: share of the perceived risk of sharing taken away."),
+    ParamSpec("i2_officer", 0.5, 0.0, 1.0, "study §5.1 (a privacy officer to ask), assumption",
+              "I2: share of the misuse that would go unnoticed that is now caught."),
+    ParamSpec("i2_limits", 0.2, 0.0, 0.5, "study §5.1 (clear limits), assumption",
+              "I2: rise of every member's opportunism threshold (clear limits on use)."),
+    ParamSpec("i2_training", 0.3, 0.0, 1.0, "study §5.1 (training for every new member), assumption",
+              "I2: common language a trained newcomer starts with (at least)."),
+    ParamSpec("i3", False, 0, 1, "study §5.1 recommendation 3", "I3 informal contact moments: on.", bool),
+    ParamSpec("i3_start", 0, 0, 5200, "assumption", "I3: first week it acts.", int),
+    ParamSpec("i3_end", 0, 0, 5200, "assumption", "I3: week it stops (0: never).", int),
+    ParamSpec("i3_rate", 0.25, 0.0, 1.0, "study §5.1 (coffee, lunch), assumption",
+              "I3: weekly chance of an informal moment (at least this)."),
+    ParamSpec("i3_physical", True, 0, 1, "study §5.1 (meet physically where possible)",
+              "I3: meetings are held physically.", bool),
+    ParamSpec("i4", False, 0, 1, "study §5.1 recommendation 4",
+              "I4 social map: every member knows a back-up contact at every organisation.", bool),
+    ParamSpec("i4_start", 0, 0, 5200, "assumption", "I4: first week it acts.", int),
+    ParamSpec("i4_end", 0, 0, 5200, "assumption", "I4: week it stops (0: never).", int),
+    ParamSpec("i5", False, 0, 1, "study §5.1 recommendation 5",
+              "I5 expectation management: the chair collects and resolves irritations.", bool),
+    ParamSpec("i5_start", 0, 0, 5200, "assumption", "I5: first week it acts.", int),
+    ParamSpec("i5_end", 0, 0, 5200, "assumption", "I5: week it stops (0: never).", int),
+    ParamSpec("i5_repair", 0.3, 0.0, 1.0, "study §5.1, assumption",
+              "I5: share of the cognitive trust lost since the start repaired at each meeting."),
+    ParamSpec("i5_voice", 0.5, 0.0, 1.0, "study §4.4.2, §5.1, assumption",
+              "I5: share of the missing voice given back (voice -> 1 - (1 - voice)(1 - i5_voice))."),
+    ParamSpec("i6", False, 0, 1, "study §5.1 recommendation 6",
+              "I6 intrinsic motivation (success stories, shadowing, invitation by a manager).", bool),
+    ParamSpec("i6_start", 0, 0, 5200, "assumption", "I6: first week it acts.", int),
+    ParamSpec("i6_end", 0, 0, 5200, "assumption", "I6: week it stops (0: never).", int),
+    ParamSpec("i6_turnover_cut", 0.5, 0.0, 1.0, "study §5.1, assumption", "I6: share of turnover avoided."),
+    ParamSpec("i6_absence_cut", 0.5, 0.0, 1.0, "study §5.1, assumption", "I6: share of absence avoided."),
+    ParamSpec("i6_effort", 0.5, 0.0, 1.0, "study §5.1, assumption",
+              "I6: share of the effort lost to low goal alignment regained."),
     # --- schedule ---------------------------------------------------------------------
     ParamSpec("meeting_interval", 6, 1, 26, "study §3 table (X every 6-8, Y every 4 weeks)",
               "Weeks between network meetings.", int),
@@ -355,6 +403,38 @@ class Params:
     sham_share: float = _default(SPEC_BY_NAME["sham_share"])
     imposed: bool = _default(SPEC_BY_NAME["imposed"])
     written_tasks: bool = _default(SPEC_BY_NAME["written_tasks"])
+    i1: bool = _default(SPEC_BY_NAME["i1"])
+    i1_start: int = _default(SPEC_BY_NAME["i1_start"])
+    i1_end: int = _default(SPEC_BY_NAME["i1_end"])
+    i1_every: int = _default(SPEC_BY_NAME["i1_every"])
+    i1_after_turnover: int = _default(SPEC_BY_NAME["i1_after_turnover"])
+    i1_goal: float = _default(SPEC_BY_NAME["i1_goal"])
+    i2: bool = _default(SPEC_BY_NAME["i2"])
+    i2_start: int = _default(SPEC_BY_NAME["i2_start"])
+    i2_end: int = _default(SPEC_BY_NAME["i2_end"])
+    i2_risk_cut: float = _default(SPEC_BY_NAME["i2_risk_cut"])
+    i2_officer: float = _default(SPEC_BY_NAME["i2_officer"])
+    i2_limits: float = _default(SPEC_BY_NAME["i2_limits"])
+    i2_training: float = _default(SPEC_BY_NAME["i2_training"])
+    i3: bool = _default(SPEC_BY_NAME["i3"])
+    i3_start: int = _default(SPEC_BY_NAME["i3_start"])
+    i3_end: int = _default(SPEC_BY_NAME["i3_end"])
+    i3_rate: float = _default(SPEC_BY_NAME["i3_rate"])
+    i3_physical: bool = _default(SPEC_BY_NAME["i3_physical"])
+    i4: bool = _default(SPEC_BY_NAME["i4"])
+    i4_start: int = _default(SPEC_BY_NAME["i4_start"])
+    i4_end: int = _default(SPEC_BY_NAME["i4_end"])
+    i5: bool = _default(SPEC_BY_NAME["i5"])
+    i5_start: int = _default(SPEC_BY_NAME["i5_start"])
+    i5_end: int = _default(SPEC_BY_NAME["i5_end"])
+    i5_repair: float = _default(SPEC_BY_NAME["i5_repair"])
+    i5_voice: float = _default(SPEC_BY_NAME["i5_voice"])
+    i6: bool = _default(SPEC_BY_NAME["i6"])
+    i6_start: int = _default(SPEC_BY_NAME["i6_start"])
+    i6_end: int = _default(SPEC_BY_NAME["i6_end"])
+    i6_turnover_cut: float = _default(SPEC_BY_NAME["i6_turnover_cut"])
+    i6_absence_cut: float = _default(SPEC_BY_NAME["i6_absence_cut"])
+    i6_effort: float = _default(SPEC_BY_NAME["i6_effort"])
     meeting_interval: int = _default(SPEC_BY_NAME["meeting_interval"])
     online: bool = _default(SPEC_BY_NAME["online"])
 

@@ -67,7 +67,7 @@ ORG_KEYS = {"name", "domain", "role", "conflict_of_interest", "conflicts_with", 
             "overlap_group", *REPRESENTATIVE_FIELDS}
 EVENT_KEYS = {"week", "org", "kind", *REPRESENTATIVE_FIELDS}
 TOP_KEYS = {"name", "description", "horizon", "newcomer_spread", "parameters",
-            "representative", "organisations", "events"}
+            "representative", "organisations", "events", "variants", "interventions"}
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
     params_table = data.get("parameters", {})
     if not isinstance(params_table, dict):
         raise ScenarioError(f"{source}: [parameters] must be a table")
+    params_table = {**params_table, **_variants_and_interventions(data, source)}
     try:
         params = Params.from_dict(params_table, where=f"{source} [parameters]")
     except ValueError as exc:
@@ -249,6 +250,32 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
         raise ScenarioError(f"{source}: 'description' must be a string")
     return Scenario(name=name, organisations=tuple(orgs), params=params, events=tuple(events),
                     description=description, source=source, **top)
+
+
+def _variants_and_interventions(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """``[variants]`` (T1 = "literature", ...) and ``[[interventions]]`` (name = "evaluations",
+    every = 13, ...) as parameter overrides."""
+    from model.interventions import parse_intervention
+
+    out: dict[str, Any] = {}
+    variants = data.get("variants", {})
+    if not isinstance(variants, dict):
+        raise ScenarioError(f"{source}: [variants] must be a table of pair = side")
+    out.update(variants)
+    entries = data.get("interventions", [])
+    if not isinstance(entries, list):
+        raise ScenarioError(f"{source}: [[interventions]] must be a list of tables")
+    for k, table in enumerate(entries):
+        if not isinstance(table, dict) or "name" not in table:
+            raise ScenarioError(f"{source} interventions[{k}]: needs name = \"...\"")
+        opts = ",".join(f"{key}={str(v).lower() if isinstance(v, bool) else v}"
+                        for key, v in table.items() if key != "name")
+        try:
+            _, overrides = parse_intervention(f"{table['name']}:{opts}" if opts else str(table["name"]))
+        except ScenarioError as exc:
+            raise ScenarioError(f"{source} interventions[{k}]: {exc}") from None
+        out.update(overrides)
+    return out
 
 
 def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> Organisation:

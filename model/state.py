@@ -64,6 +64,7 @@ class State:
     last_stalls: np.ndarray
     last_turnover: np.ndarray
     last_evaluation: np.ndarray
+    last_turnover_week: np.ndarray  # (B,) week of the latest replacement (-1000: none yet)
 
     @property
     def batch(self) -> int:
@@ -92,7 +93,10 @@ def intent_prior(pb: ParamBatch, align_trustor: np.ndarray) -> np.ndarray:
 
 def initial_state(st: Structure, pb: ParamBatch) -> State:
     """The network at its first meeting: shared-goal trust, no routine yet."""
+    from model.interventions import Levers
+
     b, n = pb.size, st.n
+    pb = Levers(pb, 0)
     s = int(pb.max_cases[0])
     rep = {k: np.broadcast_to(v, (b, n)).copy() for k, v in st.base_rep.items()}
     off = st.offdiag[None, :, :]
@@ -120,5 +124,5 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b),
         collaboration=np.zeros(b),
         last_misuse=np.zeros(b), last_stalls=np.zeros(b), last_turnover=np.zeros(b),
-        last_evaluation=np.zeros(b),
+        last_evaluation=np.zeros(b), last_turnover_week=np.full(b, -1000.0),
     )

@@ -1,0 +1,202 @@
+"""Policy interventions: the study's six recommendations (§5.1; THEORY.md §6, I1-I6).
+
+Each intervention is a named, parameterised object with a start week and an optional end
+week. It is stored as parameters of the registry (``i1``, ``i1_every``, ...; off by
+default), so it can be set in a scenario file (``[[interventions]]``), on the command
+line (``--intervention evaluations:every=13,start=52``), swept, or varied in a
+sensitivity analysis like any other parameter.
+
+An intervention never adds to an outcome directly. Each week, `levers` turns the
+interventions active in each run into the levers of THEORY.md §6 -- effective values of
+existing parameters (perceived risk of sharing, detection, informal contact, meeting
+form, voice, turnover, effort, shared-goal clarity, opportunism threshold) and a few
+switches (back-up contacts known, irritations repaired at meetings, extra evaluations,
+newcomer training) -- that the weekly process reads instead of the raw parameters.
+
+Costs are hours per year for the network as a whole; the assumptions behind each are
+documented in `Intervention.cost_doc` and in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.scenario import Scenario, ScenarioError
+from model.structure import ParamBatch
+
+
+@dataclass(frozen=True)
+class Intervention:
+    id: str  # I1 ... I6
+    name: str  # command-line name
+    flag: str  # the registry parameter that switches it on
+    options: dict[str, str]  # option name -> registry parameter
+    doc: str
+    cost_doc: str
+    cost: Callable[[Scenario], float]  # hours per year for the whole network
+
+
+def _members(sc: Scenario) -> int:
+    return sc.n
+
+
+def _meetings_per_year(sc: Scenario) -> float:
+    return 52.0 / sc.params.meeting_interval
+
+
+INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
+    Intervention(
+        "I1", "evaluations", "i1",
+        {"start": "i1_start", "end": "i1_end", "every": "i1_every", "after_turnover": "i1_after_turnover",
+         "goal": "i1_goal"},
+        "A concrete (SMART) shared goal and regular chair-led evaluations, plus one a few weeks "
+        "after each change of representative: goal alignment re-aligned and irritations repaired.",
+        "per evaluation 1.5 h for every member plus 3 h preparation by the chair; one evaluation "
+        "per `every` weeks plus about two after turnover a year; 8 h once to agree the goal.",
+        lambda sc: (52.0 / sc.params.i1_every + 2.0) * (1.5 * _members(sc) + 3.0) + 8.0),
+    Intervention(
+        "I2", "data_framework", "i2",
+        {"start": "i2_start", "end": "i2_end", "risk_cut": "i2_risk_cut", "officer": "i2_officer",
+         "limits": "i2_limits", "training": "i2_training"},
+        "A data-sharing framework: clear limits, one agreed way to share, a covenant, a privacy "
+        "officer to ask, training for every new member.",
+        "drafting the framework 40 h (spread over a year), a privacy officer 1 h a week, 4 h "
+        "training per newcomer (about two a year) and 1 h a year per member to keep up.",
+        lambda sc: 40.0 + 52.0 + 2 * 4.0 + _members(sc)),
+    Intervention(
+        "I3", "informal_moments", "i3",
+        {"start": "i3_start", "end": "i3_end", "rate": "i3_rate", "physical": "i3_physical"},
+        "Informal contact moments (coffee, lunch) and physical meetings where possible.",
+        "each informal moment 1 h for every member plus 1 h organising; physical meetings cost "
+        "0.5 h travel per member per meeting.",
+        lambda sc: 52.0 * sc.params.i3_rate * (_members(sc) + 1.0)
+        + (0.5 * _members(sc) * _meetings_per_year(sc) if sc.params.i3_physical else 0.0)),
+    Intervention(
+        "I4", "social_map", "i4", {"start": "i4_start", "end": "i4_end"},
+        "A social map of contact persons per organisation and area, so a back-up is always known.",
+        "making the map 16 h, keeping it up to date 1 h a month.",
+        lambda sc: 16.0 + 12.0),
+    Intervention(
+        "I5", "irritations", "i5",
+        {"start": "i5_start", "end": "i5_end", "repair": "i5_repair", "voice": "i5_voice"},
+        "Expectation management: the chair collects irritations and resolves them at each meeting; "
+        "members get room to voice their perspective.",
+        "15 minutes per member per meeting plus 1 h for the chair per meeting.",
+        lambda sc: _meetings_per_year(sc) * (0.25 * _members(sc) + 1.0)),
+    Intervention(
+        "I6", "motivation", "i6",
+        {"start": "i6_start", "end": "i6_end", "turnover_cut": "i6_turnover_cut",
+         "absence_cut": "i6_absence_cut", "effort": "i6_effort"},
+        "Building stability through intrinsic motivation: show the value, success stories, "
+        "shadowing, an invitation by a manager.",
+        "2 h per member per quarter (success stories, shadowing) plus 8 h a year of managers' time.",
+        lambda sc: 4 * 2.0 * _members(sc) + 8.0),
+)}
+BY_ID = {i.id: i for i in INTERVENTIONS.values()}
+
+
+def parse_intervention(text: str) -> tuple[str, dict]:
+    """``social_map`` or ``evaluations:every=13,start=52`` (or ``I1:...``) -> overrides.
+
+    Returns (canonical label, parameter overrides). Raises `ScenarioError` with one line.
+    """
+    name, _, opts = text.partition(":")
+    name = name.strip()
+    spec = INTERVENTIONS.get(name) or BY_ID.get(name.upper())
+    if spec is None:
+        known = ", ".join(f"{i.name} ({i.id})" for i in INTERVENTIONS.values())
+        raise ScenarioError(f"intervention '{name}': unknown (choose from {known})")
+    overrides: dict = {spec.flag: True}
+    for item in filter(None, (o.strip() for o in opts.split(","))):
+        key, sep, value = item.partition("=")
+        if key not in spec.options or not sep:
+            raise ScenarioError(f"intervention {spec.name}: unknown option '{item}' "
+                                f"(options: {', '.join(spec.options)}; as option=value)")
+        overrides[spec.options[key]] = _value(value)
+    return spec.name + (f":{opts}" if opts else ""), overrides
+
+
+def _value(text: str):
+    text = text.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def active_interventions(sc: Scenario) -> list[Intervention]:
+    return [i for i in INTERVENTIONS.values() if getattr(sc.params, i.flag)]
+
+
+def cost_hours(sc: Scenario) -> float:
+    """Hours per year of the interventions switched on in ``sc``."""
+    return float(sum(i.cost(sc) for i in active_interventions(sc)))
+
+
+# ----------------------------------------------------------------------- weekly levers
+
+
+def active(pb: ParamBatch, k: int, week: int) -> np.ndarray:
+    """(B,) bool: intervention I<k> acts in ``week`` in each run."""
+    on = getattr(pb, f"i{k}")
+    start, end = getattr(pb, f"i{k}_start"), getattr(pb, f"i{k}_end")
+    return on & (week >= start) & ((end == 0) | (week < end))
+
+
+class Levers:
+    """The parameters of one week with the active interventions applied.
+
+    Offers the `ParamBatch` interface (``col``, attributes) so the weekly process reads it
+    in place of the raw parameters; lever names that are not parameters (``absence_cut``,
+    ``social_map``, ``irritation_repair``, ``threshold_boost``, ``training``,
+    ``after_turnover``) exist only here.
+    """
+
+    def __init__(self, pb: ParamBatch, week: int):
+        self._pb = pb
+        self.week = week
+        a = {k: active(pb, k, week) for k in range(1, 7)}
+        self.any = any(v.any() for v in a.values())
+        zeros = np.zeros(pb.size)
+        lev = {}
+        lev["evaluation_interval"] = np.where(a[1], pb.i1_every, pb.evaluation_interval)
+        lev["after_turnover"] = np.where(a[1], pb.i1_after_turnover, -1)
+        lev["shared_goal"] = np.where(a[1], np.minimum(1.0, pb.shared_goal + pb.i1_goal), pb.shared_goal)
+        lev["sharing_risk"] = np.where(a[2], pb.sharing_risk * (1.0 - pb.i2_risk_cut), pb.sharing_risk)
+        lev["detect_prob"] = np.where(a[2], 1.0 - (1.0 - pb.detect_prob) * (1.0 - pb.i2_officer),
+                                      pb.detect_prob)
+        lev["threshold_boost"] = np.where(a[2], pb.i2_limits, zeros)
+        lev["training"] = np.where(a[2], pb.i2_training, zeros)
+        lev["informal_rate"] = np.where(a[3], np.maximum(pb.informal_rate, pb.i3_rate), pb.informal_rate)
+        lev["online"] = np.where(a[3] & pb.i3_physical, False, pb.online)
+        lev["social_map"] = a[4]
+        lev["irritation_repair"] = np.where(a[5], pb.i5_repair, zeros)
+        lev["voice"] = np.where(a[5], 1.0 - (1.0 - pb.voice) * (1.0 - pb.i5_voice), pb.voice)
+        lev["turnover_rate"] = np.where(a[6], pb.turnover_rate * (1.0 - pb.i6_turnover_cut), pb.turnover_rate)
+        lev["absence_cut"] = np.where(a[6], pb.i6_absence_cut, zeros)
+        lev["effort_alignment"] = np.where(a[6], pb.effort_alignment * (1.0 - pb.i6_effort),
+                                           pb.effort_alignment)
+        self._lev = lev
+        self._cols: dict[tuple[str, int], np.ndarray] = {}
+
+    def __getattr__(self, name: str):
+        lev = self.__dict__.get("_lev", {})
+        if name in lev:
+            return lev[name]
+        return getattr(self.__dict__["_pb"], name)
+
+    def col(self, name: str, extra_dims: int) -> np.ndarray:
+        if name not in self._lev:
+            return self._pb.col(name, extra_dims)
+        key = (name, extra_dims)
+        if key not in self._cols:
+            self._cols[key] = self._lev[name].reshape((self._pb.size,) + (1,) * extra_dims)
+        return self._cols[key]
