@@ -39,7 +39,8 @@ def layout(n: int, s: int) -> list[tuple[str, tuple[int, ...]]]:
         ("routine", (n, n)),         # a successful contact becomes a fixed contact
         ("backup", (n, n)),          # a stall teaches i a back-up contact at j
         ("opportunity", (n,)),       # the member has a private use for shared data
-        ("victim", (n, n)),          # i's shared data are the ones j uses
+        ("victim", (n, n)),          # i's shared data are the ones j uses (diagonal: the
+                                     # privacy officer stops j's attempt, intervention I2)
         ("detect", (n, n)),          # i finds out that j misused its data
         ("turnover", (n,)),          # the representative leaves
         ("newcomer", (n,)),          # the newcomer's goal alignment

@@ -412,6 +412,9 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     threshold = s.threshold + pb.col("threshold_boost", 1)  # I2: clear limits on the use of data
     misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > threshold)
     misuser &= pb.col("opportunism", 1)
+    # I2: the privacy officer checks uses of shared data and stops a share of the attempts
+    # before any data are used (the otherwise unused diagonal of the victim draw decides)
+    misuser &= ~(np.diagonal(u.victim, axis1=1, axis2=2) < pb.col("interception", 1))
     victim = misuser[:, None, :] & (share > 0)[:, :, None] & st.exposed_to[None]
     victim &= u.victim < pb.col("misuse_reach", 2)
     blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)

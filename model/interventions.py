@@ -8,10 +8,10 @@ sensitivity analysis like any other parameter.
 
 An intervention never adds to an outcome directly. Each week, `levers` turns the
 interventions active in each run into the levers of THEORY.md §6 -- effective values of
-existing parameters (perceived risk of sharing, detection, informal contact, meeting
-form, voice, turnover, effort, shared-goal clarity, opportunism threshold) and a few
-switches (back-up contacts known, irritations repaired at meetings, extra evaluations,
-newcomer training) -- that the weekly process reads instead of the raw parameters.
+existing parameters (perceived risk of sharing, informal contact, meeting form, voice,
+turnover, effort, shared-goal clarity, opportunism threshold) and a few new levers
+(misuse intercepted by a privacy officer, back-up contacts known, irritations repaired
+at meetings, extra evaluations, newcomer training) -- that the weekly process reads instead of the raw parameters.
 
 Costs are hours per year for the network as a whole; the assumptions behind each are
 documented in `Intervention.cost_doc` and in docs/ODD.md.
@@ -171,8 +171,7 @@ class Levers:
         lev["after_turnover"] = np.where(a[1], pb.i1_after_turnover, -1)
         lev["shared_goal"] = np.where(a[1], np.minimum(1.0, pb.shared_goal + pb.i1_goal), pb.shared_goal)
         lev["sharing_risk"] = np.where(a[2], pb.sharing_risk * (1.0 - pb.i2_risk_cut), pb.sharing_risk)
-        lev["detect_prob"] = np.where(a[2], 1.0 - (1.0 - pb.detect_prob) * (1.0 - pb.i2_officer),
-                                      pb.detect_prob)
+        lev["interception"] = np.where(a[2], pb.i2_officer, zeros)
         lev["threshold_boost"] = np.where(a[2], pb.i2_limits, zeros)
         lev["training"] = np.where(a[2], pb.i2_training, zeros)
         lev["informal_rate"] = np.where(a[3], np.maximum(pb.informal_rate, pb.i3_rate), pb.informal_rate)

@@ -274,7 +274,8 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("i2_risk_cut", 0.5, 0.0, 1.0, "study §5.1 (clear limits, covenant), assumption",
               "I2: share of the perceived risk of sharing taken away."),
     ParamSpec("i2_officer", 0.5, 0.0, 1.0, "study §5.1 (a privacy officer to ask), assumption",
-              "I2: share of the misuse that would go unnoticed that is now caught."),
+              "I2: share of the attempts to misuse shared data that the privacy officer stops "
+              "before the data are used."),
     ParamSpec("i2_limits", 0.2, 0.0, 0.5, "study §5.1 (clear limits), assumption",
               "I2: rise of every member's opportunism threshold (clear limits on use)."),
     ParamSpec("i2_training", 0.3, 0.0, 1.0, "study §5.1 (training for every new member), assumption",
