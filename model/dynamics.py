@@ -461,11 +461,11 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     off = st.offdiag[None]
     # separate_kinds off: one undifferentiated trust, so feedback also moves goodwill, with
     # the cognitive rule's weights (missing feedback scaled to the intentional loss ratio)
+    rates = variants.rule_rates(pb)
     merged = ~pb.col("separate_kinds", 2)
     successes = sig.successes + np.where(merged, sig.reported, 0.0)
     competence = np.where(merged, sig.missing * s.values_feedback[:, :, None]
-                          * pb.col("cog_loss_ratio", 2) / pb.col("loss_ratio", 2), 0.0)
-    rates = variants.rule_rates(pb)
+                          * rates["cog_loss_ratio"] / rates["loss_ratio"], 0.0)
     blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
     s.intent, s.damage = update_intentional(
         s.intent, s.damage, successes, sig.misuses, sig.freerides * (1.0 - blind), other_negative=competence,

@@ -246,8 +246,8 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("informal_commitment", 0.05, 0.0, 0.3, "Van Delden 2009, assumption",
               "T3 literature: share of the gap to full goal alignment closed by an informal moment."),
     ParamSpec("culture_gap", 0.3, 0.0, 1.0, "Dozy 2011, assumption",
-              "T4: loss of understanding of information from another domain (study: times one "
-              "minus open_atmosphere)."),
+              "T4: loss of understanding of information on cases that bring domains together "
+              "(literature: always; study: times clip(1 - open_atmosphere / open_enough, 0, 1))."),
     ParamSpec("open_enough", 0.5, 0.01, 1.0, "study §4.3 (open enough to ask), assumption",
               "T4 study: openness of the atmosphere from which domain cultures cause no loss."),
     ParamSpec("stability_start", 26, 1, 156, "Dozy 2011, assumption",
