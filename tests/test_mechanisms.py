@@ -10,6 +10,7 @@ import pytest
 
 from model.draws import WeekDraws, draws_per_week
 from model.dynamics import turnover
+from model.interventions import Levers
 from model.network_model import TrustNetworkModel
 from tests.conftest import pair_values, run_reps, small_scenario
 
@@ -101,7 +102,7 @@ def test_turnover_resets_person_bound_trust_by_the_transfer_share():
     s.week = 30
     n, slots = m.structure.n, int(m.params.max_cases[0])
     u = WeekDraws.from_flat(np.full((1, draws_per_week(n, slots)), 0.999999), n, slots)
-    turnover(s, m.structure, m.params, u)
+    turnover(s, m.structure, Levers(m.params, s.week), u)
     j, others = 2, [0, 1, 3]
     for i in others:
         for a, b in ((i, j), (j, i)):
