@@ -41,7 +41,17 @@ def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
     return out
 
 
-ENGINES: dict[str, Engine] = {"mesa": mesa_engine}
+def _analytic(name: str) -> Engine:
+    def engine(*args, **kwargs):
+        from experiments import analytic
+
+        return analytic.engine_for(name)(*args, **kwargs)
+
+    return engine
+
+
+ENGINES: dict[str, Engine] = {"mesa": mesa_engine, "ishigami": _analytic("ishigami"),
+                              "sobol-g": _analytic("sobol-g")}
 
 
 def resolve_engine(name: str) -> Engine:

@@ -134,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--out", type=Path, required=True)
     add_execution_options(pol)
 
+    sa = sub.add_parser("sa", help="global sensitivity analysis (SALib: Sobol, Morris, PAWN)")
+    sa.add_argument("--method", choices=("sobol", "morris", "pawn"), default="sobol")
+    sa.add_argument("--factors", default="default", metavar="FILE",
+                    help="factor file (TOML); default: the moderators and main uncertain parameters")
+    sa.add_argument("--model", default="trustnet", metavar="trustnet|ishigami|sobol-g",
+                    help="the trust model, or an analytical test function with known indices")
+    sa.add_argument("--scenario", default=None, metavar="x|y|PATH", help="default: the factor file's, else y")
+    sa.add_argument("--outputs", default="collaboration,intentional_trust,info_shared,cases_resolved",
+                    help="comma-separated model metrics to analyse")
+    sa.add_argument("--n", type=_positive, default=64,
+                    help="Sobol base sample (power of two), Morris trajectories, or PAWN points (default 64)")
+    sa.add_argument("--reps", type=_positive, default=4, help="replications per design point (default 4)")
+    sa.add_argument("--second-order", action="store_true", help="Sobol second-order indices")
+    sa.add_argument("--seed", type=_nonnegative, default=20221)
+    sa.add_argument("--out", type=Path, required=True)
+    add_execution_options(sa)
+
     var = sub.add_parser("variants", help="theory variants T1-T8 and update rules against the patterns")
     var.add_argument("--samples", type=_positive, default=16, help="parameter sample points (default 16)")
     var.add_argument("--reps", type=_positive, default=8, help="replications per point (default 8)")
@@ -201,6 +218,28 @@ def main(argv: list[str] | None = None) -> int:
                                         executor_spec(args), args.block_size, args.quiet, engine=args.engine)
             code = report(summary, "trustnet policy")
             if table is not None:
+                print(f"report: {args.out / 'report.md'}")
+            return code
+        if args.command == "sa":
+            from experiments.sensitivity import load_factors, run_sa, test_function_factors
+            from model.metrics import MODEL_METRICS
+
+            if args.model == "trustnet":
+                factors, file_scenario = load_factors(args.factors)
+                scenario = args.scenario or file_scenario or "y"
+                load_scenario(scenario)
+                outputs = [o.strip() for o in args.outputs.split(",") if o.strip()]
+                bad = [o for o in outputs if o not in MODEL_METRICS]
+                if bad or not outputs:
+                    raise UsageError(f"trustnet sa: error: --outputs: unknown metric '{(bad or [''])[0]}' "
+                                     f"(choose from {', '.join(MODEL_METRICS)})")
+            else:
+                factors, scenario, outputs = test_function_factors(args.model), "", ["y"]
+            summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
+                                      args.second_order, args.seed, args.model, executor_spec(args),
+                                      args.block_size, args.quiet, engine=args.engine)
+            code = report(summary, "trustnet sa")
+            if indices is not None:
                 print(f"report: {args.out / 'report.md'}")
             return code
         if args.command == "variants":

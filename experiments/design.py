@@ -46,6 +46,7 @@ class Study:
     pairs_every: int = 0
     kind: str = "run"
     extra: dict[str, Any] = field(default_factory=dict)  # study-specific facts for the manifest
+    model: str = "trustnet"  # or an analytical test function ("ishigami", "sobol-g")
 
     def __post_init__(self):
         if self.reps < 1:
@@ -53,8 +54,13 @@ class Study:
         if not self.points:
             raise ScenarioError("a study needs at least one design point")
 
-    def point_scenarios(self) -> list[Scenario]:
-        """The resolved scenario of each design point (validated; raises ScenarioError)."""
+    def point_scenarios(self) -> list[Scenario] | list[dict]:
+        """The resolved scenario of each design point (validated; raises ScenarioError).
+
+        For an analytical test function the "scenario" of a point is its input values.
+        """
+        if self.model != "trustnet":
+            return [{k: v for k, v in p.items() if k not in RESERVED} for p in self.points]
         out = []
         for k, point in enumerate(self.points):
             overrides = {key: v for key, v in point.items() if key not in RESERVED}
@@ -88,6 +94,7 @@ class Study:
             "record_agents": self.record_agents,
             "pairs_every": self.pairs_every,
             "extra": self.extra,
+            "model": self.model,
         }
 
     def fingerprint(self) -> str:

@@ -139,6 +139,8 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, en
     """
     out = Path(out)
     executor = executor or ExecutorSpec()
+    if study.model != "trustnet":
+        engine = study.model  # an analytical test function is its own engine
     try:
         resolve_engine(engine)
     except (ValueError, ImportError, AttributeError) as exc:

@@ -78,7 +78,7 @@ def model_frame(results: list[RunResult], runs: list[int]) -> pd.DataFrame:
     """One row per run and week: ``run``, ``seed``, ``step`` and the model metrics."""
     frames = []
     for run, res in zip(runs, results, strict=True):
-        t = len(res.model[MODEL_METRICS[0]])
+        t = len(next(iter(res.model.values())))
         frame = {"run": np.full(t, run), "seed": np.full(t, res.seed, dtype=np.uint64),
                  "step": np.arange(t)}
         frame.update(res.model)

@@ -49,7 +49,8 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     sig = Signals.zeros(s.batch, st.n)
     meeting = (s.week % pb.meeting_interval) == 0  # (B,)
 
-    availability = 1.0 - (1.0 - s.availability) * (1.0 - pb.col("absence_cut", 1))  # I6
+    absence = np.clip((1.0 - s.availability) * pb.col("absence_scale", 1), 0.0, 1.0)
+    availability = 1.0 - absence * (1.0 - pb.col("absence_cut", 1))  # I6: absence cut
     s.present = (u.presence < availability) | ~pb.col("moderators", 1)  # stability: absence
     s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive

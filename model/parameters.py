@@ -144,6 +144,9 @@ SPECS: tuple[ParamSpec, ...] = (
     # --- stability --------------------------------------------------------------------
     ParamSpec("turnover_rate", 0.1, 0.0, 1.0, "study §3 table (most > 1 year), assumption",
               "Yearly chance that a representative is replaced (besides scheduled events)."),
+    ParamSpec("absence_scale", 1.0, 0.0, 3.0, "study §4.5 (absence), assumption",
+              "Multiplies every representative's absence (1 - availability); 0: nobody is ever "
+              "absent, 2: twice as often."),
     ParamSpec("transfer_share", 0.3, 0.0, 1.0, "anchors §2.2 (uncertain; Zaheer et al.)",
               "Share of person-bound trust, contacts and common language passed to a successor."),
     # --- coordination -----------------------------------------------------------------
@@ -362,6 +365,7 @@ class Params:
     power_asymmetry: float = _default(SPEC_BY_NAME["power_asymmetry"])
     voice: float = _default(SPEC_BY_NAME["voice"])
     turnover_rate: float = _default(SPEC_BY_NAME["turnover_rate"])
+    absence_scale: float = _default(SPEC_BY_NAME["absence_scale"])
     transfer_share: float = _default(SPEC_BY_NAME["transfer_share"])
     evaluation_interval: int = _default(SPEC_BY_NAME["evaluation_interval"])
     evaluation_align: float = _default(SPEC_BY_NAME["evaluation_align"])
