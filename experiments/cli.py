@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"report: {args.out / 'report.md'}")
             return code
         if args.command == "sa":
-            from experiments.sensitivity import load_factors, run_sa, test_function_factors
+            from experiments.sensitivity import function_factors, load_factors, run_sa
             from model.metrics import MODEL_METRICS
 
             if args.model == "trustnet":
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise UsageError(f"trustnet sa: error: --outputs: unknown metric '{(bad or [''])[0]}' "
                                      f"(choose from {', '.join(MODEL_METRICS)})")
             else:
-                factors, scenario, outputs = test_function_factors(args.model), "", ["y"]
+                factors, scenario, outputs = function_factors(args.model), "", ["y"]
             summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
                                       args.second_order, args.seed, args.model, executor_spec(args),
                                       args.block_size, args.quiet, engine=args.engine)

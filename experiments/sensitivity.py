@@ -105,7 +105,7 @@ def load_factors(path: str | Path) -> tuple[list[Factor], str | None]:
     return factors, scenario
 
 
-def test_function_factors(model: str) -> list[Factor]:
+def function_factors(model: str) -> list[Factor]:
     if model not in FUNCTIONS:
         raise ScenarioError(f"--model {model}: unknown (choose from trustnet, {', '.join(FUNCTIONS)})")
     return [Factor(n, lo, hi) for n, lo, hi in FUNCTIONS[model][0]]
