@@ -134,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--out", type=Path, required=True)
     add_execution_options(pol)
 
+    app = sub.add_parser("app", help="interactive exploration in the browser (Mesa SolaraViz)")
+    app.add_argument("--port", type=_positive, default=8765, help="port on localhost (default 8765)")
+    app.add_argument("--host", default="127.0.0.1", help="interface to listen on (default localhost only)")
+
     sa = sub.add_parser("sa", help="global sensitivity analysis (SALib: Sobol, Morris, PAWN)")
     sa.add_argument("--method", choices=("sobol", "morris", "pawn"), default="sobol")
     sa.add_argument("--factors", default="default", metavar="FILE",
@@ -182,6 +186,21 @@ def with_interventions(scenario, specs: list[str]):
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
+def run_app(host: str, port: int) -> int:
+    """Start the SolaraViz page with `solara run` and wait until it is stopped."""
+    import shutil
+    import subprocess
+
+    import model
+
+    page = Path(model.__file__).resolve().parent / "app.py"
+    solara = shutil.which("solara") or str(Path(sys.executable).with_name("solara"))
+    print(f"trustnet app: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    proc = subprocess.run([solara, "run", str(page), "--host", host, "--port", str(port), "--production",
+                           "--no-open"], check=False)
+    return proc.returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -220,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             if table is not None:
                 print(f"report: {args.out / 'report.md'}")
             return code
+        if args.command == "app":
+            return run_app(args.host, args.port)
         if args.command == "sa":
             from experiments.sensitivity import function_factors, load_factors, run_sa
             from model.metrics import MODEL_METRICS
