@@ -3,8 +3,9 @@
 A worker receives a `BlockTask` (scenarios, run specs, recording options), runs it with
 an *engine* and returns a `BlockResult` of plain DataFrames -- never a model. An engine
 is a function ``engine(scenarios, seeds, steps, pairs_every, record_agents) ->
-list[RunResult | BaseException]`` that runs a whole block, so a batched engine can advance all runs of a
-block at once; the default Mesa engine runs them one by one. A run that raises is
+list[RunResult | BaseException]`` that runs a whole block: the batched engine (default,
+`experiments.batch_engine`) advances all runs of a block at once; the Mesa engine runs
+them one by one through the Mesa model. Both give the same numbers. A run that raises is
 returned as its exception and recorded as failed with its traceback; the block goes on.
 """
 
@@ -50,12 +51,18 @@ def _analytic(name: str) -> Engine:
     return engine
 
 
-ENGINES: dict[str, Engine] = {"mesa": mesa_engine, "ishigami": _analytic("ishigami"),
+def _batch(*args, **kwargs):
+    from experiments.batch_engine import batch_engine
+
+    return batch_engine(*args, **kwargs)
+
+
+ENGINES: dict[str, Engine] = {"batch": _batch, "mesa": mesa_engine, "ishigami": _analytic("ishigami"),
                               "sobol-g": _analytic("sobol-g")}
 
 
 def resolve_engine(name: str) -> Engine:
-    """``mesa`` or a ``module:function`` path (used by tests to inject faults)."""
+    """``batch``, ``mesa`` or a ``module:function`` path (used by tests to inject faults)."""
     if name in ENGINES:
         return ENGINES[name]
     module, _, func = name.partition(":")
@@ -72,7 +79,7 @@ class BlockTask:
     steps: int | None
     record_agents: bool
     pairs_every: int
-    engine: str = "mesa"
+    engine: str = "batch"
 
 
 @dataclass

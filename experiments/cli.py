@@ -72,8 +72,9 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
                        help="start a Dask LocalCluster with N workers")
     parser.add_argument("--block-size", type=_positive, default=None, metavar="RUNS",
                         help="runs per block of work (default: sized automatically)")
-    parser.add_argument("--engine", default="mesa",
-                        help="simulation engine: mesa (default) or a module:function path")
+    parser.add_argument("--engine", default="batch",
+                        help="batch (default: whole blocks of runs at once) or mesa (the Mesa model run by run); "
+                             "both give the same numbers")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -234,7 +234,7 @@ def decomposition_table(dec: Tables) -> pd.DataFrame:
 
 def run_contrast(out: Path, sizes: Sizes | None = None, seed: int = 20221,
                  executor: ExecutorSpec | None = None, block_size: int | None = None,
-                 quiet: bool = False, engine: str = "mesa", figures: bool = True) -> tuple[list, dict]:
+                 quiet: bool = False, engine: str = "batch", figures: bool = True) -> tuple[list, dict]:
     """Run (or resume) the four studies and write the scorecard, tables and figures."""
     sizes = sizes or Sizes()
     out = Path(out)

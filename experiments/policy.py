@@ -145,7 +145,7 @@ def report(table: pd.DataFrame, reps: int, seed: int, figures: list[Path]) -> st
 def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None = None,
                combinations: list[list[str]] | None = None, reps: int = 30, seed: int = 20221,
                executor: ExecutorSpec | None = None, block_size: int | None = None, quiet: bool = False,
-               engine: str = "mesa") -> tuple[RunSummary, pd.DataFrame | None]:
+               engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
     out = Path(out)
     interventions = interventions or list(INTERVENTIONS)
     points = design(scenarios, interventions, combinations or [])

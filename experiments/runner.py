@@ -36,7 +36,7 @@ from experiments.simulate import replication_seeds
 from experiments.store import manifest, write_json, write_parquet
 
 TABLES = ("model", "agents", "pairs")
-MAX_BLOCK = 50  # runs; a block of the Mesa engine then takes a few seconds
+MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
 
 
 class StudyError(ValueError):
@@ -56,9 +56,10 @@ class RunSummary:
         return self.failed == 0
 
 
-def auto_block_size(n_runs: int, workers: int) -> int:
+def auto_block_size(n_runs: int, workers: int, engine: str = "batch") -> int:
     """At least four blocks per worker (balance, progress, resume), at most MAX_BLOCK runs."""
-    return max(1, min(MAX_BLOCK, math.ceil(n_runs / (4 * max(1, workers)))))
+    cap = MAX_BLOCK.get(engine, MAX_BLOCK["mesa"])
+    return max(1, min(cap, math.ceil(n_runs / (4 * max(1, workers)))))
 
 
 def _table_dir(out: Path, table: str) -> Path:
@@ -130,7 +131,7 @@ def _failed_block(task: BlockTask, error: str) -> BlockResult:
     return BlockResult(task.block_id, runs, None, None, None)
 
 
-def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, engine: str = "mesa",
+def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, engine: str = "batch",
             block_size: int | None = None, quiet: bool = False) -> RunSummary:
     """Run every run of ``study`` not yet done in ``out``; return counts.
 
@@ -158,7 +159,7 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, en
     failed = succeeded = 0
     if todo:
         with open_executor(executor) as (pool, workers):
-            size = block_size or auto_block_size(len(todo), workers)
+            size = block_size or auto_block_size(len(todo), workers, engine)
             tasks = [BlockTask(k, chunk, [scenarios[r.point] for r in chunk], study.steps,
                                study.record_agents, study.pairs_every, engine)
                      for k, chunk in enumerate(_chunks(todo, size))]

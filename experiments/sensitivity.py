@@ -196,7 +196,7 @@ def noise_share(per_run: pd.DataFrame, outputs: list[str]) -> dict[str, float]:
 def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs: list[str], n: int,
            reps: int, second_order: bool = False, seed: int = 20221, model: str = "trustnet",
            executor: ExecutorSpec | None = None, block_size: int | None = None, quiet: bool = False,
-           engine: str = "mesa") -> tuple[RunSummary, pd.DataFrame | None]:
+           engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
     if method not in METHODS:
         raise ScenarioError(f"--method {method}: choose from {', '.join(METHODS)}")
     check_size(method, n)

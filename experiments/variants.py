@@ -148,7 +148,7 @@ class VariantSizes:
 
 def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221,
                  variants: dict[str, dict] | None = None, executor: ExecutorSpec | None = None,
-                 block_size: int | None = None, quiet: bool = False, engine: str = "mesa"
+                 block_size: int | None = None, quiet: bool = False, engine: str = "batch"
                  ) -> tuple[list[RunSummary], pd.DataFrame | None]:
     sizes = sizes or VariantSizes()
     variants = variants if variants is not None else default_variants()

@@ -144,6 +144,6 @@ def test_bad_engine_and_other_study_are_refused_before_running(tmp_path):
 
 def test_auto_block_size():
     assert auto_block_size(10, 2) == 2
-    assert auto_block_size(100000, 2) == 50
+    assert auto_block_size(100000, 2) == 256 and auto_block_size(100000, 2, "mesa") == 50
     assert auto_block_size(1, 8) == 1
     assert np.all([auto_block_size(n, w) >= 1 for n in (1, 7, 99) for w in (1, 2, 16)])
