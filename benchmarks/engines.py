@@ -112,10 +112,13 @@ def main() -> None:
         start = time.perf_counter()
         simulate_batch([sc], [1], sc.horizon, 0, False)
         single = time.perf_counter() - start
-        start = time.perf_counter()
-        simulate_batch([sc] * 10, list(range(10)), sc.horizon, 0, False) if n <= 100 else None
-        block = (time.perf_counter() - start) / 10 if n <= 100 else float("nan")
-        print(f"  {n:>4} organisations: {single * 1000:9.1f} ms for one run; {block * 1000:9.1f} ms/run in a block of 10")
+        block = float("nan")
+        if n <= 100:
+            start = time.perf_counter()
+            simulate_batch([sc] * 10, list(range(10)), sc.horizon, 0, False)
+            block = (time.perf_counter() - start) / 10
+        print(f"  {n:>4} organisations: {single * 1000:9.1f} ms for one run; "
+              f"{block * 1000:9.1f} ms/run in a block of 10")
 
 
 if __name__ == "__main__":
