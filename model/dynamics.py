@@ -69,6 +69,20 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
 # ----------------------------------------------------------------------------- cases
 
 
+def co_needed(need: np.ndarray) -> np.ndarray:
+    """(B, N, N) number of cases that need both i and j (``need`` is (B, S, N) 0/1).
+
+    Written as a batched matrix product; the operands are 0/1, so the sums are exact
+    integers whatever the order of summation (engines agree bit for bit).
+    """
+    return np.swapaxes(need, 1, 2) @ need
+
+
+def on_cases(need: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """(B, S) sum over pairs (i, j) both needed on case c of ``pairs[b, i, j]``."""
+    return ((need @ pairs) * need).sum(axis=-1)
+
+
 def open_needs(s: State) -> np.ndarray:
     """(B, S, N) bool: organisation i is needed on open case c."""
     return s.case_need & s.case_open[:, :, None]
@@ -190,7 +204,7 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     floor = np.where(pb.col("moderators", 1), pb.col("language_floor", 1), 1.0)
     understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
-    domains = np.einsum("bcn,nd->bcd", needf, np.eye(len(DOMAINS))[st.domain]) > 0
+    domains = (needf @ np.eye(len(DOMAINS))[st.domain]) > 0  # (B, S, domains) present on the case
     understood = understood * (1.0 - variants.culture_loss(pb, (domains.sum(axis=-1) > 1).astype(float)))
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
@@ -242,7 +256,7 @@ def pair_of(members: np.ndarray, st: Structure) -> np.ndarray:
 
 def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.ndarray:
     """[b, j, i] = number of cases on which observer j saw organisation i's outcome."""
-    counts = np.einsum("bcj,bci->bji", observers, acted.astype(float))
+    counts = np.swapaxes(observers, 1, 2) @ acted.astype(float)
     return counts * st.offdiag[None]
 
 
@@ -282,7 +296,7 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     may turn the person reached into a fixed contact (routine).
     """
     need = open_needs(s).astype(float)
-    shared = (np.einsum("bci,bcj->bij", need, need) > 0) & st.offdiag[None]
+    shared = (co_needed(need) > 0) & st.offdiag[None]
     w = pb.col("emp_contact", 2)
     chance = pb.col("contact_rate", 2) * (1.0 - w + w * s.emp)
     ready = variants.readiness(pb, s.tenure, s.present, st.case_holder)[:, :, None] > 0
@@ -316,11 +330,11 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     # information reaches the cases the contact was about: direct contacts serve the
     # cases shared with the partner; a detour serves the cases of the partner routed around
     served = _credit(succ * direct, succ, redirects)
-    hits = np.einsum("bci,bij,bcj->bc", need, served, need)
+    hits = on_cases(need, served)
     keep = (1.0 - pb.col("contact_info", 1)) ** hits
     s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
     blocked = _credit(stall * direct, stall.astype(float), redirects)
-    return np.einsum("bci,bij,bcj->bc", need, blocked, need) > 0
+    return on_cases(need, blocked) > 0
 
 
 def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -371,7 +385,7 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     """
     need = open_needs(s)
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
-    overlap_on_case = np.einsum("bcj,ij->bci", need.astype(float), st.overlap.astype(float)) > 0
+    overlap_on_case = (need.astype(float) @ st.overlap.T.astype(float)) > 0
     confusion = (1.0 - pb.col("task_clarity", 2)) * pb.col("moderators", 2)
     capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
     effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - s.align))
@@ -390,7 +404,7 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
 
     resolved = s.case_open & (s.case_progress >= pb.col("case_work", 1))
     rf = (need & resolved[:, :, None]).astype(float)
-    sig.successes += np.einsum("bci,bcj->bij", rf, rf) * st.offdiag[None]
+    sig.successes += co_needed(rf) * st.offdiag[None]
     s.resolved = s.resolved + resolved.sum(axis=1)
     close_cases(s, resolved)
 
