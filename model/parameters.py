@@ -21,7 +21,7 @@ Rates are per week (one step = one week) unless the name says otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -321,127 +321,8 @@ SPECS: tuple[ParamSpec, ...] = (
 SPEC_BY_NAME: dict[str, ParamSpec] = {s.name: s for s in SPECS}
 
 
-def _default(spec: ParamSpec) -> Any:
-    return field(default=spec.kind(spec.default), metadata={"spec": spec})
-
-
-@dataclass(frozen=True)
-class Params:
-    """Network-level parameter values of one run (immutable).
-
-    Built from the registry so that the dataclass and the table cannot drift apart;
-    use `Params.from_dict` to validate user input.
-    """
-
-    shared_goal: float = _default(SPEC_BY_NAME["shared_goal"])
-    intent_gain: float = _default(SPEC_BY_NAME["intent_gain"])
-    loss_ratio: float = _default(SPEC_BY_NAME["loss_ratio"])
-    misuse_signal: float = _default(SPEC_BY_NAME["misuse_signal"])
-    freeride_signal: float = _default(SPEC_BY_NAME["freeride_signal"])
-    reputation_damage: float = _default(SPEC_BY_NAME["reputation_damage"])
-    damage_forgetting: float = _default(SPEC_BY_NAME["damage_forgetting"])
-    intent_gate: float = _default(SPEC_BY_NAME["intent_gate"])
-    weakest_link: float = _default(SPEC_BY_NAME["weakest_link"])
-    cog_start: float = _default(SPEC_BY_NAME["cog_start"])
-    cog_gain: float = _default(SPEC_BY_NAME["cog_gain"])
-    cog_loss_ratio: float = _default(SPEC_BY_NAME["cog_loss_ratio"])
-    route_threshold: float = _default(SPEC_BY_NAME["route_threshold"])
-    emp_gain: float = _default(SPEC_BY_NAME["emp_gain"])
-    stall_damage: float = _default(SPEC_BY_NAME["stall_damage"])
-    routine_rate: float = _default(SPEC_BY_NAME["routine_rate"])
-    learn_backup: float = _default(SPEC_BY_NAME["learn_backup"])
-    identification: float = _default(SPEC_BY_NAME["identification"])
-    general_channel: float = _default(SPEC_BY_NAME["general_channel"])
-    emp_contact: float = _default(SPEC_BY_NAME["emp_contact"])
-    contact_joint: float = _default(SPEC_BY_NAME["contact_joint"])
-    lang_gain: float = _default(SPEC_BY_NAME["lang_gain"])
-    open_atmosphere: float = _default(SPEC_BY_NAME["open_atmosphere"])
-    informal_physical: float = _default(SPEC_BY_NAME["informal_physical"])
-    online_informal_share: float = _default(SPEC_BY_NAME["online_informal_share"])
-    informal_rate: float = _default(SPEC_BY_NAME["informal_rate"])
-    language_floor: float = _default(SPEC_BY_NAME["language_floor"])
-    contact_rate: float = _default(SPEC_BY_NAME["contact_rate"])
-    contact_info: float = _default(SPEC_BY_NAME["contact_info"])
-    power_asymmetry: float = _default(SPEC_BY_NAME["power_asymmetry"])
-    voice: float = _default(SPEC_BY_NAME["voice"])
-    turnover_rate: float = _default(SPEC_BY_NAME["turnover_rate"])
-    absence_scale: float = _default(SPEC_BY_NAME["absence_scale"])
-    transfer_share: float = _default(SPEC_BY_NAME["transfer_share"])
-    evaluation_interval: int = _default(SPEC_BY_NAME["evaluation_interval"])
-    evaluation_align: float = _default(SPEC_BY_NAME["evaluation_align"])
-    evaluation_repair: float = _default(SPEC_BY_NAME["evaluation_repair"])
-    task_clarity: float = _default(SPEC_BY_NAME["task_clarity"])
-    effort_alignment: float = _default(SPEC_BY_NAME["effort_alignment"])
-    sharing_risk: float = _default(SPEC_BY_NAME["sharing_risk"])
-    outsider_rate: float = _default(SPEC_BY_NAME["outsider_rate"])
-    burn_penalty: float = _default(SPEC_BY_NAME["burn_penalty"])
-    opportunity_rate: float = _default(SPEC_BY_NAME["opportunity_rate"])
-    misuse_reach: float = _default(SPEC_BY_NAME["misuse_reach"])
-    detect_prob: float = _default(SPEC_BY_NAME["detect_prob"])
-    case_rate: float = _default(SPEC_BY_NAME["case_rate"])
-    need_prob: float = _default(SPEC_BY_NAME["need_prob"])
-    case_work: float = _default(SPEC_BY_NAME["case_work"])
-    max_cases: int = _default(SPEC_BY_NAME["max_cases"])
-    goal_prior: bool = _default(SPEC_BY_NAME["goal_prior"])
-    intent_start_low: float = _default(SPEC_BY_NAME["intent_start_low"])
-    opportunism: bool = _default(SPEC_BY_NAME["opportunism"])
-    separate_kinds: bool = _default(SPEC_BY_NAME["separate_kinds"])
-    tunnel_vision: bool = _default(SPEC_BY_NAME["tunnel_vision"])
-    trust_gate: bool = _default(SPEC_BY_NAME["trust_gate"])
-    moderators: bool = _default(SPEC_BY_NAME["moderators"])
-    scheduled_events: bool = _default(SPEC_BY_NAME["scheduled_events"])
-    T1: str = _default(SPEC_BY_NAME["T1"])
-    T2: str = _default(SPEC_BY_NAME["T2"])
-    T3: str = _default(SPEC_BY_NAME["T3"])
-    T4: str = _default(SPEC_BY_NAME["T4"])
-    T5: str = _default(SPEC_BY_NAME["T5"])
-    T6: str = _default(SPEC_BY_NAME["T6"])
-    T7: str = _default(SPEC_BY_NAME["T7"])
-    T8: str = _default(SPEC_BY_NAME["T8"])
-    update_rule: str = _default(SPEC_BY_NAME["update_rule"])
-    interaction_cycle: float = _default(SPEC_BY_NAME["interaction_cycle"])
-    identification_blindness: float = _default(SPEC_BY_NAME["identification_blindness"])
-    informal_commitment: float = _default(SPEC_BY_NAME["informal_commitment"])
-    culture_gap: float = _default(SPEC_BY_NAME["culture_gap"])
-    open_enough: float = _default(SPEC_BY_NAME["open_enough"])
-    stability_start: int = _default(SPEC_BY_NAME["stability_start"])
-    sham_share: float = _default(SPEC_BY_NAME["sham_share"])
-    imposed: bool = _default(SPEC_BY_NAME["imposed"])
-    written_tasks: bool = _default(SPEC_BY_NAME["written_tasks"])
-    i1: bool = _default(SPEC_BY_NAME["i1"])
-    i1_start: int = _default(SPEC_BY_NAME["i1_start"])
-    i1_end: int = _default(SPEC_BY_NAME["i1_end"])
-    i1_every: int = _default(SPEC_BY_NAME["i1_every"])
-    i1_after_turnover: int = _default(SPEC_BY_NAME["i1_after_turnover"])
-    i1_goal: float = _default(SPEC_BY_NAME["i1_goal"])
-    i2: bool = _default(SPEC_BY_NAME["i2"])
-    i2_start: int = _default(SPEC_BY_NAME["i2_start"])
-    i2_end: int = _default(SPEC_BY_NAME["i2_end"])
-    i2_risk_cut: float = _default(SPEC_BY_NAME["i2_risk_cut"])
-    i2_officer: float = _default(SPEC_BY_NAME["i2_officer"])
-    i2_limits: float = _default(SPEC_BY_NAME["i2_limits"])
-    i2_training: float = _default(SPEC_BY_NAME["i2_training"])
-    i3: bool = _default(SPEC_BY_NAME["i3"])
-    i3_start: int = _default(SPEC_BY_NAME["i3_start"])
-    i3_end: int = _default(SPEC_BY_NAME["i3_end"])
-    i3_rate: float = _default(SPEC_BY_NAME["i3_rate"])
-    i3_physical: bool = _default(SPEC_BY_NAME["i3_physical"])
-    i4: bool = _default(SPEC_BY_NAME["i4"])
-    i4_start: int = _default(SPEC_BY_NAME["i4_start"])
-    i4_end: int = _default(SPEC_BY_NAME["i4_end"])
-    i5: bool = _default(SPEC_BY_NAME["i5"])
-    i5_start: int = _default(SPEC_BY_NAME["i5_start"])
-    i5_end: int = _default(SPEC_BY_NAME["i5_end"])
-    i5_repair: float = _default(SPEC_BY_NAME["i5_repair"])
-    i5_voice: float = _default(SPEC_BY_NAME["i5_voice"])
-    i6: bool = _default(SPEC_BY_NAME["i6"])
-    i6_start: int = _default(SPEC_BY_NAME["i6_start"])
-    i6_end: int = _default(SPEC_BY_NAME["i6_end"])
-    i6_turnover_cut: float = _default(SPEC_BY_NAME["i6_turnover_cut"])
-    i6_absence_cut: float = _default(SPEC_BY_NAME["i6_absence_cut"])
-    i6_effort: float = _default(SPEC_BY_NAME["i6_effort"])
-    meeting_interval: int = _default(SPEC_BY_NAME["meeting_interval"])
-    online: bool = _default(SPEC_BY_NAME["online"])
+class _ParamsMethods:
+    """Methods of `Params` (the fields are generated from `SPECS`)."""
 
     @classmethod
     def from_dict(cls, values: dict[str, Any], where: str = "parameters") -> Params:
@@ -469,10 +350,10 @@ class Params:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _check_registry_matches_dataclass() -> None:
-    names = [f.name for f in fields(Params)]
-    if names != [s.name for s in SPECS]:  # pragma: no cover - guarded at import
-        raise RuntimeError("Params fields and SPECS are out of step")
-
-
-_check_registry_matches_dataclass()
+# Network-level parameter values of one run (immutable): one field per registry entry, so
+# the dataclass and the table cannot drift apart. Use `Params.from_dict` for user input.
+Params = make_dataclass(
+    "Params",
+    [(s.name, s.kind, field(default=s.kind(s.default), metadata={"spec": s})) for s in SPECS],
+    bases=(_ParamsMethods,), frozen=True, module=__name__,
+)
