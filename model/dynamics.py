@@ -447,12 +447,14 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
 def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
     """Chair-led evaluation: re-align goals and repair irritations (cognitive trust).
 
-    Held every ``evaluation_interval`` weeks (I1: every ``i1_every`` weeks, and
-    ``i1_after_turnover`` weeks after a representative was replaced) when the chair is
-    present.
+    Held every ``evaluation_interval`` weeks of the network's own practice, and under I1
+    also every ``i1_every`` weeks counted from its start and ``i1_after_turnover`` weeks
+    after a representative was replaced, when the chair is present.
     """
     interval = pb.evaluation_interval
     due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0)
+    every = pb.i1_every
+    due |= (every > 0) & ((s.week - pb.i1_start) % np.maximum(every, 1) == 0)  # I1
     due |= (pb.after_turnover > 0) & (s.week - s.last_turnover_week == pb.after_turnover)  # I1
     due &= pb.moderators
     if st.chair >= 0:

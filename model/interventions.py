@@ -6,7 +6,7 @@ default), so it can be set in a scenario file (``[[interventions]]``), on the co
 line (``--intervention evaluations:every=13,start=52``), swept, or varied in a
 sensitivity analysis like any other parameter.
 
-An intervention never adds to an outcome directly. Each week, `levers` turns the
+An intervention never adds to an outcome directly. Each week, `Levers` turns the
 interventions active in each run into the levers of THEORY.md §6 -- effective values of
 existing parameters (perceived risk of sharing, informal contact, meeting form, voice,
 turnover, effort, shared-goal clarity, opportunism threshold) and a few new levers
@@ -36,7 +36,8 @@ class Intervention:
     options: dict[str, str]  # option name -> registry parameter
     doc: str
     cost_doc: str
-    cost: Callable[[Scenario], float]  # hours per year for the whole network
+    recurring: Callable[[Scenario], float]  # hours per year for the whole network
+    one_off: float = 0.0  # hours once, spread over the years the intervention acts
 
 
 def _members(sc: Scenario) -> int:
@@ -47,6 +48,12 @@ def _meetings_per_year(sc: Scenario) -> float:
     return 52.0 / sc.params.meeting_interval
 
 
+def _replacements_per_year(sc: Scenario) -> float:
+    """Expected replacements a year: the base rate for every seat plus scheduled events."""
+    scheduled = len(sc.events) / (sc.horizon / 52.0) if sc.params.scheduled_events else 0.0
+    return sc.n * sc.params.turnover_rate + scheduled
+
+
 INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
     Intervention(
         "I1", "evaluations", "i1",
@@ -55,30 +62,31 @@ INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
         "A concrete (SMART) shared goal and regular chair-led evaluations, plus one a few weeks "
         "after each change of representative: goal alignment re-aligned and irritations repaired.",
         "per evaluation 1.5 h for every member plus 3 h preparation by the chair; one evaluation "
-        "per `every` weeks plus about two after turnover a year; 8 h once to agree the goal.",
-        lambda sc: (52.0 / sc.params.i1_every + 2.0) * (1.5 * _members(sc) + 3.0) + 8.0),
+        "per `every` weeks plus one after each expected replacement; 8 h once to agree the goal.",
+        lambda sc: (52.0 / sc.params.i1_every + _replacements_per_year(sc)) * (1.5 * _members(sc) + 3.0),
+        one_off=8.0),
     Intervention(
         "I2", "data_framework", "i2",
         {"start": "i2_start", "end": "i2_end", "risk_cut": "i2_risk_cut", "officer": "i2_officer",
          "limits": "i2_limits", "training": "i2_training"},
         "A data-sharing framework: clear limits, one agreed way to share, a covenant, a privacy "
         "officer to ask, training for every new member.",
-        "drafting the framework 40 h (spread over a year), a privacy officer 1 h a week, 4 h "
-        "training per newcomer (about two a year) and 1 h a year per member to keep up.",
-        lambda sc: 40.0 + 52.0 + 2 * 4.0 + _members(sc)),
+        "drafting the framework 40 h once, a privacy officer 1 h a week, 4 h training per "
+        "expected newcomer and 1 h a year per member to keep up.",
+        lambda sc: 52.0 + 4.0 * _replacements_per_year(sc) + _members(sc), one_off=40.0),
     Intervention(
         "I3", "informal_moments", "i3",
         {"start": "i3_start", "end": "i3_end", "rate": "i3_rate", "physical": "i3_physical"},
         "Informal contact moments (coffee, lunch) and physical meetings where possible.",
-        "each informal moment 1 h for every member plus 1 h organising; physical meetings cost "
-        "0.5 h travel per member per meeting.",
-        lambda sc: 52.0 * sc.params.i3_rate * (_members(sc) + 1.0)
-        + (0.5 * _members(sc) * _meetings_per_year(sc) if sc.params.i3_physical else 0.0)),
+        "each informal moment beyond the network's own 1 h for every member plus 1 h organising; "
+        "meetings made physical cost 0.5 h travel per member per meeting (none if already physical).",
+        lambda sc: 52.0 * max(0.0, sc.params.i3_rate - sc.params.informal_rate) * (_members(sc) + 1.0)
+        + (0.5 * _members(sc) * _meetings_per_year(sc) if sc.params.i3_physical and sc.params.online else 0.0)),
     Intervention(
         "I4", "social_map", "i4", {"start": "i4_start", "end": "i4_end"},
         "A social map of contact persons per organisation and area, so a back-up is always known.",
-        "making the map 16 h, keeping it up to date 1 h a month.",
-        lambda sc: 16.0 + 12.0),
+        "making the map 16 h once, keeping it up to date 1 h a month.",
+        lambda sc: 12.0, one_off=16.0),
     Intervention(
         "I5", "irritations", "i5",
         {"start": "i5_start", "end": "i5_end", "repair": "i5_repair", "voice": "i5_voice"},
@@ -136,9 +144,17 @@ def active_interventions(sc: Scenario) -> list[Intervention]:
     return [i for i in INTERVENTIONS.values() if getattr(sc.params, i.flag)]
 
 
+def active_years(sc: Scenario, i: Intervention) -> float:
+    """Years within the horizon during which intervention ``i`` acts."""
+    start = getattr(sc.params, f"{i.flag}_start")
+    end = getattr(sc.params, f"{i.flag}_end") or sc.horizon
+    return max(min(end, sc.horizon) - start, 1) / 52.0
+
+
 def cost_hours(sc: Scenario) -> float:
-    """Hours per year of the interventions switched on in ``sc``."""
-    return float(sum(i.cost(sc) for i in active_interventions(sc)))
+    """Hours per year of the interventions switched on in ``sc``: recurring hours plus the
+    one-off hours spread over the years each intervention acts within the horizon."""
+    return float(sum(i.recurring(sc) + i.one_off / active_years(sc, i) for i in active_interventions(sc)))
 
 
 # ----------------------------------------------------------------------- weekly levers
@@ -157,7 +173,8 @@ class Levers:
     Offers the `ParamBatch` interface (``col``, attributes) so the weekly process reads it
     in place of the raw parameters; lever names that are not parameters (``absence_cut``,
     ``social_map``, ``irritation_repair``, ``threshold_boost``, ``training``,
-    ``after_turnover``) exist only here.
+    ``after_turnover``, ``interception``; ``i1_every`` is 0 where I1 is not active) exist
+    only here.
     """
 
     def __init__(self, pb: ParamBatch, week: int):
@@ -167,7 +184,7 @@ class Levers:
         self.any = any(v.any() for v in a.values())
         zeros = np.zeros(pb.size)
         lev = {}
-        lev["evaluation_interval"] = np.where(a[1], pb.i1_every, pb.evaluation_interval)
+        lev["i1_every"] = np.where(a[1], pb.i1_every, 0)  # I1 evaluations, counted from its start
         lev["after_turnover"] = np.where(a[1], pb.i1_after_turnover, -1)
         lev["shared_goal"] = np.where(a[1], np.minimum(1.0, pb.shared_goal + pb.i1_goal), pb.shared_goal)
         lev["sharing_risk"] = np.where(a[2], pb.sharing_risk * (1.0 - pb.i2_risk_cut), pb.sharing_risk)

@@ -133,6 +133,25 @@ def test_parsing_scenario_tables_and_costs():
     big = load_scenario("synthetic:30").with_overrides({"i1": True})
     assert cost_hours(big) > cost_hours(x.with_overrides({"i1": True}))
     assert cost_hours(x) == 0
+    # one-off hours are spread over the years the intervention acts
+    late = x.with_overrides(parse_intervention("social_map:start=104")[1])
+    assert cost_hours(late) == pytest.approx(12.0 + 16.0)
+    # meetings that are already physical cost no travel
+    y = load_scenario("y")
+    only_physical = y.with_overrides(parse_intervention("informal_moments:rate=0.0")[1])
+    assert cost_hours(only_physical) == 0.0
+
+
+def test_i1_evaluations_count_from_the_start_week():
+    sc = load_scenario("x").with_overrides({"turnover_rate": 0.0, "scheduled_events": False,
+                            **parse_intervention("evaluations:every=13,start=50")[1]})
+    weeks = []
+    m = TrustNetworkModel(scenario=sc, rng=1, collect=False)
+    for week in range(1, 81):
+        m.step()
+        if m.state.last_evaluation[0]:
+            weeks.append(week)
+    assert set(weeks) <= {50, 63, 76} and len(weeks) >= 2  # the chair may be absent
 
 
 class FakeTables:
@@ -165,7 +184,7 @@ def test_effects_are_paired_differences_with_intervals():
     diffs = last(treat) - last(base)
     assert row.effect == pytest.approx(diffs.mean())
     assert row.ci_low < row.effect < row.ci_high
-    assert row.cost_hours == pytest.approx(28.0)
+    assert row.cost_hours == pytest.approx(12.0 + 16.0 / 3)  # upkeep, plus the map spread over 3 years
     assert row.baseline == pytest.approx(base.groupby("replication").collaboration.last().mean())
 
 
