@@ -18,7 +18,7 @@ import numpy as np
 
 from model import variants
 from model.draws import WeekDraws, poisson_quantile
-from model.interventions import Levers
+from model.interventions import levers
 from model.scenario import DOMAINS
 from model.state import State, intent_prior
 from model.structure import ParamBatch, Structure
@@ -45,7 +45,7 @@ class Signals:
 def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     """Advance every run of the block by one week (in place)."""
     s.week += 1
-    pb = Levers(pb, s.week)  # the interventions active this week act through their levers
+    pb = levers(pb, s.week)  # the interventions active this week act through their levers
     sig = Signals.zeros(s.batch, st.n)
     meeting = (s.week % pb.meeting_interval) == 0  # (B,)
 

@@ -167,6 +167,16 @@ def active(pb: ParamBatch, k: int, week: int) -> np.ndarray:
     return on & (week >= start) & ((end == 0) | (week < end))
 
 
+def levers(pb: ParamBatch, week: int) -> Levers:
+    """The levers of ``week``; computed once per block when no run has an intervention."""
+    if any(getattr(pb, f"i{k}").any() for k in range(1, 7)):
+        return Levers(pb, week)
+    idle = pb.__dict__.get("_idle_levers")
+    if idle is None:
+        idle = pb.__dict__["_idle_levers"] = Levers(pb, week)
+    return idle
+
+
 class Levers:
     """The parameters of one week with the active interventions applied.
 
