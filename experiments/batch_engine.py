@@ -32,9 +32,10 @@ from model.structure import ParamBatch, Structure
 
 
 def structure_key(scenario: Scenario, steps: int) -> str:
-    """Runs with the same key can share one batch: same organisations, events, horizon."""
+    """Runs with the same key can share one batch: same organisations, events, horizon and
+    number of weeks run."""
     d = scenario.to_dict()
-    return json.dumps([d["organisations"], d["events"], steps, d["newcomer_spread"],
+    return json.dumps([d["organisations"], d["events"], steps, d["horizon"], d["newcomer_spread"],
                        d["parameters"]["max_cases"]], sort_keys=True, default=str)
 
 
