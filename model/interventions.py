@@ -191,7 +191,6 @@ class Levers:
         self._pb = pb
         self.week = week
         a = {k: active(pb, k, week) for k in range(1, 7)}
-        self.any = any(v.any() for v in a.values())
         zeros = np.zeros(pb.size)
         lev = {}
         lev["i1_every"] = np.where(a[1], pb.i1_every, 0)  # I1 evaluations, counted from its start

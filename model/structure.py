@@ -22,7 +22,8 @@ class ParamBatch:
     """Network-level parameters of B runs, one array of shape (B,) per name.
 
     ``pb.intent_gain`` is a (B,) array; ``pb.col("intent_gain", 2)`` reshapes it to
-    (B, 1, 1) so that it broadcasts against (B, N, N) arrays.
+    (B, 1, 1) so that it broadcasts against (B, N, N) arrays. A ParamBatch is never
+    changed after it is built (reshaped columns and the week's levers are cached on it).
     """
 
     def __init__(self, params: list[Params]):
