@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 
 from experiments.hybrid import GROUPS  # noqa: E402
 from experiments.patterns import misuser_of  # noqa: E402
+from experiments.store import save_figure  # noqa: E402
 from model.scenario import DOMAINS, load_scenario  # noqa: E402
 
 COLOURS = {"x": "tab:blue", "y": "tab:red"}
@@ -32,13 +33,17 @@ def band(frame: pd.DataFrame, value: str, by: str = "step") -> pd.DataFrame:
     return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half})
 
 
+def plot_band(ax, b: pd.DataFrame, colour: str, label: str) -> None:
+    """A mean line with its 95% band (from `band`)."""
+    ax.plot(b.index, b["mean"], color=colour, label=label)
+    ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
+
+
 def trajectories(main, path: Path) -> Path:
     fig, axes = plt.subplots(1, 5, figsize=(20, 3.8), sharex=True)
     for ax, metric in zip(axes, TRAJECTORY_METRICS, strict=True):
         for name in ("x", "y"):
-            b = band(main.get("model", name), metric)
-            ax.plot(b.index, b["mean"], color=COLOURS[name], label=f"network {name.upper()}")
-            ax.fill_between(b.index, b["low"], b["high"], color=COLOURS[name], alpha=0.25)
+            plot_band(ax, band(main.get("model", name), metric), COLOURS[name], f"network {name.upper()}")
         ax.axvline(104, color="grey", lw=0.8, ls=":")
         ax.set_title(metric.replace("_", " "))
         ax.set_xlabel("week since the network was founded")
@@ -46,9 +51,7 @@ def trajectories(main, path: Path) -> Path:
     axes[0].set_ylabel("mean over replications (95% band)")
     axes[0].legend(loc="lower left")
     fig.suptitle("Trust, information shared and collaboration in X and Y (dotted: Y's newcomer, week 104)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
 
 
@@ -69,15 +72,11 @@ def p2_dyads(main, path: Path) -> Path:
         for group, colour in (("affected", "tab:red"), ("not affected", "tab:gray")):
             sel = toward[toward.group == group]
             per = sel.groupby(["replication", "step"])["intentional"].mean().reset_index()
-            b = band(per, "intentional")
-            a1.plot(b.index, b["mean"], color=colour, label=f"members {group}")
-            a1.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
+            plot_band(a1, band(per, "intentional"), colour, f"members {group}")
             sh = ag[ag.group == group].groupby(["replication", "step"])["sharing"].mean().reset_index()
             sh["week4"] = (sh.step // 4) * 4
             sh = sh.groupby(["replication", "week4"])["sharing"].max().reset_index()
-            b = band(sh, "sharing", by="week4")
-            a2.plot(b.index, b["mean"], color=colour, label=f"members {group}")
-            a2.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
+            plot_band(a2, band(sh, "sharing", by="week4"), colour, f"members {group}")
     for ax, title in ((a1, f"intentional trust in {misuser}"), (a2, "share of own case information shared")):
         ax.axvline(104, color="black", lw=0.8, ls=":")
         ax.set_xlim(60, 156)
@@ -86,9 +85,7 @@ def p2_dyads(main, path: Path) -> Path:
         ax.set_title(title)
         ax.legend(loc="lower left")
     fig.suptitle("P2 in network Y: misuse hits the members whose data were used")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
 
 
@@ -123,8 +120,7 @@ def networks(main, path: Path) -> Path:
     fig.legend(handles=handles, loc="upper left", title="domain")
     fig.suptitle("Intentional trust between the organisations (mean over replications; edge colour = "
                  "trust of the organisation at the arrow's tail)")
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_figure(fig, path, dpi=90, tight=False)
     return path
 
 
@@ -142,9 +138,7 @@ def sweeps(sweep: pd.DataFrame, path: Path) -> Path:
     axes[0].set_ylabel("end of horizon (95% CI)")
     axes[0].legend(loc="lower left", fontsize=8)
     fig.suptitle("One group of X-Y differences at a time, everything else at X")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
 
 
@@ -164,9 +158,7 @@ def decomposition(table: pd.DataFrame, path: Path) -> Path:
     ax.invert_yaxis()
     ax.legend()
     ax.set_title("Why is Y different from X?")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
 
 

@@ -81,6 +81,17 @@ def per_run(model: pd.DataFrame, metric: str, weeks: tuple[int, int] | int) -> p
     return sel.groupby("replication")[metric].mean()
 
 
+CUMULATIVE = ("cases_resolved", "stalls", "misuse_events", "turnover_events")  # counts since week 0
+
+
+def at_horizon(model: pd.DataFrame, metric: str, by: str = "replication") -> pd.Series:
+    """A metric at the horizon per ``by``: a cumulative count at the last week, any other
+    metric as the mean of the last `END_WINDOW` weeks."""
+    last = int(model.step.max())
+    window = model.step == last if metric in CUMULATIVE else model.step > last - END_WINDOW
+    return model[window].groupby(by)[metric].mean()
+
+
 def end_weeks(model: pd.DataFrame) -> tuple[int, int]:
     last = int(model.step.max())
     return last - END_WINDOW + 1, last

@@ -18,13 +18,12 @@ import pandas as pd
 from experiments.contrast import Tables
 from experiments.design import Study, resolve_scenario
 from experiments.executors import ExecutorSpec
-from experiments.patterns import END_WINDOW, mean_ci
+from experiments.patterns import END_WINDOW, at_horizon, mean_ci
 from experiments.runner import RunSummary, execute
-from experiments.store import write_text
+from experiments.store import save_figure, write_text
 from model.interventions import INTERVENTIONS, cost_hours, parse_intervention
 
 METRICS = ("intentional_trust", "info_shared", "collaboration", "cases_resolved", "stalls")
-CUMULATIVE = ("cases_resolved", "stalls")
 LOWER_IS_BETTER = ("stalls",)
 
 
@@ -51,12 +50,6 @@ def design(scenarios: list[str], interventions: list[str], combinations: list[li
     return points
 
 
-def outcome_per_run(model: pd.DataFrame, metric: str) -> pd.Series:
-    last = int(model.step.max())
-    window = model.step == last if metric in CUMULATIVE else model.step > last - END_WINDOW
-    return model[window].groupby("replication")[metric].mean()
-
-
 def effects(tables: Tables, points: list[dict]) -> pd.DataFrame:
     """Paired effects of each design point against its scenario's baseline."""
     rows = []
@@ -69,7 +62,7 @@ def effects(tables: Tables, points: list[dict]) -> pd.DataFrame:
         overrides = {k: v for k, v in point.items() if k not in ("label", "scenario")}
         cost = cost_hours(resolve_scenario(scenario).with_overrides(overrides))
         for metric in METRICS:
-            b, t = outcome_per_run(base, metric), outcome_per_run(treat, metric)
+            b, t = at_horizon(base, metric), at_horizon(treat, metric)
             m = mean_ci(t - b)
             rows.append({"scenario": scenario, "intervention": name, "metric": metric,
                          "baseline": float(b.mean()), "effect": m[0], "ci_low": m[1], "ci_high": m[2],
@@ -100,9 +93,7 @@ def forest_plot(table: pd.DataFrame, scenario: str, path: Path) -> Path:
     axes[0].invert_yaxis()
     fig.suptitle(f"Network {scenario}: effect of each intervention against the baseline "
                  "(paired, 95% CI; green: distinguishable from zero)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
 
 

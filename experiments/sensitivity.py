@@ -33,16 +33,15 @@ from SALib.sample import sobol as sobol_sample
 from experiments.analytic import FUNCTIONS
 from experiments.design import Study, resolve_scenario
 from experiments.executors import ExecutorSpec
-from experiments.patterns import END_WINDOW
+from experiments.patterns import at_horizon
 from experiments.results import load
 from experiments.runner import RunSummary, execute
-from experiments.store import write_json, write_text
+from experiments.store import save_figure, write_json, write_text
 from model.parameters import SPEC_BY_NAME
 from model.scenario import ScenarioError
 
 METHODS = ("sobol", "morris", "pawn")
 OUTPUTS = ("collaboration", "intentional_trust", "info_shared", "cases_resolved")
-CUMULATIVE = ("cases_resolved", "stalls", "misuse_events", "turnover_events")
 CONF_WARNING = 0.10  # a confidence interval wider than 10% of its index is flagged
 MORRIS_LEVELS = 4
 
@@ -173,13 +172,7 @@ def main_index(method: str) -> tuple[str, str]:
 
 def outputs_per_point(model: pd.DataFrame, runs: pd.DataFrame, outputs: list[str]) -> pd.DataFrame:
     """Per run: each output at the horizon (mean of the last weeks, or the final count)."""
-    last = int(model.step.max())
-    window = max(1, min(END_WINDOW, last + 1))
-    per_run = {}
-    for out in outputs:
-        sel = model[model.step == last] if (out in CUMULATIVE or last == 0) else model[model.step > last - window]
-        per_run[out] = sel.groupby("run")[out].mean()
-    frame = pd.DataFrame(per_run)
+    frame = pd.DataFrame({out: at_horizon(model, out, by="run") for out in outputs})
     return frame.join(runs.set_index("run")[["point", "replication"]])
 
 
@@ -286,11 +279,7 @@ def plot(indices: pd.DataFrame, method: str, outputs: list[str], out: Path) -> l
             ax.invert_yaxis()
     if method == "sobol":
         axes[0][0].legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    path = out / f"{method}.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    paths.append(path)
+    paths.append(save_figure(fig, out / f"{method}.png"))
     return paths
 
 

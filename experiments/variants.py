@@ -23,7 +23,7 @@ from experiments.contrast import MODERATOR_CONTRASTS, P5_PROBE, Tables, score
 from experiments.design import Study
 from experiments.executors import ExecutorSpec
 from experiments.runner import RunSummary, execute
-from experiments.store import write_json, write_text
+from experiments.store import save_figure, write_json, write_text
 from model.parameters import SPEC_BY_NAME
 from model.scenario import ScenarioError, load_scenario
 from model.variants import THEORY_PAIRS, UPDATE_RULES
@@ -200,9 +200,7 @@ def heatmap(table: pd.DataFrame, path: Path) -> Path:
         ax.text(j, i, f"{v:.0%}", ha="center", va="center", color="white" if v < 0.6 else "black", fontsize=8)
     fig.colorbar(im, ax=ax, label="share of the parameter sample reproducing the pattern")
     ax.set_title("Which theory variants reproduce the patterns?")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)
     return path
 
 

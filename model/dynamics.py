@@ -55,7 +55,7 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive
     share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
-    informal_contact(s, pb, u, sig)                               #    communication
+    informal_contact(s, st, pb, u, sig)                               #    communication
     stalled_cases = contact_outside_meetings(s, st, pb, u, meeting, sig)  # 3. contacts
     carry_out_actions(s, st, pb, u, stalled_cases, sig)           # 3. actions, feedback, progress
     opportunism(s, st, pb, u, meeting, share, sig)                # 4. misuse of shared data
@@ -171,8 +171,7 @@ def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarr
     (by the member's reticence), with reputation damage held against someone present
     (one's own data misused before, P2), and with lost autonomy.
     """
-    off = st.offdiag[None]
-    pair = at_table[:, :, None] & at_table[:, None, :] & off
+    pair = pair_of(at_table, st)
     basis, floor = trust_basis(s, pb, dims=1)
     trust = table_trust(basis, pair, pb)
     burn = np.where(pair, s.damage, 0.0).max(axis=-1)
@@ -234,13 +233,13 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     s.round_delivered = np.where(meeting, 0.0, s.round_delivered)
 
     # I5: the chair collects irritations; competence trust between those present is repaired
+    pair = pair_of(at_table, st)
     repair = pb.col("irritation_repair", 2) * np.maximum(pb.col("cog_start", 2) - s.cog, 0.0)
-    s.cog = np.where(pair_of(at_table, st), s.cog + repair, s.cog)
+    s.cog = np.where(pair, s.cog + repair, s.cog)
 
     # joint time and common language from the meeting itself
     informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1),
                                                          pb.col("online_informal_share", 1), 1.0)
-    pair = at_table[:, :, None] & at_table[:, None, :] & st.offdiag[None]
     sig.joint += pair * (1.0 + informal[:, :, None])
     cycle = np.where(variants.literature(pb, "T1", 2), pb.col("interaction_cycle", 2), 0.0)
     sig.successes += pair * cycle  # T1 literature: trust built through cycles of interaction
@@ -260,7 +259,7 @@ def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.
     return counts * st.offdiag[None]
 
 
-def informal_contact(s: State, pb: ParamBatch, u: WeekDraws, sig: Signals) -> None:
+def informal_contact(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, sig: Signals) -> None:
     """An informal moment (coffee, meeting in the neighbourhood) for those present.
 
     It gives joint time and common language; under T3 = literature it also raises the
@@ -268,9 +267,7 @@ def informal_contact(s: State, pb: ParamBatch, u: WeekDraws, sig: Signals) -> No
     """
     happens = u.informal < pb.informal_rate
     here = s.present & happens[:, None]
-    pair = here[:, :, None] & here[:, None, :]
-    n = pair.shape[-1]
-    sig.joint += pair * ~np.eye(n, dtype=bool)[None]
+    sig.joint += pair_of(here, st)
     learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1)
     s.language = np.where(here, s.language + learn * (1.0 - s.language), s.language)
     commit = np.where(variants.literature(pb, "T3", 1), pb.col("informal_commitment", 1), 0.0)
@@ -436,7 +433,6 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     detected = victim & (u.detect < pb.col("detect_prob", 2) * (1.0 - blind))  # T2 literature
     events = victim.any(axis=1).sum(axis=1)
     s.misuse_events = s.misuse_events + events
-    s.last_misuse = events.astype(float)
     s.harmed = s.harmed + detected
     sig.misuses += detected
 

@@ -189,7 +189,6 @@ class Levers:
 
     def __init__(self, pb: ParamBatch, week: int):
         self._pb = pb
-        self.week = week
         a = {k: active(pb, k, week) for k in range(1, 7)}
         zeros = np.zeros(pb.size)
         lev = {}

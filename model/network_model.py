@@ -88,11 +88,4 @@ def _agent_metric(name: str, agent: Organisation) -> float:
     return float(agent.model.agent_values[name][0, agent.index])
 
 
-def run_model(scenario: Scenario, rng, steps: int | None = None) -> TrustNetworkModel:
-    """Build and run one model for ``steps`` weeks (default: the scenario's horizon)."""
-    model = TrustNetworkModel(scenario=scenario, rng=rng, collect=False)
-    model.run_for(scenario.horizon if steps is None else steps)
-    return model
-
-
-__all__ = ["TrustNetworkModel", "run_model"]
+__all__ = ["TrustNetworkModel"]

@@ -59,6 +59,12 @@ class ParamSpec:
         return self.kind(value)
 
 
+def _window(k: int) -> tuple[ParamSpec, ParamSpec]:
+    """Start and end week of intervention I<k>."""
+    return (ParamSpec(f"i{k}_start", 0, 0, 5200, "assumption", f"I{k}: first week it acts.", int),
+            ParamSpec(f"i{k}_end", 0, 0, 5200, "assumption", f"I{k}: week it stops (0: never).", int))
+
+
 # fmt: off
 SPECS: tuple[ParamSpec, ...] = (
     # --- intentional trust (goodwill) -------------------------------------------------
@@ -263,8 +269,7 @@ SPECS: tuple[ParamSpec, ...] = (
               "The task division is written down (no confusion under either T8 variant).", bool),
     # --- interventions I1-I6 (study §5.1; model/interventions.py): off by default ------
     ParamSpec("i1", False, 0, 1, "study §5.1 recommendation 1", "I1 evaluations: on.", bool),
-    ParamSpec("i1_start", 0, 0, 5200, "assumption", "I1: first week it acts.", int),
-    ParamSpec("i1_end", 0, 0, 5200, "assumption", "I1: week it stops (0: never).", int),
+    *_window(1),
     ParamSpec("i1_every", 13, 1, 156, "study §5.1 (regular evaluations), assumption",
               "I1: weeks between chair-led evaluations.", int),
     ParamSpec("i1_after_turnover", 4, 1, 52, "study §5.1 (more often when members change), assumption",
@@ -272,8 +277,7 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("i1_goal", 0.1, 0.0, 0.5, "study §5.1 (a concrete shared goal), assumption",
               "I1: rise in the clarity of the shared goal (shared_goal + i1_goal, at most 1)."),
     ParamSpec("i2", False, 0, 1, "study §5.1 recommendation 2", "I2 data-sharing framework: on.", bool),
-    ParamSpec("i2_start", 0, 0, 5200, "assumption", "I2: first week it acts.", int),
-    ParamSpec("i2_end", 0, 0, 5200, "assumption", "I2: week it stops (0: never).", int),
+    *_window(2),
     ParamSpec("i2_risk_cut", 0.5, 0.0, 1.0, "study §5.1 (clear limits, covenant), assumption",
               "I2: share of the perceived risk of sharing taken away."),
     ParamSpec("i2_officer", 0.5, 0.0, 1.0, "study §5.1 (a privacy officer to ask), assumption",
@@ -284,28 +288,24 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("i2_training", 0.3, 0.0, 1.0, "study §5.1 (training for every new member), assumption",
               "I2: common language a trained newcomer starts with (at least)."),
     ParamSpec("i3", False, 0, 1, "study §5.1 recommendation 3", "I3 informal contact moments: on.", bool),
-    ParamSpec("i3_start", 0, 0, 5200, "assumption", "I3: first week it acts.", int),
-    ParamSpec("i3_end", 0, 0, 5200, "assumption", "I3: week it stops (0: never).", int),
+    *_window(3),
     ParamSpec("i3_rate", 0.25, 0.0, 1.0, "study §5.1 (coffee, lunch), assumption",
               "I3: weekly chance of an informal moment (at least this)."),
     ParamSpec("i3_physical", True, 0, 1, "study §5.1 (meet physically where possible)",
               "I3: meetings are held physically.", bool),
     ParamSpec("i4", False, 0, 1, "study §5.1 recommendation 4",
               "I4 social map: every member knows a back-up contact at every organisation.", bool),
-    ParamSpec("i4_start", 0, 0, 5200, "assumption", "I4: first week it acts.", int),
-    ParamSpec("i4_end", 0, 0, 5200, "assumption", "I4: week it stops (0: never).", int),
+    *_window(4),
     ParamSpec("i5", False, 0, 1, "study §5.1 recommendation 5",
               "I5 expectation management: the chair collects and resolves irritations.", bool),
-    ParamSpec("i5_start", 0, 0, 5200, "assumption", "I5: first week it acts.", int),
-    ParamSpec("i5_end", 0, 0, 5200, "assumption", "I5: week it stops (0: never).", int),
+    *_window(5),
     ParamSpec("i5_repair", 0.3, 0.0, 1.0, "study §5.1, assumption",
               "I5: share of the cognitive trust lost since the start repaired at each meeting."),
     ParamSpec("i5_voice", 0.5, 0.0, 1.0, "study §4.4.2, §5.1, assumption",
               "I5: share of the missing voice given back (voice -> 1 - (1 - voice)(1 - i5_voice))."),
     ParamSpec("i6", False, 0, 1, "study §5.1 recommendation 6",
               "I6 intrinsic motivation (success stories, shadowing, invitation by a manager).", bool),
-    ParamSpec("i6_start", 0, 0, 5200, "assumption", "I6: first week it acts.", int),
-    ParamSpec("i6_end", 0, 0, 5200, "assumption", "I6: week it stops (0: never).", int),
+    *_window(6),
     ParamSpec("i6_turnover_cut", 0.5, 0.0, 1.0, "study §5.1, assumption", "I6: share of turnover avoided."),
     ParamSpec("i6_absence_cut", 0.5, 0.0, 1.0, "study §5.1, assumption", "I6: share of absence avoided."),
     ParamSpec("i6_effort", 0.5, 0.0, 1.0, "study §5.1, assumption",

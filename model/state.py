@@ -60,7 +60,6 @@ class State:
     info_shared: np.ndarray  # share of needed case information shared at the last meeting
     collaboration: np.ndarray  # information exchanged at the last meeting x means delivered
     # events of the last week, for logs and the app (B,) counts
-    last_misuse: np.ndarray
     last_stalls: np.ndarray
     last_turnover: np.ndarray
     last_evaluation: np.ndarray
@@ -123,6 +122,6 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
         turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b),
         collaboration=np.zeros(b),
-        last_misuse=np.zeros(b), last_stalls=np.zeros(b), last_turnover=np.zeros(b),
+        last_stalls=np.zeros(b), last_turnover=np.zeros(b),
         last_evaluation=np.zeros(b), last_turnover_week=np.full(b, -1000.0),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from experiments.simulate import replication_seeds
 from model.network_model import TrustNetworkModel
@@ -38,8 +37,3 @@ def run_reps(scenario: Scenario, reps: int, root: int = 7, steps: int | None = N
 
 def pair_values(models, attr: str, i: int, j: int) -> np.ndarray:
     return np.array([getattr(m.state, attr)[0, i, j] for m in models])
-
-
-@pytest.fixture
-def scenario_factory():
-    return small_scenario
