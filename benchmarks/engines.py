@@ -22,10 +22,10 @@ import numpy as np
 from mesa.batchrunner import batch_run
 
 from experiments import ExecutorSpec, Study, execute
-from experiments.batch_engine import simulate_batch
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
 from model.draws import draws_per_week
+from model.engines import simulate_batch
 
 
 def per_second(runs: int, seconds: float) -> float:

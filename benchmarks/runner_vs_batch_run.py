@@ -20,7 +20,7 @@ from pathlib import Path
 from mesa.batchrunner import batch_run
 
 from experiments import ExecutorSpec, Study, execute
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
 
 

@@ -1,4 +1,4 @@
-"""The `trustnet` command line.
+"""The `trustnet` command line: parse and validate, then call a study.
 
 Bad input (an unknown scenario, a malformed ``--set``, an out-of-range value) is
 reported as one line on stderr with exit status 2 and no traceback, before anything is
@@ -13,9 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from experiments.design import Study
-from experiments.executors import ExecutorSpec
-from experiments.runner import RunSummary, StudyError, execute
+from experiments.ensemble import ExecutorSpec, RunSummary, Study, StudyError, execute
 from model.scenario import ScenarioError, load_scenario
 
 
@@ -212,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                               block_size=args.block_size, quiet=args.quiet)
             return report(summary, f"trustnet run {scenario.name}")
         if args.command == "contrast":
-            from experiments.contrast import Sizes, run_contrast
+            from experiments.studies.contrast import Sizes, run_contrast
 
             sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps,
                           decomposition_reps=args.decomposition_reps)
@@ -226,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"report: {args.out / 'report.md'}")
             return max(codes)
         if args.command == "policy":
-            from experiments.policy import run_policy
+            from experiments.studies.policy import run_policy
 
             scenarios = args.scenario or ["x", "y"]
             for name in scenarios:
@@ -241,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "app":
             return run_app(args.host, args.port)
         if args.command == "sa":
-            from experiments.sensitivity import function_factors, load_factors, run_sa
+            from experiments.studies.sensitivity import function_factors, load_factors, run_sa
             from model.metrics import MODEL_METRICS
 
             if args.model == "trustnet":
@@ -263,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"report: {args.out / 'report.md'}")
             return code
         if args.command == "variants":
-            from experiments.variants import VariantSizes, default_variants, parse_variant, run_variants
+            from experiments.studies.variants import VariantSizes, default_variants, parse_variant, run_variants
 
             chosen = default_variants()
             if args.variants:

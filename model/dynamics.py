@@ -18,7 +18,7 @@ import numpy as np
 
 from model import variants
 from model.draws import WeekDraws, poisson_quantile
-from model.interventions import levers
+from model.levers import levers
 from model.scenario import DOMAINS
 from model.state import State, intent_prior
 from model.structure import ParamBatch, Structure

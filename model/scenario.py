@@ -17,14 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from model.errors import ScenarioError
+from model.interventions import parse_intervention
 from model.parameters import Params
 
 DOMAINS = ("care", "safety", "housing", "municipality", "justice", "other")
 ROLES = ("chair", "minute-taker", "member")
-
-
-class ScenarioError(ValueError):
-    """A scenario file or override is invalid; the message is one readable line."""
 
 
 @dataclass(frozen=True)
@@ -255,8 +253,6 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
 def _variants_and_interventions(data: dict[str, Any], source: str) -> dict[str, Any]:
     """``[variants]`` (T1 = "literature", ...) and ``[[interventions]]`` (name = "evaluations",
     every = 13, ...) as parameter overrides."""
-    from model.interventions import parse_intervention
-
     out: dict[str, Any] = {}
     variants = data.get("variants", {})
     if not isinstance(variants, dict):

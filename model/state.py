@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from model.levers import Levers
 from model.structure import ParamBatch, Structure
 
 
@@ -92,8 +93,6 @@ def intent_prior(pb: ParamBatch, align_trustor: np.ndarray) -> np.ndarray:
 
 def initial_state(st: Structure, pb: ParamBatch) -> State:
     """The network at its first meeting: shared-goal trust, no routine yet."""
-    from model.interventions import Levers
-
     b, n = pb.size, st.n
     pb = Levers(pb, 0)
     s = int(pb.max_cases[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
 from model.network_model import TrustNetworkModel
 from model.scenario import Scenario, scenario_from_dict
 

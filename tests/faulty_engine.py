@@ -1,6 +1,6 @@
 """Engines that fail on purpose, to test failure isolation (importable by workers)."""
 
-from experiments.blocks import mesa_engine
+from experiments.ensemble.blocks import mesa_engine
 
 
 def engine(scenarios, seeds, steps, pairs_every, record_agents=True):
@@ -22,7 +22,7 @@ def engine(scenarios, seeds, steps, pairs_every, record_agents=True):
 
 def crash(scenarios, seeds, steps, pairs_every, record_agents=True):
     """A whole block fails when it contains the first replication seed of root 1."""
-    from experiments.simulate import replication_seeds
+    from experiments.ensemble import replication_seeds
 
     if replication_seeds(1, 1)[0] in seeds:
         raise MemoryError("injected block crash")

@@ -6,9 +6,8 @@ import pytest
 from scipy.stats import ks_2samp
 
 from experiments import ExecutorSpec, Study, execute, load
-from experiments.batch_engine import batch_engine
-from experiments.blocks import mesa_engine
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
+from experiments.ensemble.blocks import batch_engine, mesa_engine
 from model import load_scenario
 from model.interventions import parse_intervention
 from model.metrics import MODEL_METRICS

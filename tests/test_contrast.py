@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.contrast import ABLATIONS, Sizes, run_contrast
-from experiments.decomposition import coalitions, decompose, shapley
-from experiments.executors import ExecutorSpec
-from experiments.hybrid import GROUPS, hybrid, hybrid_from_spec
+from experiments.analysis.scorecard import ABLATIONS
+from experiments.ensemble import ExecutorSpec
+from experiments.studies.contrast import Sizes, run_contrast
+from experiments.studies.contrast.decomposition import coalitions, decompose, shapley
+from experiments.studies.contrast.hybrid import GROUPS, hybrid, hybrid_from_spec
 from model import load_scenario
 
 

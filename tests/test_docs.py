@@ -41,3 +41,18 @@ def test_odd_names_every_step_of_the_weekly_process():
     assert len(steps) >= 8
     for step in steps:
         assert f"`{step}`" in ODD, step
+
+
+def test_readme_layout_table_matches_the_tree():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Layout"):readme.index("## Performance")]
+    cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    listed = {p.strip("` ").rstrip("/") for cell in cells for p in cell.split(",")}
+    for path in listed:
+        assert (ROOT / path).exists(), path
+    packages = {p.relative_to(ROOT).as_posix() for p in (ROOT / "experiments").iterdir()
+                if (p / "__init__.py").exists()}
+    packages |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "experiments" / "studies").iterdir()
+                 if (p / "__init__.py").exists()}
+    missing = [p for p in packages if p not in listed and p.removeprefix("experiments/studies/") not in section]
+    assert missing == [], missing

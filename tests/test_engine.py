@@ -7,10 +7,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from experiments.simulate import replication_seeds, simulate
+from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
 from model.draws import RunDraws, WeekDraws
 from model.dynamics import advance_week
+from model.engines import simulate
 from model.metrics import model_metrics
 from model.parameters import SPECS
 from model.state import initial_state

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.policy import METRICS, design, effects
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
+from experiments.studies.policy.design import design
+from experiments.studies.policy.effects import METRICS, effects
 from model import ScenarioError, TrustNetworkModel, load_scenario
 from model.interventions import INTERVENTIONS, cost_hours, parse_intervention
 from model.scenario import scenario_from_dict

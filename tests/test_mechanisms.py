@@ -10,7 +10,7 @@ import pytest
 
 from model.draws import WeekDraws, draws_per_week
 from model.dynamics import turnover
-from model.interventions import Levers
+from model.levers import Levers
 from model.network_model import TrustNetworkModel
 from tests.conftest import pair_values, run_reps, small_scenario
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
 
 REPS = 10

@@ -7,7 +7,7 @@ tests only check that default parameters produce each pattern's direction clearl
 import numpy as np
 import pytest
 
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
 
 REPS = 12

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import patterns as pt
+from experiments.analysis import patterns as pt
 
 REPS = 10
 rng = np.random.default_rng(0)

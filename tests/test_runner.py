@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from experiments import ExecutorSpec, Study, StudyError, execute, load
-from experiments.design import point_seed
-from experiments.runner import auto_block_size
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
+from experiments.ensemble.design import point_seed
+from experiments.ensemble.runner import auto_block_size
 from model import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

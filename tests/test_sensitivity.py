@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.analytic import analytic_indices
-from experiments.executors import ExecutorSpec
-from experiments.sensitivity import check_size, function_factors, load_factors, run_sa
+from experiments.ensemble import ExecutorSpec
+from experiments.studies.sensitivity import function_factors, load_factors, run_sa
+from experiments.studies.sensitivity.analytic import analytic_indices
+from experiments.studies.sensitivity.design import check_size
 from model import ScenarioError
 
 TOL = 1e-3  # absolute slack for indices whose interval is ~0 wide

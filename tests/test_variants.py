@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from experiments.simulate import replication_seeds
+from experiments.ensemble import replication_seeds
 from model import ScenarioError, TrustNetworkModel, load_scenario
 
 REPS = 8

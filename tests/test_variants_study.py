@@ -8,15 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.variants import (
-    PATTERNS,
-    default_variants,
-    parameter_sample,
-    parse_variant,
-    shares,
-    verdict,
-    wilson,
-)
+from experiments.analysis.outcomes import wilson
+from experiments.studies.variants import default_variants, parse_variant
+from experiments.studies.variants.design import parameter_sample
+from experiments.studies.variants.verdict import PATTERNS, shares, verdict
 from model import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]

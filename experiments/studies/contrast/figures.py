@@ -12,9 +12,9 @@ import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.hybrid import GROUPS  # noqa: E402
-from experiments.patterns import misuser_of  # noqa: E402
-from experiments.store import save_figure  # noqa: E402
+from experiments.analysis.figures import band, plot_band, save_figure  # noqa: E402
+from experiments.analysis.patterns import misuser_of  # noqa: E402
+from experiments.studies.contrast.hybrid import GROUPS  # noqa: E402
 from model.scenario import DOMAINS, load_scenario  # noqa: E402
 
 COLOURS = {"x": "tab:blue", "y": "tab:red"}
@@ -22,21 +22,6 @@ DOMAIN_COLOURS = dict(zip(DOMAINS, ["tab:green", "tab:blue", "tab:orange", "tab:
                                     "tab:gray"], strict=True))
 TRAJECTORY_METRICS = ("intentional_trust", "cognitive_trust", "empathic_trust", "info_shared",
                       "collaboration")
-
-
-def band(frame: pd.DataFrame, value: str, by: str = "step") -> pd.DataFrame:
-    """Mean and 95% band over replications at each ``by`` value."""
-    g = frame.groupby(by)[value]
-    n = g.count().clip(lower=1)
-    mean, sd = g.mean(), g.std(ddof=1).fillna(0.0)
-    half = 1.96 * sd / np.sqrt(n)
-    return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half})
-
-
-def plot_band(ax, b: pd.DataFrame, colour: str, label: str) -> None:
-    """A mean line with its 95% band (from `band`)."""
-    ax.plot(b.index, b["mean"], color=colour, label=label)
-    ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
 
 
 def trajectories(main, path: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Read a results directory back: `load(DIR)` gives pandas DataFrames."""
+"""Read a results directory back: `load(DIR)` gives pandas DataFrames; `Tables` splits
+them by design-point label for the studies."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.runner import TABLES
+from experiments.ensemble.runner import TABLES
 
 
 @dataclass
@@ -68,3 +69,19 @@ def load(directory: str | Path) -> Results:
     model = tables["model"] if tables["model"] is not None else pd.DataFrame()
     return Results(manifest=info, runs=runs, model=model, agents=tables["agents"],
                    pairs=tables["pairs"], design=design)
+
+
+class Tables:
+    """A study's results split by design-point label, with ``replication`` on every row."""
+
+    def __init__(self, directory: Path):
+        res = load(directory)
+        self.runs = res.runs
+        key = res.runs[["run", "replication", "label"]]
+        self.model = res.model.merge(key, on="run")
+        self.agents = res.agents.merge(key, on="run") if res.agents is not None else None
+        self.pairs = res.pairs.merge(key, on="run") if res.pairs is not None else None
+
+    def get(self, table: str, label: str) -> pd.DataFrame:
+        frame = getattr(self, table)
+        return frame[frame.label == label]

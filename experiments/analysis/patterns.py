@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.outcomes import END_WINDOW, end_weeks, mean_ci, per_run
+
 # thresholds (see docs/patterns.md for their justification)
 P1_START = 0.5  # mean intentional trust at week 1 in X and Y
 P1_DRIFT = -0.02  # X: change week 1 -> end at least this (level or rising)
@@ -34,7 +36,6 @@ P5_COG = 0.6  # probe: cognitive trust high...
 P5_INTENT = 0.3  # ... intentional trust absent (below the gate) ...
 P5_COLLABORATION = 0.02  # ... and collaboration at most this
 P6_GAIN = 0.05  # relative gain in collaboration per unit of intentional trust
-END_WINDOW = 13  # weeks averaged at the end of the horizon
 
 
 @dataclass
@@ -57,44 +58,6 @@ def _plain(v):
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     return v
-
-
-def mean_ci(values) -> tuple[float, float, float]:
-    """Mean and normal-approximation 95% interval (NaN-safe)."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if len(v) == 0:
-        return float("nan"), float("nan"), float("nan")
-    m = float(v.mean())
-    if len(v) < 2:
-        return m, m, m
-    half = 1.96 * float(v.std(ddof=1)) / np.sqrt(len(v))
-    return m, m - half, m + half
-
-
-def per_run(model: pd.DataFrame, metric: str, weeks: tuple[int, int] | int) -> pd.Series:
-    """A metric per run: at one week, or averaged over weeks [a, b]."""
-    if isinstance(weeks, int):
-        sel = model[model.step == weeks]
-    else:
-        sel = model[(model.step >= weeks[0]) & (model.step <= weeks[1])]
-    return sel.groupby("replication")[metric].mean()
-
-
-CUMULATIVE = ("cases_resolved", "stalls", "misuse_events", "turnover_events")  # counts since week 0
-
-
-def at_horizon(model: pd.DataFrame, metric: str, by: str = "replication") -> pd.Series:
-    """A metric at the horizon per ``by``: a cumulative count at the last week, any other
-    metric as the mean of the last `END_WINDOW` weeks."""
-    last = int(model.step.max())
-    window = model.step == last if metric in CUMULATIVE else model.step > last - END_WINDOW
-    return model[window].groupby(by)[metric].mean()
-
-
-def end_weeks(model: pd.DataFrame) -> tuple[int, int]:
-    last = int(model.step.max())
-    return last - END_WINDOW + 1, last
 
 
 # ---------------------------------------------------------------------------- P1

@@ -3,7 +3,9 @@
 Designs come from elsewhere (an explicit table, SALib, scipy.stats.qmc); a `Study`
 only enumerates its runs. Each design point is a dict of overrides of the base scenario;
 the special key ``scenario`` switches the base scenario (``x``, ``y``, a path) for that
-point, which is how the X-versus-Y studies are expressed.
+point, which is how the X-versus-Y studies are expressed. A study that builds scenarios
+of its own (the contrast study's X/Y hybrids) passes a ``resolve`` function that turns
+such a name into a `Scenario`; the name, not the function, is what the manifest records.
 
 Seeds: with common random numbers (the default) replication i of every design point
 uses the same seed, ``SeedSequence(root).spawn(reps)[i]``; without, each (point,
@@ -14,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from experiments.simulate import replication_seeds
-from experiments.store import model_code_hash
+from experiments.ensemble.store import model_code_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -47,6 +49,8 @@ class Study:
     kind: str = "run"
     extra: dict[str, Any] = field(default_factory=dict)  # study-specific facts for the manifest
     model: str = "trustnet"  # or an analytical test function ("ishigami", "sobol-g")
+    # turns a design point's "scenario" value into a Scenario (not part of the fingerprint)
+    resolve: Callable[[str], Scenario] = field(default=load_scenario, compare=False, repr=False)
 
     def __post_init__(self):
         if self.reps < 1:
@@ -66,7 +70,7 @@ class Study:
             overrides = {key: v for key, v in point.items() if key not in RESERVED}
             base = self.scenario
             if "scenario" in point:
-                base = resolve_scenario(point["scenario"])
+                base = self.resolve(point["scenario"])
             try:
                 out.append(base.with_overrides(overrides) if overrides else base)
             except ScenarioError as exc:
@@ -110,16 +114,15 @@ class Study:
 RESERVED = ("scenario", "label")  # design-point keys that are not parameter overrides
 
 
-def resolve_scenario(name: str) -> Scenario:
-    """A scenario by name, path, ``synthetic:N`` or ``hybrid:group=level,...``."""
-    if str(name).startswith("hybrid:"):
-        from experiments.hybrid import hybrid_from_spec
+def replication_seeds(root: int, reps: int) -> list[int]:
+    """One integer seed per replication, spawned from the study's root seed.
 
-        try:
-            return hybrid_from_spec(str(name))
-        except ValueError as exc:
-            raise ScenarioError(str(exc)) from None
-    return load_scenario(name)
+    ``SeedSequence(root).spawn`` gives statistically independent streams; each child is
+    reduced to a 63-bit integer so that a single run can be reproduced by hand with
+    ``TrustNetworkModel(scenario, rng=seed)``.
+    """
+    children = np.random.SeedSequence(root).spawn(reps)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
 def point_seed(root: int, point: int, replication: int) -> int:

@@ -41,17 +41,6 @@ def write_text(text: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def save_figure(fig, path: Path, dpi: int = 100, tight: bool = True) -> Path:
-    """Write a matplotlib figure to ``path`` and release it."""
-    import matplotlib.pyplot as plt
-
-    if tight:
-        fig.tight_layout()
-    fig.savefig(path, dpi=dpi)
-    plt.close(fig)
-    return Path(path)
-
-
 def _json_default(value: Any) -> Any:
     if hasattr(value, "tolist"):
         return value.tolist()

@@ -29,11 +29,10 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from experiments.blocks import BlockResult, BlockTask, resolve_engine, run_block
-from experiments.design import RunSpec, Study
-from experiments.executors import ExecutorSpec, open_executor
-from experiments.simulate import replication_seeds
-from experiments.store import manifest, write_json, write_parquet
+from experiments.ensemble.blocks import BlockResult, BlockTask, resolve_engine, run_block
+from experiments.ensemble.design import RunSpec, Study, replication_seeds
+from experiments.ensemble.executors import ExecutorSpec, open_executor
+from experiments.ensemble.store import manifest, write_json, write_parquet
 
 TABLES = ("model", "agents", "pairs")
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
@@ -140,8 +139,6 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, en
     """
     out = Path(out)
     executor = executor or ExecutorSpec()
-    if study.model != "trustnet":
-        engine = study.model  # an analytical test function is its own engine
     try:
         resolve_engine(engine)
     except (ValueError, ImportError, AttributeError) as exc:

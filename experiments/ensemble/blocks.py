@@ -3,10 +3,13 @@
 A worker receives a `BlockTask` (scenarios, run specs, recording options), runs it with
 an *engine* and returns a `BlockResult` of plain DataFrames -- never a model. An engine
 is a function ``engine(scenarios, seeds, steps, pairs_every, record_agents) ->
-list[RunResult | BaseException]`` that runs a whole block: the batched engine (default,
-`experiments.batch_engine`) advances all runs of a block at once; the Mesa engine runs
-them one by one through the Mesa model. Both give the same numbers. A run that raises is
-returned as its exception and recorded as failed with its traceback; the block goes on.
+list[RunResult | BaseException]`` that runs a whole block: ``batch`` (default) groups
+the block's runs by network structure and advances each group at once
+(`model.engines.simulate_batch`); ``mesa`` runs them one by one through the Mesa model
+(`model.engines.simulate`). Both give the same numbers. A run that raises is returned as
+its exception and recorded as failed with its traceback; the block goes on. Other
+engines (the sensitivity study's analytical test functions, the tests' fault-injecting
+engines) are named as ``module:function``.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from experiments.design import RunSpec
-from experiments.simulate import RunResult, agent_frame, model_frame, pair_frame, simulate
+from experiments.ensemble.design import RunSpec
+from experiments.ensemble.tables import agent_frame, model_frame, pair_frame
+from model.engines import RunResult, simulate, simulate_batch, structure_key
 from model.scenario import Scenario
 
 Engine = Callable[..., list]
@@ -42,27 +46,42 @@ def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
     return out
 
 
-def _analytic(name: str) -> Engine:
-    def engine(*args, **kwargs):
-        from experiments import analytic
+def batch_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None, pairs_every: int,
+                 record_agents: bool = True) -> list[RunResult | BaseException]:
+    """Group a block's runs by network structure and advance each group at once.
 
-        return analytic.engine_for(name)(*args, **kwargs)
+    A group that raises is reported as failed for each of its runs (with the traceback);
+    the other groups of the block are unaffected.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, sc in enumerate(scenarios):
+        horizon = sc.horizon if steps is None else steps
+        groups.setdefault(structure_key(sc, horizon), []).append(i)
+    out: list[RunResult | BaseException] = [None] * len(scenarios)  # type: ignore[list-item]
+    for members in groups.values():
+        horizon = scenarios[members[0]].horizon if steps is None else steps
+        start = time.perf_counter()
+        try:
+            results = simulate_batch([scenarios[i] for i in members], [seeds[i] for i in members], horizon,
+                                     pairs_every, record_agents)
+        except Exception as exc:  # noqa: BLE001 - failures are data
+            exc.trace = traceback.format_exc()
+            for i in members:
+                out[i] = exc
+            continue
+        per_run = (time.perf_counter() - start) / len(members)
+        for i, res in zip(members, results, strict=True):
+            res.duration = per_run
+            out[i] = res
+    return out
 
-    return engine
 
-
-def _batch(*args, **kwargs):
-    from experiments.batch_engine import batch_engine
-
-    return batch_engine(*args, **kwargs)
-
-
-ENGINES: dict[str, Engine] = {"batch": _batch, "mesa": mesa_engine, "ishigami": _analytic("ishigami"),
-                              "sobol-g": _analytic("sobol-g")}
+ENGINES: dict[str, Engine] = {"batch": batch_engine, "mesa": mesa_engine}
 
 
 def resolve_engine(name: str) -> Engine:
-    """``batch``, ``mesa`` or a ``module:function`` path (used by tests to inject faults)."""
+    """``batch``, ``mesa`` or a ``module:function`` path (analytical test functions, and the
+    tests' fault-injecting engines)."""
     if name in ENGINES:
         return ENGINES[name]
     module, _, func = name.partition(":")

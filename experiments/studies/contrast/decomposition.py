@@ -17,7 +17,7 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
-from experiments.hybrid import GROUPS
+from experiments.studies.contrast.hybrid import GROUPS
 
 
 def coalitions(groups: tuple[str, ...] = GROUPS) -> list[frozenset[str]]:

@@ -1,7 +1,8 @@
 """SALib's analytical test functions as engines of the ensemble runner.
 
 `trustnet sa --model ishigami` and `--model sobol-g` send the design through exactly
-the same runner, blocks, store and analysis as the trust model, so that the estimated
+the same runner, blocks, store and analysis as the trust model (the runner resolves
+them as engines ``experiments.studies.sensitivity.analytic:ishigami`` and ``:sobol_g``), so that the estimated
 indices can be checked against known values: a pipeline bug then shows as a wrong index
 for a function whose answer is known.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from SALib.test_functions import Ishigami, Sobol_G
 
-from experiments.simulate import RunResult
+from model.engines import RunResult
 
 SOBOL_G_A = (0.0, 1.0, 4.5, 9.0, 99.0, 99.0, 99.0, 99.0)
 
@@ -50,3 +51,7 @@ def engine_for(name: str):
 
     engine.__name__ = f"{name}_engine"
     return engine
+
+
+ishigami = engine_for("ishigami")
+sobol_g = engine_for("sobol-g")

@@ -1,0 +1,25 @@
+"""The ensemble runner: running many simulations, and nothing about any study.
+
+What a study asks of it: a design (`Study`: a base scenario, design points of parameter
+overrides, replications, a root seed), an executor (`ExecutorSpec`: serial, a process
+pool, or a Dask cluster) and a results directory. What it gives back: the tables
+(`load`, `Tables`) -- Parquet datasets of weekly model, organisation and pair metrics
+and one row per run -- written resumably, block by block, with failures recorded as
+data.
+
+Modules, from the bottom up: `store` (atomic files, manifests), `design` (studies, run
+specs, seeds), `factors` (uncertain factors from a factor file), `tables` (run results as
+DataFrames), `blocks` (a block of runs in either engine of `model.engines`), `executors`,
+`runner` (`execute`), `results` (`load`, `Tables`).
+
+May import: `model` and third-party packages. Never `experiments.analysis`,
+`experiments.studies` or `experiments.cli`.
+"""
+
+from experiments.ensemble.design import RunSpec, Study, replication_seeds
+from experiments.ensemble.executors import ExecutorSpec
+from experiments.ensemble.results import Results, Tables, load
+from experiments.ensemble.runner import RunSummary, StudyError, execute
+
+__all__ = ["ExecutorSpec", "Results", "RunSpec", "RunSummary", "Study", "StudyError", "Tables", "execute",
+           "load", "replication_seeds"]

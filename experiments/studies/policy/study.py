@@ -1,0 +1,35 @@
+"""`trustnet policy`: run the design, compute the paired effects, write table, figures
+and report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
+from experiments.ensemble.store import write_text
+from experiments.studies.policy.design import design
+from experiments.studies.policy.effects import effects
+from experiments.studies.policy.report import forest_plot, report
+from model.interventions import INTERVENTIONS
+from model.scenario import load_scenario
+
+
+def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None = None,
+               combinations: list[list[str]] | None = None, reps: int = 30, seed: int = 20221,
+               executor: ExecutorSpec | None = None, block_size: int | None = None, quiet: bool = False,
+               engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
+    out = Path(out)
+    interventions = interventions or list(INTERVENTIONS)
+    points = design(scenarios, interventions, combinations or [])
+    study = Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=reps, seed=seed,
+                  record_agents=False, kind="policy")
+    summary = execute(study, out / "runs", executor, engine=engine, block_size=block_size, quiet=quiet)
+    if not summary.ok:
+        return summary, None
+    table = effects(Tables(out / "runs"), points)
+    table.to_csv(out / "effects.csv", index=False)
+    figures = [forest_plot(table, sc, out / f"forest_{Path(sc).stem}.png") for sc in scenarios]
+    write_text(report(table, reps, seed, figures), out / "report.md")
+    return summary, table

@@ -1,0 +1,84 @@
+"""`trustnet sa`: sample, run through the ensemble runner, analyse, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.ensemble import ExecutorSpec, RunSummary, Study, execute, load
+from experiments.ensemble.factors import Factor
+from experiments.ensemble.store import write_json, write_text
+from experiments.studies.sensitivity import analytic
+from experiments.studies.sensitivity.design import METHODS, check_size, problem_of, sample
+from experiments.studies.sensitivity.indices import (
+    CONF_WARNING,
+    analyze,
+    first_half,
+    main_index,
+    noise_share,
+    outputs_per_point,
+)
+from experiments.studies.sensitivity.report import plot, report
+from model.scenario import ScenarioError, load_scenario
+
+
+def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs: list[str], n: int,
+           reps: int, second_order: bool = False, seed: int = 20221, model: str = "trustnet",
+           executor: ExecutorSpec | None = None, block_size: int | None = None, quiet: bool = False,
+           engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
+    if method not in METHODS:
+        raise ScenarioError(f"--method {method}: choose from {', '.join(METHODS)}")
+    check_size(method, n)
+    out = Path(out)
+    problem = problem_of(factors)
+    x = sample(method, problem, n, second_order, seed)
+    points = []
+    for row in x:
+        values = {f.name: (int(round(v)) if f.integer else float(v)) for f, v in zip(factors, row, strict=True)}
+        points.append(values if model != "trustnet" else {"scenario": scenario, **values})
+    base = load_scenario(scenario if model == "trustnet" else "x")
+    study = Study(scenario=base, points=tuple(points), reps=reps, seed=seed, record_agents=False,
+                  kind=f"sa-{method}", model=model,
+                  extra={"method": method, "n": n, "second_order": second_order, "problem": problem})
+    if model != "trustnet":  # an analytical test function is its own engine
+        engine = f"{analytic.__name__}:{model.replace('-', '_')}"
+    summary = execute(study, out / "runs", executor, engine=engine, block_size=block_size, quiet=quiet)
+    if not summary.ok:
+        return summary, None
+    res = load(out / "runs")
+    if model != "trustnet":
+        outputs = ["y"]
+    per_run = outputs_per_point(res.model, res.runs, outputs)
+    means = per_run.groupby("point")[outputs].mean().reindex(range(len(points)))
+    rows, checks = [], []
+    key, conf = main_index(method)
+    for o in outputs:
+        y = means[o].to_numpy()
+        full = analyze(method, problem, x, y, second_order, seed)
+        full.insert(0, "output", o)
+        rows.append(full)
+        hx, hy = first_half(method, x, y, n, len(factors), second_order)
+        if method == "sobol" and n // 2 < 2:
+            continue
+        half = analyze(method, problem, hx, hy, second_order, seed)
+        main_rows = full[full.factor.isin(problem["names"])].set_index("factor")
+        half = half[half.factor.isin(problem["names"])].set_index("factor")
+        for f in problem["names"]:
+            value = float(main_rows.loc[f, key])
+            width = float(main_rows.loc[f, conf]) if conf else float("nan")
+            checks.append({"output": o, "factor": f, "index": key, "value": value,
+                           "first_half": float(half.loc[f, key]), "change": value - float(half.loc[f, key]),
+                           "conf": width,
+                           "wide": bool(conf and abs(value) > 1e-9 and width > CONF_WARNING * abs(value))})
+    indices = pd.concat(rows, ignore_index=True)
+    indices.to_csv(out / "indices.csv", index=False)
+    convergence = pd.DataFrame(checks)
+    convergence.to_csv(out / "convergence.csv", index=False)
+    noise = noise_share(per_run, outputs) if reps > 1 else {o: 0.0 for o in outputs}
+    write_json({"method": method, "n": n, "reps": reps, "second_order": second_order, "model": model,
+                "scenario": scenario if model == "trustnet" else None, "factors": problem,
+                "noise_share": noise, "root_seed": seed}, out / "summary.json")
+    figures = plot(indices, method, outputs, out)
+    write_text(report(indices, convergence, noise, method, n, reps, model, scenario, figures), out / "report.md")
+    return summary, indices

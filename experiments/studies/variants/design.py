@@ -1,0 +1,63 @@
+"""The variants study's design: the variants compared, the parameter sample, the points."""
+
+from __future__ import annotations
+
+from SALib.sample import latin
+
+from experiments.analysis.scorecard import MODERATOR_CONTRASTS, P5_PROBE
+from model.parameters import SPEC_BY_NAME
+from model.scenario import ScenarioError
+from model.variants import THEORY_PAIRS, UPDATE_RULES
+
+# the uncertain parameters sampled for the comparison (ranges from the registry)
+UNCERTAIN = ("intent_gain", "loss_ratio", "misuse_signal", "reputation_damage", "cog_gain",
+             "emp_gain", "stall_damage", "transfer_share", "contact_rate", "detect_prob",
+             "opportunity_rate", "sharing_risk")
+
+
+def default_variants() -> dict[str, dict]:
+    out = {"baseline": {}}
+    for t in THEORY_PAIRS:
+        out[f"{t}=literature"] = {t: "literature"}
+    for rule in UPDATE_RULES[1:]:
+        out[f"update_rule={rule}"] = {"update_rule": rule}
+    return out
+
+
+def parse_variant(text: str) -> tuple[str, dict]:
+    """``T1=literature`` or ``T1=literature+T3=literature`` -> (name, overrides)."""
+    overrides = {}
+    for part in text.split("+"):
+        key, _, value = part.partition("=")
+        key, value = key.strip(), value.strip() or "literature"
+        if key not in SPEC_BY_NAME or SPEC_BY_NAME[key].kind is not str:
+            names = ", ".join([*THEORY_PAIRS, "update_rule"])
+            raise ScenarioError(f"variant '{part}': unknown theory pair '{key}' (choose from {names})")
+        try:
+            overrides[key] = SPEC_BY_NAME[key].check(value)
+        except ValueError as exc:
+            raise ScenarioError(f"variant '{part}': {key} {exc}") from None
+    return "+".join(f"{k}={v}" for k, v in overrides.items()), overrides
+
+
+def parameter_sample(n: int, seed: int) -> list[dict]:
+    """Latin hypercube over the uncertain parameters' registry ranges."""
+    problem = {"num_vars": len(UNCERTAIN), "names": list(UNCERTAIN),
+               "bounds": [[SPEC_BY_NAME[k].low, SPEC_BY_NAME[k].high] for k in UNCERTAIN]}
+    rows = latin.sample(problem, n, seed=seed)
+    return [dict(zip(UNCERTAIN, map(float, row), strict=True)) for row in rows]
+
+
+def points(sample: list[dict], overrides: dict, which: str) -> list[dict]:
+    pts = []
+    for k, values in enumerate(sample):
+        common = {**values, **overrides}
+        if which == "main":
+            pts += [{"label": f"s{k}:x", "scenario": "x", **common},
+                    {"label": f"s{k}:y", "scenario": "y", **common}]
+        else:
+            pts.append({"label": f"s{k}:p5-probe", "scenario": "x", **common, **P5_PROBE})
+            for name, (strong, weak) in MODERATOR_CONTRASTS.items():
+                pts.append({"label": f"s{k}:p6-{name}-strong", "scenario": "x", **common, **strong})
+                pts.append({"label": f"s{k}:p6-{name}-weak", "scenario": "x", **common, **weak})
+    return pts

@@ -1,0 +1,71 @@
+"""`trustnet variants`: run the baseline and each variant at every sample point, score,
+and write the shares, verdict, heatmap and report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.analysis.scorecard import score
+from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
+from experiments.ensemble.store import write_json, write_text
+from experiments.studies.variants.design import UNCERTAIN, default_variants, parameter_sample, points
+from experiments.studies.variants.report import heatmap, report
+from experiments.studies.variants.verdict import shares, verdict
+from model.scenario import load_scenario
+
+
+@dataclass
+class VariantSizes:
+    samples: int = 16
+    reps: int = 8
+
+
+class _Prefixed:
+    """The tables of one sample point, seen with the contrast experiment's labels."""
+
+    def __init__(self, tables: Tables, prefix: str):
+        self.tables, self.prefix = tables, prefix
+
+    def get(self, table: str, label: str) -> pd.DataFrame:
+        return self.tables.get(table, self.prefix + label)
+
+
+def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221,
+                 variants: dict[str, dict] | None = None, executor: ExecutorSpec | None = None,
+                 block_size: int | None = None, quiet: bool = False, engine: str = "batch"
+                 ) -> tuple[list[RunSummary], pd.DataFrame | None]:
+    sizes = sizes or VariantSizes()
+    variants = variants if variants is not None else default_variants()
+    out = Path(out)
+    sample = parameter_sample(sizes.samples, seed)
+    x = load_scenario("x")
+    summaries, score_rows = [], []
+    for k, (name, overrides) in enumerate(variants.items()):
+        for which in ("main", "probes"):
+            study = Study(scenario=x, points=tuple(points(sample, overrides, which)), reps=sizes.reps,
+                          seed=seed, pairs_every=4 if which == "main" else 0,
+                          record_agents=which == "main", kind=f"variants-{which}",
+                          extra={"variant": name})
+            summaries.append(execute(study, out / "runs" / f"v{k:02d}-{which}", executor, engine=engine,
+                                     block_size=block_size, quiet=quiet))
+        if not all(s.ok for s in summaries[-2:]):
+            continue
+        main, probes = Tables(out / "runs" / f"v{k:02d}-main"), Tables(out / "runs" / f"v{k:02d}-probes")
+        for j in range(len(sample)):
+            card = score(_Prefixed(main, f"s{j}:"), _Prefixed(probes, f"s{j}:"))
+            score_rows.append({"variant": name, "sample": j, **{r.id: r.passed for r in card}})
+    if not all(s.ok for s in summaries):
+        return summaries, None
+    scores = pd.DataFrame(score_rows)
+    scores.to_csv(out / "scores.csv", index=False)
+    table = shares(scores)
+    table[["variant", "pattern", "share", "ci_low", "ci_high"]].to_csv(out / "variants.csv", index=False)
+    result = verdict(table)
+    write_json({"sample": sample, "uncertain": list(UNCERTAIN), "variants": variants, **result,
+                "samples": sizes.samples, "reps": sizes.reps, "root_seed": seed}, out / "verdict.json")
+    heatmap(table, out / "variants.png")
+    write_text(report(table, result, sizes, seed), out / "report.md")
+    return summaries, table
