@@ -40,10 +40,21 @@ P6_GAIN = 0.05  # relative gain in collaboration per unit of intentional trust
 
 @dataclass
 class PatternResult:
+    """A criterion's outcome. ``margin`` says how far the measured quantities are from
+    passing: 0 when the criterion passes, otherwise the summed shortfall of its failing
+    clauses, each in units of its own scale (so criteria are comparable; calibration
+    minimises the sum). Criteria that do not yet grade their shortfall report 1 when
+    they fail."""
+
     id: str
     criterion: str
     measured: dict[str, Any] = field(default_factory=dict)
     passed: bool = False
+    margin: float | None = None
+
+    def __post_init__(self):
+        if self.margin is None:
+            self.margin = 0.0 if self.passed else 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "criterion": self.criterion,
