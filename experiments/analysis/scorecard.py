@@ -39,6 +39,30 @@ ABLATIONS = {
 }
 
 
+# how the two groups of points are recorded: the main points need organisation series
+# and pairwise state (P2-P4); the probes only model series
+RECORDING = {"main": {"pairs_every": 2, "record_agents": True},
+             "probes": {"pairs_every": 0, "record_agents": False}}
+
+
+def criteria_points(common: dict | None = None, prefix: str = "") -> dict[str, list[dict]]:
+    """The design points `score` reads, as {"main": [...], "probes": [...]}.
+
+    Every point gets the overrides ``common`` (a parameter sample point, a variant) and
+    its label gets ``prefix`` (several sample points in one study). Run each group with
+    `RECORDING` and common random numbers, then call `score` on the tables.
+    """
+    common = common or {}
+
+    def point(label: str, scenario: str, **overrides) -> dict:
+        return {"label": prefix + label, "scenario": scenario, **common, **overrides}
+
+    probes = [point("p5-probe", "x", **P5_PROBE)]
+    for name, (strong, weak) in MODERATOR_CONTRASTS.items():
+        probes += [point(f"p6-{name}-strong", "x", **strong), point(f"p6-{name}-weak", "x", **weak)]
+    return {"main": [point("x", "x"), point("y", "y")], "probes": probes}
+
+
 def scenario_facts() -> dict:
     x, y = load_scenario("x"), load_scenario("y")
     return {
@@ -50,7 +74,10 @@ def scenario_facts() -> dict:
 
 
 def score(main, probes, ablated: str | None = None) -> list[pt.PatternResult]:
-    """The scorecard; with ``ablated`` = "P3" etc., that pattern on its ablated runs."""
+    """The scorecard of the points of `criteria_points`; with ``ablated`` = "P3" etc.,
+    that pattern on its ablated runs (labels ``P3-ablated:x``, as the contrast study
+    names them). ``main`` and ``probes`` give a table by label: ``get(table, label)``
+    (`experiments.ensemble.Tables`)."""
     facts = scenario_facts()
 
     def lab(pattern: str, label: str) -> str:

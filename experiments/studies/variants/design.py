@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from SALib.sample import latin
 
-from experiments.analysis.scorecard import MODERATOR_CONTRASTS, P5_PROBE
+from experiments.analysis.scorecard import criteria_points
 from model.parameters import SPEC_BY_NAME
 from model.scenario import ScenarioError
 from model.variants import THEORY_PAIRS, UPDATE_RULES
@@ -49,15 +49,7 @@ def parameter_sample(n: int, seed: int) -> list[dict]:
 
 
 def points(sample: list[dict], overrides: dict, which: str) -> list[dict]:
-    pts = []
-    for k, values in enumerate(sample):
-        common = {**values, **overrides}
-        if which == "main":
-            pts += [{"label": f"s{k}:x", "scenario": "x", **common},
-                    {"label": f"s{k}:y", "scenario": "y", **common}]
-        else:
-            pts.append({"label": f"s{k}:p5-probe", "scenario": "x", **common, **P5_PROBE})
-            for name, (strong, weak) in MODERATOR_CONTRASTS.items():
-                pts.append({"label": f"s{k}:p6-{name}-strong", "scenario": "x", **common, **strong})
-                pts.append({"label": f"s{k}:p6-{name}-weak", "scenario": "x", **common, **weak})
-    return pts
+    """The criteria's ``which`` points ("main" or "probes") at every sample point, labelled
+    ``s{k}:...``, with the variant's overrides."""
+    return [p for k, values in enumerate(sample)
+            for p in criteria_points({**values, **overrides}, prefix=f"s{k}:")[which]]

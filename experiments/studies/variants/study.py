@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.scorecard import score
+from experiments.analysis.scorecard import RECORDING, score
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
 from experiments.ensemble.store import write_json, write_text
 from experiments.studies.variants.design import UNCERTAIN, default_variants, parameter_sample, points
@@ -46,8 +46,7 @@ def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221
     for k, (name, overrides) in enumerate(variants.items()):
         for which in ("main", "probes"):
             study = Study(scenario=x, points=tuple(points(sample, overrides, which)), reps=sizes.reps,
-                          seed=seed, pairs_every=4 if which == "main" else 0,
-                          record_agents=which == "main", kind=f"variants-{which}",
+                          seed=seed, kind=f"variants-{which}", **RECORDING[which],
                           extra={"variant": name})
             summaries.append(execute(study, out / "runs" / f"v{k:02d}-{which}", executor, engine=engine,
                                      block_size=block_size, quiet=quiet))
