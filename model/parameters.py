@@ -51,12 +51,22 @@ class ParamSpec:
                 raise ValueError(f"must be true or false, got {value!r}")
             return bool(value)
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"must be a number, got {value!r}")
-        if self.kind is int and float(value) != int(value):
+            raise ValueError(f"must be a number, got {_show(value)}")
+        if value != value:  # NaN compares unequal to itself; int(nan) would give a misleading message
+            raise ValueError("must be a number, got NaN")
+        if abs(value) == float("inf"):
+            raise ValueError(f"must be a finite number, got {value!r}")
+        if not (self.low <= value <= self.high):  # before int(): a huge value is out of range, not fractional
+            raise ValueError(f"must be between {self.low:g} and {self.high:g}, got {_show(value)}")
+        if self.kind is int and value != int(value):
             raise ValueError(f"must be a whole number, got {value!r}")
-        if not (self.low <= value <= self.high):
-            raise ValueError(f"must be between {self.low:g} and {self.high:g}, got {value!r}")
         return self.kind(value)
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    """``repr`` cut short, so that a 400-digit number or a long string stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _window(k: int) -> tuple[ParamSpec, ParamSpec]:

@@ -9,6 +9,7 @@ silently ignored typo in a scenario would quietly change a study's result.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from model.errors import ScenarioError
+from model.files import read_text
 from model.interventions import parse_intervention
 from model.parameters import Params
 
@@ -130,7 +132,7 @@ class Scenario:
         except ValueError as exc:
             raise ScenarioError(str(exc)) from None
         checked = _check_top(top, f"{self.source} overrides")
-        return replace(self, params=new_params, **checked)
+        return _consistent(replace(self, params=new_params, **checked), f"{self.source} overrides")
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able description (for manifests)."""
@@ -244,10 +246,28 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
 
     top = _check_top({k: data[k] for k in ("horizon", "newcomer_spread") if k in data}, source)
     description = data.get("description", "")
-    if not isinstance(description, str):
-        raise ScenarioError(f"{source}: 'description' must be a string")
-    return Scenario(name=name, organisations=tuple(orgs), params=params, events=tuple(events),
-                    description=description, source=source, **top)
+    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
+        raise ScenarioError(f"{source}: 'description' must be a string of at most {MAX_DESCRIPTION} characters")
+    return _consistent(Scenario(name=name, organisations=tuple(orgs), params=params, events=tuple(events),
+                                description=description, source=source, **top), source)
+
+
+MAX_DESCRIPTION = 10_000  # it is copied into every manifest
+
+
+def _consistent(sc: Scenario, where: str) -> Scenario:
+    """Checks across keys that would otherwise be ignored without a word: an event after
+    the horizon never happens, an intervention that ends before it starts never acts."""
+    late = [e for e in sc.events if e.week > sc.horizon]
+    if late:
+        raise ScenarioError(f"{where}: event in week {late[0].week} for '{late[0].org}' is after the "
+                            f"horizon ({sc.horizon} weeks)")
+    for k in range(1, 7):
+        start, end = getattr(sc.params, f"i{k}_start"), getattr(sc.params, f"i{k}_end")
+        if end and end <= start:
+            raise ScenarioError(f"{where}: intervention I{k} ends (i{k}_end = {end}) before it starts "
+                                f"(i{k}_start = {start}); use end = 0 for 'never stops'")
+    return sc
 
 
 def _variants_and_interventions(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -316,10 +336,7 @@ def _event(where: str, table: dict[str, Any], names: list[str]) -> Event:
 
 def load_scenario_file(path: str | Path) -> Scenario:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+    text = read_text(path, "scenario file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -352,27 +369,31 @@ def load_scenario(name: str | Path) -> Scenario:
 # ------------------------------------------------------------------------- synthetic
 
 DEFAULT_MIX = {"care": 4.0, "safety": 3.0, "housing": 1.0, "municipality": 1.0}
+MAX_SYNTHETIC = 5000  # pair arrays grow with N^2: beyond this no block fits in memory
 
 
 def synthetic_scenario_from_spec(spec: str) -> Scenario:
     """Parse ``synthetic:N`` or ``synthetic:N:care=4,safety=3`` and build the scenario."""
     parts = spec.split(":")
-    if len(parts) not in (2, 3) or not parts[1].isdigit():
-        raise ScenarioError(f"{spec}: expected synthetic:N or synthetic:N:domain=weight,...")
+    if len(parts) not in (2, 3) or not re.fullmatch(r"[0-9]{1,6}", parts[1]):
+        raise ScenarioError(f"{spec[:60]}: expected synthetic:N or synthetic:N:domain=weight,...")
     n = int(parts[1])
+    if n > MAX_SYNTHETIC:
+        raise ScenarioError(f"{spec[:60]}: at most {MAX_SYNTHETIC} organisations, got {n}")
     mix = DEFAULT_MIX
     if len(parts) == 3:
         mix = {}
         for item in parts[2].split(","):
             key, _, value = item.partition("=")
-            if key not in DOMAINS:
-                raise ScenarioError(f"{spec}: unknown domain '{key}' (allowed: {', '.join(DOMAINS)})")
+            if key not in DOMAINS or key in mix:
+                raise ScenarioError(f"{spec[:60]}: unknown or repeated domain '{key[:20]}' "
+                                    f"(allowed once each: {', '.join(DOMAINS)})")
             try:
                 mix[key] = float(value)
             except ValueError:
-                raise ScenarioError(f"{spec}: weight of '{key}' must be a number, got {value!r}") from None
-            if mix[key] < 0:
-                raise ScenarioError(f"{spec}: weight of '{key}' must be >= 0")
+                raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be a number, got {value[:20]!r}") from None
+            if not 0 <= mix[key] < float("inf"):  # also refuses NaN
+                raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be a finite number >= 0")
         if sum(mix.values()) <= 0:
             raise ScenarioError(f"{spec}: domain weights must not all be zero")
     return synthetic_scenario(n, mix)

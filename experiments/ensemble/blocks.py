@@ -99,6 +99,7 @@ class BlockTask:
     record_agents: bool
     pairs_every: int
     engine: str = "batch"
+    part: int = 0  # 0: a whole block; k > 0: its k-th run retried alone
 
 
 @dataclass

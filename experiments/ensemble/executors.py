@@ -1,22 +1,38 @@
-"""Where blocks run: in-process, a local process pool, or a Dask cluster.
+"""Where blocks run: in-process, local worker processes, or a Dask cluster.
 
 Every option yields a `concurrent.futures.Executor`, so the runner has one code path.
 Results are identical whichever is used: a run's numbers depend only on its scenario
 and seed.
+
+A command opens `Workers` once and lends them to each study it runs (the contrast
+command runs four, the variants command two per variant), so worker processes or a Dask
+client are started at most once per command. How many local processes a study gets is
+chosen from its work (`choose_workers`): starting a process costs about a second (it
+imports numpy, pandas and the model), so a study of a few seconds runs in this process
+and more processes are started only when each has seconds of work to do.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
+import socket
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from experiments.ensemble.supervised import SupervisedPool
+
+# Calibration constants, measured on the project's 2-core machine with the batched and
+# the Mesa engine (X: N = 9, synthetic:60): seconds of one core per run and week are
+# about A + B * N^2. They only decide how many processes to start, so rough is enough.
+SECONDS_PER_RUN_WEEK = {"batch": (2.7e-5, 1.8e-7), "mesa": (8.6e-4, 1.5e-7)}
+SECONDS_PER_WORKER = 2.0  # a process must get at least this much work to repay its ~1 s start
 
 
 class SerialExecutor(Executor):
-    """Runs each task at submission, in this process (``--workers 1``)."""
+    """Runs each task at submission, in this process."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
@@ -29,14 +45,19 @@ class SerialExecutor(Executor):
 
 @dataclass(frozen=True)
 class ExecutorSpec:
-    """How to execute: ``workers`` local processes, or a Dask scheduler / local cluster."""
+    """How to execute: at most ``workers`` local processes, or a Dask scheduler / local cluster."""
 
-    workers: int | None = None  # None: all cores
+    workers: int | None = None  # None: up to all cores
     scheduler: str | None = None  # tcp://host:port of an existing Dask scheduler
     dask_local: int | None = None  # start a distributed.LocalCluster with this many workers
 
     @property
+    def dask(self) -> bool:
+        return bool(self.scheduler or self.dask_local)
+
+    @property
     def parallelism(self) -> int:
+        """The most local processes (or the Dask workers expected)."""
         if self.dask_local:
             return self.dask_local
         if self.scheduler:
@@ -48,32 +69,107 @@ class ExecutorSpec:
             return f"dask scheduler {self.scheduler}"
         if self.dask_local:
             return f"dask LocalCluster with {self.dask_local} workers"
-        return "serial" if self.parallelism == 1 else f"process pool with {self.parallelism} workers"
+        return f"up to {self.parallelism} local processes, chosen from the work"
 
 
-@contextlib.contextmanager
-def open_executor(spec: ExecutorSpec) -> Iterator[tuple[Executor, int]]:
-    """Yield (executor, number of workers) and shut everything down afterwards."""
-    if spec.scheduler or spec.dask_local:
-        from distributed import Client, LocalCluster
+def estimate_seconds(runs: int, weeks: int, n: int, engine: str) -> float:
+    """Single-core seconds for ``runs`` runs of ``weeks`` weeks on ``n`` organisations."""
+    a, b = SECONDS_PER_RUN_WEEK.get(engine, SECONDS_PER_RUN_WEEK["mesa"])
+    return runs * weeks * (a + b * n * n)
 
-        if spec.scheduler:
-            client = Client(spec.scheduler, timeout="20s")
-            cluster = None
-        else:
-            cluster = LocalCluster(n_workers=spec.dask_local, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-        try:
+
+def choose_workers(seconds: float, cap: int, isolate: bool = False, running: int = 0) -> int:
+    """Local worker processes for ``seconds`` of single-core work (0: run in this process).
+
+    One worker process only adds its start-up to the work, so fewer than two are never
+    started for speed; ``isolate`` (a run timeout, or a previous attempt that died) asks for
+    at least one, because only a separate process can be stopped or survive a crash.
+    Processes already ``running`` (started for an earlier study of the command) are free.
+    """
+    k = min(cap, int(seconds // SECONDS_PER_WORKER))
+    if running and seconds >= SECONDS_PER_WORKER / 4:
+        k = max(k, min(running, cap))
+    if isolate:
+        return max(k, 1)
+    return k if k >= 2 else 0
+
+
+def probe_scheduler(address: str, timeout: float = 3.0) -> None:
+    """Raise ``ConnectionError`` (one line) unless something listens at ``address``."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if parts.scheme not in ("tcp", "tls") or not host or not port:
+        raise ConnectionError(f"--scheduler {address!r}: expected tcp://HOST:PORT")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise ConnectionError(f"--scheduler {address}: no Dask scheduler reachable within {timeout:g} s "
+                              f"({exc.strerror or exc})") from None
+
+
+class Workers:
+    """The executors of one command: opened on first need, reused by every study, closed once.
+
+    Use as a context manager around all the studies of a command; `execute` given an
+    `ExecutorSpec` instead opens (and closes) its own.
+    """
+
+    def __init__(self, spec: ExecutorSpec | None = None):
+        self.spec = spec or ExecutorSpec()
+        self._pool: SupervisedPool | None = None
+        self._client = None
+        self._cluster = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def running(self) -> int:
+        return self._pool.size if self._pool is not None else 0
+
+    @contextlib.contextmanager
+    def lend(self, seconds: float, isolate: bool = False) -> Iterator[tuple[Executor, int, str]]:
+        """Yield (executor, workers, description) for a study of ``seconds`` estimated work."""
+        if self.spec.dask:
+            client = self._dask()
             workers = max(1, len(client.scheduler_info().get("workers", {})))
-            yield client.get_executor(pure=False), workers
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-    elif spec.parallelism == 1:
-        yield SerialExecutor(), 1
-    else:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=spec.parallelism, mp_context=ctx) as pool:
-            yield pool, spec.parallelism
+            yield client.get_executor(pure=False), workers, self.spec.describe()
+            return
+        k = choose_workers(seconds, self.spec.parallelism, isolate, self.running)
+        if k == 0:
+            yield SerialExecutor(), 1, "in this process"
+            return
+        if self._pool is None:
+            self._pool = SupervisedPool(k)
+        else:
+            self._pool.grow(k)
+        yield self._pool, k, f"{k} worker process{'es' if k > 1 else ''}"
+
+    def _dask(self):
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            if self.spec.scheduler:
+                self._client = Client(self.spec.scheduler, timeout="10s")
+            else:
+                self._cluster = LocalCluster(n_workers=self.spec.dask_local, threads_per_worker=1,
+                                             processes=True, dashboard_address=None)
+                self._client = Client(self._cluster)
+        return self._client
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None

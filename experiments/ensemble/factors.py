@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from model.files import read_text
 from model.parameters import SPEC_BY_NAME
 from model.scenario import ScenarioError
 
@@ -28,11 +29,7 @@ class Factor:
 
 def load_factors(path: str | Path) -> tuple[list[Factor], str | None]:
     """Read and validate a factor file; returns (factors, scenario or None)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read factor file ({exc.strerror})") from None
-    return parse_factors(text, str(path))
+    return parse_factors(read_text(Path(path), "factor file"), str(path))
 
 
 def parse_factors(text: str, where: str) -> tuple[list[Factor], str | None]:

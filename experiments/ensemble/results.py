@@ -3,13 +3,13 @@ them by design-point label for the studies."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from experiments.ensemble.runner import TABLES
+from experiments.ensemble.store import read_manifest
 
 
 @dataclass
@@ -43,7 +43,10 @@ def load(directory: str | Path) -> Results:
     path = out / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(f"{out}: no manifest.json; not a trustnet results directory")
-    info = json.loads(path.read_text())
+    info = read_manifest(path)
+    if "study" not in info:
+        raise ValueError(f"{out} holds a '{info.get('kind', '?')}' command's results; its studies' tables "
+                         f"are in the directories under {out / 'runs'}")
     run_folder = out / "runs.parquet"
     names = {p.name for p in run_folder.glob("part-*.parquet")} if run_folder.exists() else set()
     runs = _read(run_folder, names)

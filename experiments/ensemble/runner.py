@@ -13,15 +13,24 @@ Each block writes one part file per table (temp file, then rename); its ``runs``
 written last and is the block's commit mark: data parts without a runs part of the same
 name are leftovers of a killed process and are removed on the next start. Re-running
 the same study into the same directory skips the runs that succeeded and does the rest;
-a different study is refused.
+a different study is refused, and so is a second writer while one runs (`ownership`).
+
+Crashes are contained to the runs that cause them. Blocks run in watched worker
+processes (`supervised`): when a process dies (killed for memory, a segfault) or a block
+overruns ``run_timeout`` seconds per run, only that block is affected -- its runs are
+retried one by one, each alone in a process, so that exactly the culprit is recorded as
+failed and the others succeed. A study small enough to run in this process (see
+`executors.choose_workers`) cannot be protected that way: if such an attempt dies, the
+next invocation notices (its attempt never finished) and runs in worker processes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
+import os
 import traceback
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +40,15 @@ from tqdm import tqdm
 
 from experiments.ensemble.blocks import BlockResult, BlockTask, resolve_engine, run_block
 from experiments.ensemble.design import RunSpec, Study, replication_seeds
-from experiments.ensemble.executors import ExecutorSpec, open_executor
-from experiments.ensemble.store import manifest, write_json, write_parquet
+from experiments.ensemble.executors import ExecutorSpec, Workers, estimate_seconds
+from experiments.ensemble.ownership import OWN_FILES, DirectoryError, claim
+from experiments.ensemble.store import ManifestError, manifest, read_manifest, write_json, write_parquet
+from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
+from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
 
 TABLES = ("model", "agents", "pairs")
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
+PAIR_WORKSPACE = 40  # (N, N) float arrays a run holds while it steps: state and temporaries
 
 
 class StudyError(ValueError):
@@ -55,10 +68,39 @@ class RunSummary:
         return self.failed == 0
 
 
-def auto_block_size(n_runs: int, workers: int, engine: str = "batch") -> int:
-    """At least four blocks per worker (balance, progress, resume), at most MAX_BLOCK runs."""
+def auto_block_size(n_runs: int, workers: int, engine: str = "batch", run_bytes: int = 0) -> int:
+    """At least four blocks per worker (balance, progress, resume), at most MAX_BLOCK runs,
+    and no more runs than a quarter of the free memory holds per worker."""
     cap = MAX_BLOCK.get(engine, MAX_BLOCK["mesa"])
+    if run_bytes:
+        cap = min(cap, max(1, available_memory() // (4 * max(1, workers) * run_bytes)))
     return max(1, min(cap, math.ceil(n_runs / (4 * max(1, workers)))))
+
+
+def run_bytes(n: int, weeks: int, pairs_every: int, record_agents: bool) -> int:
+    """Rough peak memory of one run: its pair arrays while it steps and what it records
+    (arrays, then the DataFrames made of them)."""
+    recorded = (weeks + 1) * len(MODEL_METRICS)
+    if record_agents:
+        recorded += 3 * (weeks + 1) * n * (len(AGENT_METRICS) + 5)
+    if pairs_every:
+        recorded += 3 * (weeks // pairs_every + 1) * n * n * (len(PAIR_METRICS) + 5)
+    return 8 * (PAIR_WORKSPACE * n * n + recorded)
+
+
+def available_memory() -> int:
+    """Bytes of memory available to new work (Linux ``MemAvailable``; else all of it)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 1 << 40
 
 
 def _table_dir(out: Path, table: str) -> Path:
@@ -70,24 +112,30 @@ def _prepare_directory(out: Path, study: Study) -> dict:
     path = out / "manifest.json"
     if path.exists():
         try:
-            existing = json.loads(path.read_text())
-        except json.JSONDecodeError:
-            raise StudyError(f"{path}: unreadable manifest; choose another --out") from None
+            existing = read_manifest(path)
+        except ManifestError as exc:
+            raise StudyError(str(exc)) from None
         if existing.get("fingerprint") != study.fingerprint():
-            same_design = existing.get("study") == json.loads(json.dumps(study.to_dict(), default=str))
+            same_design = existing.get("study") == _jsonable(study.to_dict())
             why = "made with different model code" if same_design else "a different study"
-            raise StudyError(
-                f"{out} holds {why} ({existing.get('study', {}).get('kind', '?')}, "
-                f"fingerprint {existing.get('fingerprint')}); choose another --out or remove it")
+            kind = existing.get("kind") or (existing.get("study") or {}).get("kind", "?")
+            raise StudyError(f"{out} holds {why} ({kind}, fingerprint {existing.get('fingerprint')}); "
+                             "choose another --out or remove it")
         _remove_leftovers(out)
+        existing.setdefault("attempts", [])
         return existing
-    if out.exists() and any(out.iterdir()):
+    if any(p.name not in OWN_FILES for p in out.iterdir()):
         raise StudyError(f"{out} is not empty and holds no trustnet study; choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
-    info = manifest(study=study.to_dict(), fingerprint=study.fingerprint(), attempts=[])
+    info = manifest(kind=study.kind, study=study.to_dict(), fingerprint=study.fingerprint(), attempts=[])
     if study.crn:
         info["replication_seeds"] = replication_seeds(study.seed, study.reps)
     return info
+
+
+def _jsonable(data: dict) -> dict:
+    import json
+
+    return json.loads(json.dumps(data, default=str))
 
 
 def _remove_leftovers(out: Path) -> None:
@@ -130,74 +178,150 @@ def _failed_block(task: BlockTask, error: str) -> BlockResult:
     return BlockResult(task.block_id, runs, None, None, None)
 
 
-def execute(study: Study, out: Path, executor: ExecutorSpec | None = None, *, engine: str = "batch",
-            block_size: int | None = None, quiet: bool = False) -> RunSummary:
+def _split(task: BlockTask) -> list[BlockTask]:
+    """A block's runs as blocks of one (to find which run kills or hangs its worker)."""
+    return [BlockTask(task.block_id, [r], [sc], task.steps, task.record_agents, task.pairs_every, task.engine,
+                      part=k + 1)
+            for k, (r, sc) in enumerate(zip(task.runs, task.scenarios, strict=True))]
+
+
+def _check_memory(study: Study, scenarios: list) -> int:
+    """Bytes one run needs at most; `StudyError` if not even one fits in memory."""
+    if study.model != "trustnet":
+        return 0
+    need = max(run_bytes(sc.n, study.steps or sc.horizon, study.pairs_every, study.record_agents)
+               for sc in scenarios)
+    have = available_memory()
+    if need > have:
+        raise StudyError(f"one run of this study needs about {need / 2**30:.1f} GB of memory, "
+                         f"{have / 2**30:.1f} GB is available; use fewer --steps, a smaller network or less "
+                         "recording (--pairs)")
+    return need
+
+
+def execute(study: Study, out: Path, executor: ExecutorSpec | Workers | None = None, *, engine: str = "batch",
+            block_size: int | None = None, quiet: bool = False, run_timeout: float | None = None) -> RunSummary:
     """Run every run of ``study`` not yet done in ``out``; return counts.
 
-    Raises `StudyError` (before computing anything) if ``out`` holds another study or a
-    design point is invalid.
+    ``executor``: an `ExecutorSpec` (workers started and stopped here) or the `Workers` a
+    command opened for all its studies. ``run_timeout``: seconds after which a run that
+    has not finished is stopped and recorded as failed (runs in worker processes).
+    Raises `StudyError` (before computing or writing anything) if ``out`` holds another
+    study or is in use, a design point is invalid, or a run cannot fit in memory.
     """
     out = Path(out)
-    executor = executor or ExecutorSpec()
     try:
         resolve_engine(engine)
     except (ValueError, ImportError, AttributeError) as exc:
         raise StudyError(f"--engine {engine}: {exc}") from None
+    if run_timeout is not None and isinstance(executor, ExecutorSpec | Workers) and _spec(executor).dask:
+        raise StudyError("--run-timeout works with local workers only (a Dask task cannot be stopped)")
     scenarios = study.point_scenarios()  # validates every point first
+    per_run = _check_memory(study, scenarios)
+    try:
+        with claim(out):
+            return _execute(study, out, executor, scenarios, engine, block_size, quiet, run_timeout, per_run)
+    except DirectoryError as exc:
+        raise StudyError(str(exc)) from None
+
+
+def _spec(executor: ExecutorSpec | Workers | None) -> ExecutorSpec:
+    if isinstance(executor, Workers):
+        return executor.spec
+    return executor or ExecutorSpec()
+
+
+def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_timeout, per_run) -> RunSummary:
     info = _prepare_directory(out, study)
     done = completed_runs(out)
     all_runs = study.runs()
     todo = [r for r in all_runs if r.run_id not in done]
-    attempt = len(info["attempts"])
-    info["attempts"].append({"started": _now(), "executor": executor.describe(), "engine": engine,
-                             "command": manifest()["command"], "runs_to_do": len(todo)})
+    attempts = info["attempts"]
+    died_before = bool(attempts) and "finished" not in attempts[-1]
+    attempt = len(attempts)
+    attempts.append({"started": _now(), "executor": _spec(executor).describe(), "engine": engine,
+                     "command": manifest()["command"], "runs_to_do": len(todo)})
     write_json(info, out / "manifest.json")
 
-    failed = succeeded = 0
-    if todo:
-        with open_executor(executor) as (pool, workers):
-            size = block_size or auto_block_size(len(todo), workers, engine)
-            tasks = [BlockTask(k, chunk, [scenarios[r.point] for r in chunk], study.steps,
-                               study.record_agents, study.pairs_every, engine)
-                     for k, chunk in enumerate(_chunks(todo, size))]
-            bar = tqdm(total=len(all_runs), initial=len(done), unit="run", disable=quiet,
-                       desc=study.kind, smoothing=0.1)
-            pending: dict = {}
-            queue = iter(tasks)
-            window = 2 * workers + 1
+    counts = {"failed": 0, "succeeded": 0}
+    status = "interrupted"
+    try:
+        if todo:
+            workers = executor if isinstance(executor, Workers) else Workers(executor)
+            seconds = sum(estimate_seconds(1, study.steps or scenarios[r.point].horizon,
+                                           scenarios[r.point].n if study.model == "trustnet" else 1, engine)
+                          for r in todo)
             try:
-                while True:
-                    while len(pending) < window:
-                        task = next(queue, None)
-                        if task is None:
-                            break
-                        try:
-                            pending[pool.submit(run_block, task)] = task
-                        except Exception:  # noqa: BLE001 - e.g. a broken process pool
-                            result = _failed_block(task, "could not submit:\n" + traceback.format_exc())
-                            _write_block(out, f"part-{attempt:04d}-{task.block_id:06d}.parquet", result)
-                            failed += len(task.runs)
-                            bar.update(len(task.runs))
-                    if not pending:
-                        break
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        task = pending.pop(future)
-                        try:
-                            result = future.result()
-                        except Exception:  # noqa: BLE001 - a crashed worker fails its block
-                            result = _failed_block(task, "worker failed:\n" + traceback.format_exc())
-                        _write_block(out, f"part-{attempt:04d}-{task.block_id:06d}.parquet", result)
-                        n_failed = int((result.runs.status == "failed").sum())
-                        failed += n_failed
-                        succeeded += len(result.runs) - n_failed
-                        bar.update(len(result.runs))
+                with workers.lend(seconds, isolate=died_before or run_timeout is not None) as (pool, k, where):
+                    size = block_size or auto_block_size(len(todo), k, engine, per_run)
+                    tasks = [BlockTask(b, chunk, [scenarios[r.point] for r in chunk], study.steps,
+                                       study.record_agents, study.pairs_every, engine)
+                             for b, chunk in enumerate(_chunks(todo, size))]
+                    bar = tqdm(total=len(all_runs), initial=len(done), unit=" runs", disable=quiet,
+                               desc=f"{study.kind} ({where})", smoothing=0.1)
+                    try:
+                        _run_tasks(pool, k, tasks, out, attempt, run_timeout, bar, counts)
+                    finally:
+                        bar.close()
             finally:
-                bar.close()
-    info["attempts"][-1].update({"finished": _now(), "succeeded": succeeded, "failed": failed})
-    write_json(info, out / "manifest.json")
-    return RunSummary(total=len(all_runs), succeeded=succeeded, failed=failed,
+                if workers is not executor:
+                    workers.close()
+        status = "finished"
+    finally:
+        attempts[-1].update({"finished": _now(), "status": status, **counts})
+        write_json(info, out / "manifest.json")
+    return RunSummary(total=len(all_runs), succeeded=counts["succeeded"], failed=counts["failed"],
                       skipped=len(all_runs) - len(todo), out=out)
+
+
+def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: int, run_timeout: float | None,
+               bar, counts: dict) -> None:
+    """Submit blocks (a bounded window at a time), write each result as it comes.
+
+    A block whose worker died or overran its time is split into blocks of one run, which
+    go first in the queue; a run alone that dies or overruns is recorded as failed.
+    """
+    queue = deque(tasks)
+    pending: dict = {}
+    window = 2 * workers + 1
+
+    def record(task: BlockTask, result: BlockResult) -> None:
+        _write_block(out, f"part-{attempt:04d}-{task.block_id:06d}-{task.part:04d}.parquet", result)
+        n_failed = int((result.runs.status == "failed").sum())
+        counts["failed"] += n_failed
+        counts["succeeded"] += len(result.runs) - n_failed
+        bar.update(len(result.runs))
+
+    while queue or pending:
+        while queue and len(pending) < window:
+            task = queue.popleft()
+            try:
+                timeout = {"timeout": run_timeout * len(task.runs)} if run_timeout else {}
+                pending[pool.submit(run_block, task, **timeout)] = task
+            except Exception:  # noqa: BLE001 - e.g. a task that cannot be sent
+                record(task, _failed_block(task, "could not submit:\n" + traceback.format_exc()))
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            task = pending.pop(future)
+            try:
+                result = future.result()
+            except (WorkerDiedError, TaskTimeoutError) as exc:
+                if len(task.runs) > 1:
+                    queue.extendleft(reversed(_split(task)))
+                    continue
+                result = _failed_block(task, _lost(exc, run_timeout))
+            except Exception as exc:  # noqa: BLE001 - e.g. Dask's KilledWorker: the block fails
+                if type(exc).__name__ == "KilledWorker" and len(task.runs) > 1:
+                    queue.extendleft(reversed(_split(task)))
+                    continue
+                result = _failed_block(task, "worker failed:\n" + traceback.format_exc())
+            record(task, result)
+
+
+def _lost(exc: BaseException, run_timeout: float | None) -> str:
+    if isinstance(exc, TaskTimeoutError):
+        return f"TimeoutError: run did not finish within --run-timeout {run_timeout:g} s; its worker was stopped"
+    return f"WorkerDiedError: {exc} (this run alone; e.g. killed for memory or a crash in native code)"
 
 
 def _chunks(items: list[RunSpec], size: int) -> list[list[RunSpec]]:

@@ -97,3 +97,24 @@ def manifest(**fields: Any) -> dict[str, Any]:
         "platform": platform.platform(),
         **fields,
     }
+
+
+class ManifestError(ValueError):
+    """A manifest.json that cannot be read as one (one readable line)."""
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest at ``path``, or `ManifestError` if it is damaged (not UTF-8 JSON, not
+    an object, too large to be one)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > 64 * 1024 * 1024:
+            raise ManifestError(f"{path}: too large to be a trustnet manifest")
+        info = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ManifestError(f"{path}: damaged manifest ({type(exc).__name__}); "
+                            "choose another --out or restore the file") from None
+    if not isinstance(info, dict) or not isinstance(info.get("attempts", []), list):
+        raise ManifestError(f"{path}: damaged manifest (not a trustnet manifest object); "
+                            "choose another --out or restore the file")
+    return info

@@ -1,0 +1,129 @@
+"""One writer per results directory, and one kind of study in it.
+
+Two commands writing the same directory at once would each clean up the other's files
+in flight, write every block twice and lose one of the manifests' records. A command
+therefore holds an OS-level lock (``fcntl.flock`` through `filelock`) on
+``DIR/.trustnet.lock`` for as long as it runs; the kernel releases it when the process
+ends however it ends, so a killed command never leaves a stale lock behind. Who holds
+it (process, host, command, since when) is written beside it, for the one line that
+refuses a second writer.
+
+The kind of study (``run``, ``contrast``, ``policy``, ``sa``, ``variants``) is recorded
+in the directory's manifest and checked by every command before it writes, so a
+variants study cannot overwrite the report of a policy study.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from experiments.ensemble.store import ManifestError, manifest, read_manifest, write_json
+
+LOCK = ".trustnet.lock"
+HOLDER = ".trustnet.holder.json"
+OWN_FILES = frozenset({LOCK, HOLDER})
+
+
+class DirectoryError(ValueError):
+    """The results directory cannot be used by this command (one readable line)."""
+
+
+def check_creatable(out: Path) -> None:
+    """Raise `DirectoryError` unless ``out`` is, or can be made, a directory we may write.
+
+    Writes nothing: called while validating input.
+    """
+    if not str(out).strip():
+        raise DirectoryError("--out must name a directory, got an empty path")
+    if out.exists() and not out.is_dir():
+        raise DirectoryError(f"--out {out}: exists and is not a directory")
+    parent = out
+    while not parent.exists():
+        if parent.parent == parent:
+            break
+        parent = parent.parent
+    if not parent.is_dir():
+        raise DirectoryError(f"--out {out}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise DirectoryError(f"--out {out}: no permission to write in {parent}")
+
+
+def kind_of(info: dict) -> str:
+    """The kind of study a manifest records (older manifests: in the study)."""
+    study = info.get("study")
+    return str(info.get("kind") or (study.get("kind") if isinstance(study, dict) else None) or "?")
+
+
+@contextlib.contextmanager
+def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
+    """Hold ``out`` for this process: create it, lock it, check (and record) its kind.
+
+    ``kind`` None only locks (the ensemble runner checks the study itself). Re-entrant in
+    one process: the runner claims the directory a command has already claimed.
+    """
+    out = Path(out)
+    check_creatable(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DirectoryError(f"--out {out}: cannot create the directory ({exc.strerror or exc})") from None
+    lock = FileLock(out / LOCK, timeout=0, thread_local=False, is_singleton=True, preserve_lock_file=True)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DirectoryError(f"{out} is in use by another trustnet command ({_holder(out)}); "
+                             "wait for it to finish or choose another --out") from None
+    except OSError as exc:
+        raise DirectoryError(f"--out {out}: cannot lock the directory ({exc.strerror or exc})") from None
+    outermost = lock.lock_counter == 1
+    try:
+        if outermost:
+            write_json({"pid": os.getpid(), "host": socket.gethostname(), "command": manifest()["command"],
+                        "since": _now()}, out / HOLDER)
+        if kind is not None:
+            _check_kind(out, kind)
+        yield out
+    finally:
+        if outermost:
+            with contextlib.suppress(OSError):
+                (out / HOLDER).unlink()
+        lock.release()
+
+
+def _check_kind(out: Path, kind: str) -> None:
+    path = out / "manifest.json"
+    if path.exists():
+        try:
+            found = kind_of(read_manifest(path))
+        except ManifestError as exc:
+            raise DirectoryError(str(exc)) from None
+        if found != kind:
+            raise DirectoryError(f"{out} holds the results of a '{found}' study, not '{kind}'; "
+                                 "choose another --out")
+        return
+    if any(p.name not in OWN_FILES for p in out.iterdir()):
+        raise DirectoryError(f"{out} is not empty and holds no trustnet study; choose another --out")
+    if kind != "run":  # the runner writes a run's manifest; a study command's is written here
+        write_json(manifest(kind=kind, parts="the studies' own results directories are under runs/"),
+                   path)
+
+
+def _holder(out: Path) -> str:
+    try:
+        info = json.loads((out / HOLDER).read_text(encoding="utf-8"))
+        return f"process {info['pid']} on {info['host']} since {info['since']}: {info['command']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "holder unknown"
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

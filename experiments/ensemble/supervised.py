@@ -1,0 +1,201 @@
+"""A local process pool that watches each worker, so that one crash costs one task.
+
+`concurrent.futures.ProcessPoolExecutor` breaks as a whole when any worker dies (killed
+for memory, a segfault, ``os._exit``): every unfinished task fails with
+``BrokenProcessPool``, and nothing says which task killed it. It cannot stop a task
+that hangs either. Here each worker process runs one task at a time over its own pipe,
+and a supervisor thread knows which task is on which process:
+
+* a worker that exits without answering fails *its* task with `WorkerDiedError` (exit code
+  and signal named); the other workers go on, and a fresh process takes its place;
+* a task given a ``timeout`` that has not answered in time has its process killed and
+  fails with `TaskTimeoutError`.
+
+Results do not depend on the pool: a task is a pure function of its arguments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import threading
+import time
+import traceback
+from collections import deque
+from concurrent.futures import Executor, Future
+from multiprocessing.connection import wait as wait_ready
+
+
+class WorkerDiedError(RuntimeError):
+    """The process running a task exited without returning a result."""
+
+
+class TaskTimeoutError(TimeoutError):
+    """A task did not finish within its timeout; its process was killed."""
+
+
+def _serve(conn) -> None:
+    """A worker process: run tasks from the pipe until told to stop (or the parent is gone)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, args = message
+        try:
+            reply = (True, fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+            reply = (False, exc)
+        try:
+            conn.send(reply)
+        except Exception:  # noqa: BLE001 - e.g. an exception that cannot be pickled
+            conn.send((False, RuntimeError("task failed; its error could not be sent:\n" + traceback.format_exc())))
+
+
+class _Worker:
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[Future, float] | None = None  # the task's future and deadline
+
+    def stop(self, kill: bool = False) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def describe_exit(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class SupervisedPool(Executor):
+    """Up to ``workers`` processes (started on first need, ``grow`` adds more)."""
+
+    def __init__(self, workers: int):
+        self._ctx = multiprocessing.get_context("spawn")
+        self._size = workers
+        self._workers: list[_Worker] = []
+        self._queue: deque = deque()
+        self._lock = threading.Lock()
+        self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        self._closed = False
+        self._thread = threading.Thread(target=self._supervise, name="supervised-pool", daemon=True)
+        self._thread.start()
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def grow(self, workers: int) -> None:
+        with self._lock:
+            self._size = max(self._size, workers)
+        self._wake()
+
+    def submit(self, fn, /, *args, timeout: float | None = None) -> Future:
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("pool is shut down")
+            self._queue.append((future, fn, args, timeout))
+        self._wake()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._closed = True
+            for future, *_ in self._queue:
+                future.cancel()
+            self._queue.clear()
+        self._wake()
+        self._thread.join()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"")
+
+    def _assign(self) -> None:
+        with self._lock:
+            while self._queue:
+                idle = [w for w in self._workers if w.job is None]
+                if not idle:
+                    if len(self._workers) >= self._size:
+                        return
+                    idle = [_Worker(self._ctx)]
+                    self._workers.append(idle[0])
+                future, fn, args, timeout = self._queue.popleft()
+                if not future.set_running_or_notify_cancel():
+                    continue
+                worker = idle[0]
+                worker.job = (future, time.monotonic() + timeout if timeout else float("inf"))
+                try:
+                    worker.conn.send((fn, args))
+                except Exception as exc:  # noqa: BLE001 - e.g. arguments that cannot be pickled
+                    worker.job = None
+                    future.set_exception(exc)
+
+    def _supervise(self) -> None:
+        while True:
+            if self._closed:
+                break
+            self._assign()
+            busy = [w for w in self._workers if w.job is not None]
+            deadline = min((w.job[1] for w in busy), default=float("inf"))
+            timeout = None if deadline == float("inf") else max(0.0, deadline - time.monotonic())
+            ready = wait_ready([self._wake_r, *(w.conn for w in busy), *(w.process.sentinel for w in busy)],
+                               timeout=timeout)
+            if self._wake_r in ready:
+                while self._wake_r.poll():
+                    self._wake_r.recv_bytes()
+            for worker in busy:
+                self._check(worker)
+        for worker in self._workers:
+            if worker.job is not None:  # running: cannot be cancelled, only failed
+                worker.job[0].set_exception(RuntimeError("pool shut down while the task ran"))
+            worker.stop(kill=worker.job is not None)
+        self._workers.clear()
+
+    def _check(self, worker: _Worker) -> None:
+        """Deliver a finished task; replace a worker that died or overran its deadline."""
+        future, deadline = worker.job
+        if worker.conn.poll():
+            try:
+                ok, value = worker.conn.recv()
+            except (EOFError, OSError):
+                ok, value = None, None
+            if ok is not None:
+                worker.job = None
+                future.set_result(value) if ok else future.set_exception(value)
+                return
+        if not worker.process.is_alive():
+            worker.process.join()
+            error: BaseException = WorkerDiedError(f"worker process {worker.process.pid} died "
+                                              f"({describe_exit(worker.process.exitcode)}) while running this task")
+        elif time.monotonic() >= deadline:
+            worker.process.kill()
+            worker.process.join()
+            error = TaskTimeoutError(f"no result within the time allowed; worker process {worker.process.pid} stopped")
+        else:
+            return
+        worker.job = None
+        with self._lock:
+            self._workers.remove(worker)
+        worker.conn.close()
+        future.set_exception(error)
