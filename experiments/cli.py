@@ -1,20 +1,28 @@
 """The `trustnet` command line: parse and validate, then call a study.
 
-Bad input (an unknown scenario, a malformed ``--set``, an out-of-range value) is
+Bad input (an unknown scenario, a malformed ``--set``, an out-of-range value, a file
+that is not a scenario, an ``--out`` that cannot be a directory or is in use) is
 reported as one line on stderr with exit status 2 and no traceback, before anything is
-computed or written.
+computed or written: every command validates all its input first, then claims its
+results directory (`experiments.ensemble.ownership`), then runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, StudyError, execute
+from experiments.ensemble.executors import Workers, probe_scheduler
+from experiments.ensemble.ownership import DirectoryError, check_creatable, claim
+from experiments.ensemble.runner import preflight
 from model.scenario import ScenarioError, load_scenario
+
+MAX_STEPS = 5200  # like a scenario's horizon: a century of weeks
 
 
 class UsageError(Exception):
@@ -26,12 +34,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message}")
 
 
-def parse_assignment(text: str) -> tuple[str, Any]:
+def parse_assignment(text: str, option: str = "--set") -> tuple[str, Any]:
     """``KEY=VALUE`` with VALUE read as a TOML value (number, true/false, string)."""
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise UsageError(f"trustnet: error: --set {text!r}: expected KEY=VALUE")
+        shape = "T=SIDE (e.g. T1=literature)" if option == "--variant" else "KEY=VALUE"
+        raise UsageError(f"trustnet: error: {option} {text[:60]!r}: expected {shape}")
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
@@ -39,35 +48,66 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def _whole_number_at_least(low: int):
-    """An argparse type: a whole number >= ``low``, with a one-line message otherwise."""
+def _whole_number(low: int, high: int):
+    """An argparse type: a whole number in ``low..high``, with a one-line message otherwise.
+
+    Upper bounds keep a typo (an extra zero or ten) from starting work that cannot finish.
+    """
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        if not text.strip().isascii() or not text.strip().lstrip("+-").isdigit() or len(text.strip()) > 30:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
         return value
 
     return parse
 
 
-_positive = _whole_number_at_least(1)
-_nonnegative = _whole_number_at_least(0)
+_positive = _whole_number(1, 1_000_000)
+_seed = _whole_number(0, 2**63 - 1)
+_steps = _whole_number(1, MAX_STEPS)
+_port = _whole_number(1, 65535)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text[:40]!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text[:40]!r}")
+    return value
+
+
+def _out_dir(text: str) -> Path:
+    """``--out``: a directory that exists or can be created (checked, not created, here)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a directory, got an empty path")
+    try:
+        check_creatable(Path(text))
+    except DirectoryError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    except (OSError, ValueError) as exc:  # e.g. a NUL byte, a name too long
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not a usable path ({exc})") from None
+    return Path(text)
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
     """--workers / --scheduler / --dask-local, --block-size and --quiet (every study command)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive, default=None, metavar="K",
-                       help="local processes (1: serial in this process; default: all cores)")
+                       help="at most K local processes (default: all cores); fewer, or none, when the "
+                            "work is small")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
                        help="run on an existing Dask cluster")
-    where.add_argument("--dask-local", type=_positive, default=None, metavar="N",
+    where.add_argument("--dask-local", type=_whole_number(1, 256), default=None, metavar="N",
                        help="start a Dask LocalCluster with N workers")
     parser.add_argument("--block-size", type=_positive, default=None, metavar="RUNS",
                         help="runs per block of work (default: sized automatically)")
+    parser.add_argument("--run-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="a run not finished after this long is stopped and recorded as failed "
+                             "(local worker processes only)")
     parser.add_argument("--engine", default="batch",
                         help="batch (default: whole blocks of runs at once) or mesa (the Mesa model run by run); "
                              "both give the same numbers")
@@ -75,6 +115,16 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
 
 
 def executor_spec(args: argparse.Namespace) -> ExecutorSpec:
+    """The executor options, checked: a scheduler is probed (a few seconds at most) and
+    ``--run-timeout`` needs local processes."""
+    if args.scheduler:
+        try:
+            probe_scheduler(args.scheduler)
+        except ConnectionError as exc:
+            raise UsageError(f"trustnet: error: {exc}") from None
+    if args.run_timeout is not None and (args.scheduler or args.dask_local):
+        raise UsageError("trustnet: error: --run-timeout works with local worker processes only, "
+                         "not with --scheduler or --dask-local")
     return ExecutorSpec(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
 
 
@@ -96,17 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="replications of one scenario, written to Parquet")
     run.add_argument("scenario", help="x, y, a scenario .toml file, or synthetic:N[:domain=w,...]")
     run.add_argument("--reps", type=_positive, default=10, help="replications (default 10)")
-    run.add_argument("--steps", type=_positive, default=None, help="weeks (default: scenario horizon)")
-    run.add_argument("--seed", type=_nonnegative, default=20221, help="root seed (default 20221)")
+    run.add_argument("--steps", type=_steps, default=None, help=f"weeks, at most {MAX_STEPS} "
+                     "(default: scenario horizon)")
+    run.add_argument("--seed", type=_seed, default=20221, help="root seed (default 20221)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter, e.g. --set turnover_rate=0.3 (repeatable)")
     run.add_argument("--variant", action="append", default=[], metavar="T=SIDE",
                      help="theory variant, e.g. --variant T1=literature or update_rule=symmetric")
     run.add_argument("--intervention", action="append", default=[], metavar="NAME[:opt=v,...]",
                      help="apply an intervention, e.g. --intervention evaluations:every=13 (repeatable)")
-    run.add_argument("--pairs", type=_nonnegative, default=0, metavar="K",
+    run.add_argument("--pairs", type=_whole_number(0, MAX_STEPS), default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
-    run.add_argument("--out", required=True, type=Path, help="results directory")
+    run.add_argument("--out", required=True, type=_out_dir, help="results directory")
     add_execution_options(run)
 
     con = sub.add_parser("contrast", help="reproduce the X-Y contrast: pattern scorecard, ablations, "
@@ -115,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--sweep-reps", type=_positive, default=10, help="replications per sweep step")
     con.add_argument("--decomposition-reps", type=_positive, default=10,
                      help="replications per combination of groups (2^7 combinations)")
-    con.add_argument("--seed", type=_nonnegative, default=20221)
-    con.add_argument("--out", type=Path, required=True)
+    con.add_argument("--seed", type=_seed, default=20221)
+    con.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(con)
 
     pol = sub.add_parser("policy", help="the study's recommendations I1-I6 as what-if interventions")
@@ -127,13 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--combination", action="append", default=[], metavar="NAME+NAME",
                      help="also test interventions together, e.g. social_map+evaluations (repeatable)")
     pol.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
-    pol.add_argument("--seed", type=_nonnegative, default=20221)
-    pol.add_argument("--out", type=Path, required=True)
+    pol.add_argument("--seed", type=_seed, default=20221)
+    pol.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(pol)
 
     app = sub.add_parser("app", help="interactive exploration in the browser (Mesa SolaraViz)")
-    app.add_argument("--port", type=_positive, default=8765, help="port on localhost (default 8765)")
-    app.add_argument("--host", default="127.0.0.1", help="interface to listen on (default localhost only)")
+    app.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="interface to listen on (default: localhost only; others need --expose)")
+    app.add_argument("--expose", action="store_true",
+                     help="allow --host beyond localhost: anyone who reaches it can run the model "
+                          "and read the built-in and working-directory scenarios")
 
     sa = sub.add_parser("sa", help="global sensitivity analysis (SALib: Sobol, Morris, PAWN)")
     sa.add_argument("--method", choices=("sobol", "morris", "pawn"), default="sobol")
@@ -148,8 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="Sobol base sample (power of two), Morris trajectories, or PAWN points (default 64)")
     sa.add_argument("--reps", type=_positive, default=4, help="replications per design point (default 4)")
     sa.add_argument("--second-order", action="store_true", help="Sobol second-order indices")
-    sa.add_argument("--seed", type=_nonnegative, default=20221)
-    sa.add_argument("--out", type=Path, required=True)
+    sa.add_argument("--seed", type=_seed, default=20221)
+    sa.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(sa)
 
     var = sub.add_parser("variants", help="theory variants T1-T8 and update rules against the patterns")
@@ -159,18 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="compare only these (with the baseline); default: all")
     var.add_argument("--pair", action="append", default=[], metavar="T1+T3",
                      help="also compare two variants switched on together (repeatable)")
-    var.add_argument("--seed", type=_nonnegative, default=20221)
-    var.add_argument("--out", type=Path, required=True)
+    var.add_argument("--seed", type=_seed, default=20221)
+    var.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(var)
 
     return parser
 
 
-def _scenario(name: str, assignments: list[str]):
+def _scenario(name: str, sets: list[str], variants: list[str] = ()):
     scenario = load_scenario(name)
-    if assignments:
-        scenario = scenario.with_overrides(dict(parse_assignment(a) for a in assignments))
-    return scenario
+    overrides = dict(parse_assignment(a) for a in sets)
+    overrides.update(parse_assignment(a, "--variant") for a in variants)
+    return scenario.with_overrides(overrides) if overrides else scenario
 
 
 def with_interventions(scenario, specs: list[str]):
@@ -183,116 +238,190 @@ def with_interventions(scenario, specs: list[str]):
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
-def run_app(host: str, port: int) -> int:
-    """Start the SolaraViz page with `solara run` and wait until it is stopped."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def run_app(host: str, port: int, expose: bool = False) -> int:
+    """Replace this process with the Solara server, so that stopping `trustnet app` (Ctrl-C,
+    SIGTERM, a process manager) stops the server itself -- no orphan left listening."""
     import shutil
-    import subprocess
 
     import model
 
+    if host not in LOOPBACK and not expose:
+        raise UsageError(f"trustnet app: error: --host {host[:60]} makes the app reachable from other machines; "
+                         "add --expose if that is what you want")
+    if host not in LOOPBACK:
+        print(f"trustnet app: warning: listening on {host}: anyone who can reach this machine on port {port} "
+              "can use the app (no login)", file=sys.stderr, flush=True)
     page = Path(model.__file__).resolve().parent / "app.py"
     solara = shutil.which("solara") or str(Path(sys.executable).with_name("solara"))
     print(f"trustnet app: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    proc = subprocess.run([solara, "run", str(page), "--host", host, "--port", str(port), "--production",
-                           "--no-open"], check=False)
-    return proc.returncode
+    os.execv(solara, [solara, "run", str(page), "--host", host, "--port", str(port), "--production", "--no-open"])
+    return 1  # not reached
+
+
+def _check_unique(option: str, names: list[str], key=lambda s: s) -> None:
+    seen: dict = {}
+    for name in names:
+        k = key(name)
+        if k in seen:
+            raise UsageError(f"trustnet: error: {option} {name[:60]!r} given twice"
+                             + (f" (as {seen[k]!r})" if seen[k] != name else ""))
+        seen[k] = name
+
+
+def _scenario_key(name: str) -> str:
+    """What two --scenario values that load the same network have in common."""
+    from model.scenario import builtin_scenarios
+
+    if name.lower() in builtin_scenarios() or name.startswith("synthetic:"):
+        return name.lower()
+    return str(Path(name).resolve())
+
+
+def prepare_run(args):
+    scenario = _scenario(args.scenario, args.set, args.variant)
+    scenario = with_interventions(scenario, args.intervention)
+    study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
+                  pairs_every=args.pairs, kind="run")
+    preflight(study, args.engine)
+
+    def job(workers):
+        summary = execute(study, args.out, workers, engine=args.engine, block_size=args.block_size,
+                          quiet=args.quiet, run_timeout=args.run_timeout)
+        return report(summary, f"trustnet run {scenario.name}")
+    return job
+
+
+def prepare_contrast(args):
+    from experiments.studies.contrast import Sizes, run_contrast
+    from experiments.studies.contrast.design import studies
+
+    sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps, decomposition_reps=args.decomposition_reps)
+    for study in studies(sizes, args.seed).values():
+        preflight(study, args.engine)
+
+    def job(workers):
+        summaries, result = run_contrast(args.out, sizes, args.seed, workers, args.block_size, args.quiet,
+                                         engine=args.engine)
+        codes = [report(s, f"trustnet contrast ({s.out.name})") for s in summaries]
+        if result:
+            card = result["scorecard"]
+            print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
+                  + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
+            print(f"report: {args.out / 'report.md'}")
+        return max(codes)
+    return job
+
+
+def prepare_policy(args):
+    from experiments.studies.policy import run_policy
+    from experiments.studies.policy.design import design
+    from model.interventions import INTERVENTIONS, parse_intervention
+
+    scenarios = args.scenario or ["x", "y"]
+    for name in scenarios:
+        if "|" in name:  # design-point labels are scenario|intervention
+            raise UsageError(f"trustnet: error: --scenario {name[:60]!r}: a path must not contain '|'")
+        load_scenario(name)  # fails early with one line on a bad name or file
+    _check_unique("--scenario", scenarios, _scenario_key)
+    interventions = args.intervention or list(INTERVENTIONS)
+    _check_unique("--intervention", interventions, lambda i: parse_intervention(i)[0])
+    combinations = [c.split("+") for c in args.combination]
+    _check_unique("--combination", args.combination,
+                  lambda c: tuple(sorted(parse_intervention(i)[0] for i in c.split("+"))))
+    points = design(scenarios, interventions, combinations)
+    preflight(Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=args.reps, seed=args.seed,
+                    record_agents=False, kind="policy"), args.engine)
+
+    def job(workers):
+        summary, table = run_policy(args.out, scenarios, args.intervention or None, combinations, args.reps,
+                                    args.seed, workers, args.block_size, args.quiet, engine=args.engine)
+        code = report(summary, "trustnet policy")
+        if table is not None:
+            print(f"report: {args.out / 'report.md'}")
+        return code
+    return job
+
+
+def prepare_sa(args):
+    from experiments.studies.sensitivity import function_factors, load_factors, run_sa
+    from experiments.studies.sensitivity.design import check_size
+    from model.metrics import MODEL_METRICS
+
+    if args.model == "trustnet":
+        factors, file_scenario = load_factors(args.factors)
+        scenario = args.scenario or file_scenario or "y"
+        load_scenario(scenario)
+        outputs = [o.strip() for o in args.outputs.split(",") if o.strip()]
+        bad = [o for o in outputs if o not in MODEL_METRICS]
+        if bad or not outputs:
+            raise UsageError(f"trustnet sa: error: --outputs: unknown metric '{(bad or [''])[0][:40]}' "
+                             f"(choose from {', '.join(MODEL_METRICS)})")
+        preflight(None, args.engine)
+    else:
+        factors, scenario, outputs = function_factors(args.model), "", ["y"]
+    check_size(args.method, args.n)
+
+    def job(workers):
+        summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
+                                  args.second_order, args.seed, args.model, workers, args.block_size, args.quiet,
+                                  engine=args.engine)
+        code = report(summary, "trustnet sa")
+        if indices is not None:
+            print(f"report: {args.out / 'report.md'}")
+        return code
+    return job
+
+
+def prepare_variants(args):
+    from experiments.studies.variants import VariantSizes, default_variants, parse_variant, run_variants
+
+    chosen = default_variants()
+    if args.variants:
+        items = [i for i in args.variants.split(",") if i.strip()]
+        parsed = [parse_variant(i if "=" in i else f"{i}=literature") for i in items]
+        keep = {"baseline", *(name for name, _ in parsed)}
+        chosen = {k: v for k, v in chosen.items() if k in keep}
+        chosen.update({k: v for k, v in parsed if k not in chosen})
+    for pair in args.pair:
+        name, overrides = parse_variant("+".join(p if "=" in p else f"{p}=literature" for p in pair.split("+")))
+        chosen[name] = overrides
+    preflight(None, args.engine)
+
+    def job(workers):
+        summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed, chosen, workers,
+                                        args.block_size, args.quiet, engine=args.engine)
+        codes = [report(s, f"trustnet variants ({s.out.name})") for s in summaries]
+        if table is not None:
+            print(f"report: {args.out / 'report.md'}")
+        return max(codes)
+    return job
+
+
+PREPARE = {"run": prepare_run, "contrast": prepare_contrast, "policy": prepare_policy, "sa": prepare_sa,
+           "variants": prepare_variants}
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "run":
-            scenario = _scenario(args.scenario, args.set + args.variant)
-            scenario = with_interventions(scenario, args.intervention)
-            study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
-                          pairs_every=args.pairs, kind="run")
-            summary = execute(study, args.out, executor_spec(args), engine=args.engine,
-                              block_size=args.block_size, quiet=args.quiet)
-            return report(summary, f"trustnet run {scenario.name}")
-        if args.command == "contrast":
-            from experiments.studies.contrast import Sizes, run_contrast
-
-            sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps,
-                          decomposition_reps=args.decomposition_reps)
-            summaries, result = run_contrast(args.out, sizes, args.seed, executor_spec(args),
-                                             args.block_size, args.quiet, engine=args.engine)
-            codes = [report(s, f"trustnet contrast ({s.out.name})") for s in summaries]
-            if result:
-                card = result["scorecard"]
-                print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
-                      + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
-                print(f"report: {args.out / 'report.md'}")
-            return max(codes)
-        if args.command == "policy":
-            from experiments.studies.policy import run_policy
-
-            scenarios = args.scenario or ["x", "y"]
-            for name in scenarios:
-                load_scenario(name)  # fails early with one line on a bad name or file
-            summary, table = run_policy(args.out, scenarios, args.intervention or None,
-                                        [c.split("+") for c in args.combination], args.reps, args.seed,
-                                        executor_spec(args), args.block_size, args.quiet, engine=args.engine)
-            code = report(summary, "trustnet policy")
-            if table is not None:
-                print(f"report: {args.out / 'report.md'}")
-            return code
         if args.command == "app":
-            return run_app(args.host, args.port)
-        if args.command == "sa":
-            from experiments.studies.sensitivity import function_factors, load_factors, run_sa
-            from model.metrics import MODEL_METRICS
-
-            if args.model == "trustnet":
-                factors, file_scenario = load_factors(args.factors)
-                scenario = args.scenario or file_scenario or "y"
-                load_scenario(scenario)
-                outputs = [o.strip() for o in args.outputs.split(",") if o.strip()]
-                bad = [o for o in outputs if o not in MODEL_METRICS]
-                if bad or not outputs:
-                    raise UsageError(f"trustnet sa: error: --outputs: unknown metric '{(bad or [''])[0]}' "
-                                     f"(choose from {', '.join(MODEL_METRICS)})")
-            else:
-                factors, scenario, outputs = function_factors(args.model), "", ["y"]
-            summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
-                                      args.second_order, args.seed, args.model, executor_spec(args),
-                                      args.block_size, args.quiet, engine=args.engine)
-            code = report(summary, "trustnet sa")
-            if indices is not None:
-                print(f"report: {args.out / 'report.md'}")
-            return code
-        if args.command == "variants":
-            from experiments.studies.variants import VariantSizes, default_variants, parse_variant, run_variants
-
-            chosen = default_variants()
-            if args.variants:
-                keep = {"baseline"}
-                for item in args.variants.split(","):
-                    name, _ = parse_variant(item if "=" in item else f"{item}=literature")
-                    keep.add(name)
-                chosen = {k: v for k, v in chosen.items() if k in keep}
-                chosen.update({k: v for k, v in (parse_variant(i if "=" in i else f"{i}=literature")
-                                                 for i in args.variants.split(",")) if k not in chosen})
-            for pair in args.pair:
-                name, overrides = parse_variant("+".join(p if "=" in p else f"{p}=literature"
-                                                         for p in pair.split("+")))
-                chosen[name] = overrides
-            summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed,
-                                            chosen, executor_spec(args), args.block_size, args.quiet,
-                                            engine=args.engine)
-            codes = [report(s, f"trustnet variants ({s.out.name})") for s in summaries]
-            if table is not None:
-                print(f"report: {args.out / 'report.md'}")
-            return max(codes)
+            return run_app(args.host, args.port, args.expose)
+        job = PREPARE[args.command](args)  # validates every input; computes and writes nothing
+        spec = executor_spec(args)
+        with claim(args.out, args.command), Workers(spec) as workers:
+            return job(workers)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (ScenarioError, StudyError) as exc:
+    except (ScenarioError, StudyError, DirectoryError) as exc:
         print(f"trustnet: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("trustnet: interrupted; re-run the same command to resume", file=sys.stderr)
         return 130
-    return 0
 
 
 if __name__ == "__main__":

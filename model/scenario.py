@@ -132,7 +132,8 @@ class Scenario:
         except ValueError as exc:
             raise ScenarioError(str(exc)) from None
         checked = _check_top(top, f"{self.source} overrides")
-        return _consistent(replace(self, params=new_params, **checked), f"{self.source} overrides")
+        # a horizon shortened here runs the first weeks of the scenario: later events are not checked
+        return _consistent(replace(self, params=new_params, **checked), f"{self.source} overrides", events=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able description (for manifests)."""
@@ -255,10 +256,10 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
 MAX_DESCRIPTION = 10_000  # it is copied into every manifest
 
 
-def _consistent(sc: Scenario, where: str) -> Scenario:
+def _consistent(sc: Scenario, where: str, events: bool = True) -> Scenario:
     """Checks across keys that would otherwise be ignored without a word: an event after
     the horizon never happens, an intervention that ends before it starts never acts."""
-    late = [e for e in sc.events if e.week > sc.horizon]
+    late = [e for e in sc.events if e.week > sc.horizon] if events else []
     if late:
         raise ScenarioError(f"{where}: event in week {late[0].week} for '{late[0].org}' is after the "
                             f"horizon ({sc.horizon} weeks)")

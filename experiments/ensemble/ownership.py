@@ -40,19 +40,15 @@ def check_creatable(out: Path) -> None:
 
     Writes nothing: called while validating input.
     """
-    if not str(out).strip():
-        raise DirectoryError("--out must name a directory, got an empty path")
     if out.exists() and not out.is_dir():
-        raise DirectoryError(f"--out {out}: exists and is not a directory")
+        raise DirectoryError(f"{out}: exists and is not a directory")
     parent = out
-    while not parent.exists():
-        if parent.parent == parent:
-            break
+    while not parent.exists() and parent.parent != parent:
         parent = parent.parent
     if not parent.is_dir():
-        raise DirectoryError(f"--out {out}: {parent} is not a directory")
+        raise DirectoryError(f"{out}: cannot be a directory ({parent} is not one)")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise DirectoryError(f"--out {out}: no permission to write in {parent}")
+        raise DirectoryError(f"{out}: no permission to write in {parent}")
 
 
 def kind_of(info: dict) -> str:
@@ -72,8 +68,8 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
     check_creatable(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DirectoryError(f"--out {out}: cannot create the directory ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:
+        raise DirectoryError(f"{out}: cannot create the directory ({exc.strerror or exc})") from None
     lock = FileLock(out / LOCK, timeout=0, thread_local=False, is_singleton=True, preserve_lock_file=True)
     try:
         lock.acquire()
@@ -81,7 +77,7 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
         raise DirectoryError(f"{out} is in use by another trustnet command ({_holder(out)}); "
                              "wait for it to finish or choose another --out") from None
     except OSError as exc:
-        raise DirectoryError(f"--out {out}: cannot lock the directory ({exc.strerror or exc})") from None
+        raise DirectoryError(f"{out}: cannot lock the directory ({exc.strerror or exc})") from None
     outermost = lock.lock_counter == 1
     try:
         if outermost:

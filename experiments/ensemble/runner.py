@@ -199,6 +199,20 @@ def _check_memory(study: Study, scenarios: list) -> int:
     return need
 
 
+def preflight(study: Study | None, engine: str = "batch") -> tuple[list, int]:
+    """Everything about a study that can be checked before writing: the engine, every
+    design point, memory. Returns (point scenarios, bytes one run needs); `StudyError`
+    or `ScenarioError` with one line otherwise."""
+    try:
+        resolve_engine(engine)
+    except (ValueError, ImportError, AttributeError) as exc:
+        raise StudyError(f"--engine {engine[:60]}: {exc}") from None
+    if study is None:
+        return [], 0
+    scenarios = study.point_scenarios()
+    return scenarios, _check_memory(study, scenarios)
+
+
 def execute(study: Study, out: Path, executor: ExecutorSpec | Workers | None = None, *, engine: str = "batch",
             block_size: int | None = None, quiet: bool = False, run_timeout: float | None = None) -> RunSummary:
     """Run every run of ``study`` not yet done in ``out``; return counts.
@@ -210,14 +224,9 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | Workers | None = N
     study or is in use, a design point is invalid, or a run cannot fit in memory.
     """
     out = Path(out)
-    try:
-        resolve_engine(engine)
-    except (ValueError, ImportError, AttributeError) as exc:
-        raise StudyError(f"--engine {engine}: {exc}") from None
-    if run_timeout is not None and isinstance(executor, ExecutorSpec | Workers) and _spec(executor).dask:
+    if run_timeout is not None and _spec(executor).dask:
         raise StudyError("--run-timeout works with local workers only (a Dask task cannot be stopped)")
-    scenarios = study.point_scenarios()  # validates every point first
-    per_run = _check_memory(study, scenarios)
+    scenarios, per_run = preflight(study, engine)
     try:
         with claim(out):
             return _execute(study, out, executor, scenarios, engine, block_size, quiet, run_timeout, per_run)
