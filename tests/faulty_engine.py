@@ -27,3 +27,30 @@ def crash(scenarios, seeds, steps, pairs_every, record_agents=True):
     if replication_seeds(1, 1)[0] in seeds:
         raise MemoryError("injected block crash")
     return mesa_engine(scenarios, seeds, steps, pairs_every, record_agents)
+
+
+def _culprit(seeds) -> int | None:
+    """The seed of replication 1 (of 4) under root seed 1: the run that misbehaves."""
+    from experiments.ensemble import replication_seeds
+
+    bad = replication_seeds(1, 4)[1]
+    return bad if bad in seeds else None
+
+
+def die(scenarios, seeds, steps, pairs_every, record_agents=True):
+    """The process running the culprit run exits at once, as if killed (no exception, no
+    clean-up) -- what a segfault or the kernel's out-of-memory killer does."""
+    import os
+
+    if _culprit(seeds) is not None:
+        os._exit(70)
+    return mesa_engine(scenarios, seeds, steps, pairs_every, record_agents)
+
+
+def hang(scenarios, seeds, steps, pairs_every, record_agents=True):
+    """The culprit run never finishes (sleeps far longer than any test waits)."""
+    import time
+
+    if _culprit(seeds) is not None:
+        time.sleep(3600)
+    return mesa_engine(scenarios, seeds, steps, pairs_every, record_agents)

@@ -66,6 +66,8 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
     """
     out = Path(out)
     check_creatable(out)
+    if kind is not None and out.is_dir():
+        _refuse_other(out, kind)  # before locking: a refused directory gets no lock file either
     try:
         out.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as exc:
@@ -93,7 +95,8 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
         lock.release()
 
 
-def _check_kind(out: Path, kind: str) -> None:
+def _refuse_other(out: Path, kind: str) -> None:
+    """`DirectoryError` if ``out`` holds another kind of study, or files that are not a study."""
     path = out / "manifest.json"
     if path.exists():
         try:
@@ -103,12 +106,16 @@ def _check_kind(out: Path, kind: str) -> None:
         if found != kind:
             raise DirectoryError(f"{out} holds the results of a '{found}' study, not '{kind}'; "
                                  "choose another --out")
-        return
-    if any(p.name not in OWN_FILES for p in out.iterdir()):
+    elif any(p.name not in OWN_FILES for p in out.iterdir()):
         raise DirectoryError(f"{out} is not empty and holds no trustnet study; choose another --out")
-    if kind != "run":  # the runner writes a run's manifest; a study command's is written here
-        write_json(manifest(kind=kind, parts="the studies' own results directories are under runs/"),
-                   path)
+
+
+def _check_kind(out: Path, kind: str) -> None:
+    """Under the lock: check again, and record the kind of a new study command's directory."""
+    _refuse_other(out, kind)
+    path = out / "manifest.json"
+    if kind != "run" and not path.exists():  # the runner writes a run's manifest itself
+        write_json(manifest(kind=kind, parts="the studies' own results directories are under runs/"), path)
 
 
 def _holder(out: Path) -> str:

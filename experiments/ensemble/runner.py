@@ -266,7 +266,7 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
                     tasks = [BlockTask(b, chunk, [scenarios[r.point] for r in chunk], study.steps,
                                        study.record_agents, study.pairs_every, engine)
                              for b, chunk in enumerate(_chunks(todo, size))]
-                    bar = tqdm(total=len(all_runs), initial=len(done), unit=" runs", disable=quiet,
+                    bar = tqdm(total=len(all_runs), initial=len(done), unit="run", disable=quiet,
                                desc=f"{study.kind} ({where})", smoothing=0.1)
                     try:
                         _run_tasks(pool, k, tasks, out, attempt, run_timeout, bar, counts)
@@ -300,6 +300,9 @@ def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: i
         counts["failed"] += n_failed
         counts["succeeded"] += len(result.runs) - n_failed
         bar.update(len(result.runs))
+        elapsed = bar.format_dict["elapsed"]
+        if elapsed > 0:
+            bar.set_postfix_str(f"{(counts['failed'] + counts['succeeded']) / elapsed:.1f} runs/s")
 
     while queue or pending:
         while queue and len(pending) < window:

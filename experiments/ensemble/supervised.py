@@ -152,6 +152,20 @@ class SupervisedPool(Executor):
                     future.set_exception(exc)
 
     def _supervise(self) -> None:
+        try:
+            self._watch()
+        except BaseException as exc:  # noqa: BLE001 - e.g. no process can start: fail the tasks, not hang
+            with self._lock:
+                self._closed = True
+                jobs = [f for f, *_ in self._queue] + [w.job[0] for w in self._workers if w.job is not None]
+                self._queue.clear()
+            for future in jobs:
+                if not future.done():
+                    future.set_exception(RuntimeError(f"worker pool failed: {exc!r}"))
+            for worker in self._workers:
+                worker.stop(kill=True)
+
+    def _watch(self) -> None:
         while True:
             if self._closed:
                 break
