@@ -5,27 +5,39 @@ has a scenario selector (X, Y or a scenario file), sliders for the moderators an
 parameters, switches for the six interventions and the theory variants, a seed field;
 the network (organisations coloured by domain and sized by how much they share, ties
 coloured by the trust kind chosen), time series of the three trust kinds, information
-shared and collaboration, and an event log (misuse detected, turnover, stalls,
-evaluations).
+shared and collaboration drawn over the mean and 95% band of R replications of the same
+settings (`model.app_ensemble`, computed in the background), the paired effect of the
+interventions switched on against the baseline, and an event log (misuse detected,
+turnover, stalls, evaluations).
+
+The scenario-file box reads only ``.toml`` files under the server's working directory
+(or the built-in names): whoever can open the page must not be able to read the
+server's other files, so a refused or invalid file is reported without its content.
 """
 
 from __future__ import annotations
 
+import json
+
 import matplotlib
 
 matplotlib.use("Agg")
+from pathlib import Path  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
 import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from mesa.visualization import SolaraViz, SpaceRenderer, make_plot_component  # noqa: E402
-from mesa.visualization.components import AgentPortrayalStyle  # noqa: E402
+from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.user_param import Slider  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
+from model.app_ensemble import Ensemble, ensemble  # noqa: E402
+from model.errors import ScenarioError  # noqa: E402
 from model.interventions import INTERVENTIONS  # noqa: E402
 from model.network_model import TrustNetworkModel  # noqa: E402
-from model.scenario import DOMAINS, load_scenario  # noqa: E402
+from model.scenario import DOMAINS, builtin_scenarios, load_scenario, load_scenario_file  # noqa: E402
 from model.variants import THEORY_PAIRS  # noqa: E402
 
 DOMAIN_COLOURS = dict(zip(DOMAINS, ["tab:green", "tab:blue", "tab:orange", "tab:purple", "tab:brown",
@@ -33,6 +45,31 @@ DOMAIN_COLOURS = dict(zip(DOMAINS, ["tab:green", "tab:blue", "tab:orange", "tab:
 TIE_ARRAYS = {"intentional": "intent", "cognitive": "cog", "empathic": "emp"}
 SLIDERS = ("open_atmosphere", "informal_rate", "power_asymmetry", "voice", "turnover_rate", "absence_scale",
            "shared_goal", "task_clarity", "sharing_risk", "loss_ratio")
+
+
+def app_scenario(network: str, scenario_file: str = "") -> tuple:
+    """(scenario, notice): the file typed into the box if it is allowed and valid, else
+    the selected network with a notice saying why -- never the file's content."""
+    text = str(scenario_file).strip()
+    if not text:
+        return load_scenario(network if network in builtin_scenarios() else "y"), ""
+    if text.lower() in builtin_scenarios():
+        return load_scenario(text.lower()), ""
+    fallback = load_scenario(network if network in builtin_scenarios() else "y")
+    root = Path.cwd().resolve()
+    try:
+        path = (root / text).resolve()
+    except (OSError, ValueError, RuntimeError):
+        path = None
+    if path is None or path.suffix != ".toml" or not path.is_relative_to(root):
+        return fallback, (f"scenario file refused: only .toml files under the app's working directory "
+                          f"or {', '.join(builtin_scenarios())}; showing {fallback.name}")
+    try:
+        return load_scenario_file(path), ""
+    except ScenarioError:
+        return fallback, (f"{path.relative_to(root)} is not a valid scenario (check it with "
+                          f"`trustnet run {path.relative_to(root)} --steps 1 --reps 1 --out CHECK`); "
+                          f"showing {fallback.name}")
 
 
 class AppModel(TrustNetworkModel):
@@ -44,9 +81,11 @@ class AppModel(TrustNetworkModel):
     """
 
     def __init__(self, network: str = "y", scenario_file: str = "", rng=42, ties: str = "intentional",
-                 use_sliders: bool = False, update_rule: str = "asymmetric_ceiling", **settings):
+                 use_sliders: bool = False, update_rule: str = "asymmetric_ceiling", ensemble_reps: int = 30,
+                 **settings):
         settings.pop("scenario", None)  # SolaraViz passes Mesa's own (empty) scenario object on reset
-        spec = load_scenario(scenario_file.strip() or network)
+        spec, self.notice = app_scenario(network, scenario_file)
+        self.ensemble_reps = max(0, min(200, int(ensemble_reps)))
         overrides = {"update_rule": update_rule}
         for name in SLIDERS:
             if use_sliders and name in settings:
@@ -57,7 +96,13 @@ class AppModel(TrustNetworkModel):
         for name, intervention in INTERVENTIONS.items():
             if settings.get(name):
                 overrides[intervention.flag] = True
-        super().__init__(scenario=spec.with_overrides(overrides), rng=int(rng))
+        try:
+            self.seed_root = int(str(rng).strip())
+            if self.seed_root < 0:
+                raise ValueError
+        except ValueError:
+            self.seed_root, self.notice = 42, f"seed must be a whole number >= 0; using 42. {self.notice}".strip()
+        super().__init__(scenario=spec.with_overrides(overrides), rng=self.seed_root)
         self.ties = ties if ties in TIE_ARRAYS else "intentional"
         self.events: list[str] = []
         self._harmed = 0.0
@@ -75,12 +120,6 @@ class AppModel(TrustNetworkModel):
             self.events.append(f"week {week}: work stalled {int(s.last_stalls[0])} time(s) (fixed contact absent)")
         if s.last_evaluation[0] > 0:
             self.events.append(f"week {week}: evaluation led by the chair")
-
-
-def agent_portrayal(agent) -> AgentPortrayalStyle:
-    """Organisations coloured by domain, sized by the share of information they put on the table."""
-    return AgentPortrayalStyle(color=DOMAIN_COLOURS[agent.domain], size=80 + 600 * agent.sharing,
-                               edgecolors="black", linewidths=0.8, zorder=3)
 
 
 def draw_ties(model: AppModel) -> Figure:
@@ -120,6 +159,66 @@ def Status(model):
     update_counter.get()
     solara.Markdown(f"**Week {model.week}** of network **{model.spec.name}** "
                     f"({model.structure.n} organisations)")
+    if model.notice:
+        solara.Warning(model.notice)
+
+
+PANELS = ((("intentional_trust", "tab:blue"), ("cognitive_trust", "tab:orange"), ("empathic_trust", "tab:green")),
+          (("info_shared", "tab:purple"), ("collaboration", "tab:red")))
+
+
+def draw_series(model: AppModel, ens: Ensemble | None) -> Figure:
+    """The single run (solid) over the ensemble's mean (dashed) and 95% band of replications;
+    below, when interventions are on, their paired effect against the baseline up to this week."""
+    rows = 3 if ens is not None and ens.effects else 2
+    fig = Figure(figsize=(7, 2.6 * rows))
+    axes = fig.subplots(rows, 1, sharex=True)
+    run = model.datacollector.get_model_vars_dataframe()
+    weeks = np.arange(len(run))
+    for ax, panel in zip(axes, PANELS, strict=False):
+        for metric, colour in panel:
+            if ens is not None:
+                band = ens.metrics[metric]
+                t = np.arange(len(band.mean))
+                ax.fill_between(t, band.low, band.high, color=colour, alpha=0.15, lw=0)
+                ax.plot(t, band.mean, color=colour, ls="--", lw=1)
+            ax.plot(weeks, run[metric], color=colour, lw=1.8, label=metric.replace("_", " "))
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=7, loc="lower left")
+    what = (f"this run (solid) over {ens.reps} replications: mean (dashed), 95% of runs (band)"
+            if ens is not None else "this run")
+    axes[0].set_title(what, fontsize=9)
+    if rows == 3:
+        ax, week = axes[2], model.week
+        for metric, colour in (("intentional_trust", "tab:blue"), ("collaboration", "tab:red")):
+            band = ens.effects[metric]
+            t = np.arange(week + 1)
+            ax.fill_between(t, band.low[: week + 1], band.high[: week + 1], color=colour, alpha=0.2, lw=0)
+            ax.plot(t, band.mean[: week + 1], color=colour, label=metric.replace("_", " "))
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(f"effect of {', '.join(ens.interventions)} against the baseline (same seeds): "
+                     "mean and 95% interval", fontsize=9)
+        ax.legend(fontsize=7, loc="upper left")
+    axes[-1].set_xlabel("week")
+    fig.tight_layout()
+    return fig
+
+
+@solara.component
+def Series(model):
+    """Time series with the ensemble behind them; the ensemble runs in a background thread
+    and is recomputed only when the settings (scenario, seed, replications) change."""
+    update_counter.get()
+    key = (json.dumps(model.spec.to_dict(), sort_keys=True, default=str), model.seed_root, model.ensemble_reps)
+
+    def compute():
+        return ensemble(model.spec, model.ensemble_reps, model.seed_root) if model.ensemble_reps > 1 else None
+
+    result = solara.use_thread(compute, dependencies=[key])
+    ens = result.value if result.state == solara.ResultState.FINISHED else None
+    if model.ensemble_reps > 1 and result.state != solara.ResultState.FINISHED:
+        solara.Info(f"running {model.ensemble_reps} replications in the background ...")
+    solara.FigureMatplotlib(draw_series(model, ens), dependencies=[model.week, key, result.state])
 
 
 @solara.component
@@ -137,6 +236,8 @@ def model_params() -> dict:
         "rng": {"type": "InputText", "value": 42, "label": "Random seed"},
         "ties": {"type": "Select", "value": "intentional", "values": list(TIE_ARRAYS), "label": "Ties show"},
         "use_sliders": {"type": "Checkbox", "value": False, "label": "Use the sliders (else the network's values)"},
+        "ensemble_reps": {"type": "SliderInt", "value": 30, "label": "Replications behind the run (0: none)",
+                          "min": 0, "max": 200, "step": 10},
     }
     ranges = {"informal_rate": (0, 1), "turnover_rate": (0, 1), "absence_scale": (0, 3), "loss_ratio": (1, 6)}
     for name in SLIDERS:
@@ -154,15 +255,11 @@ def model_params() -> dict:
 
 
 def build_page(model: AppModel | None = None):
+    """The page: one network drawing (the labelled ties; Mesa's own space drawing would
+    repeat it without names), the series with their ensemble, the event log."""
     model = model or AppModel()
-    renderer = SpaceRenderer(model, backend="matplotlib").setup_structure(
-        edge_kwargs={"alpha": 0.15, "arrows": False}).setup_agents(agent_portrayal)
-    renderer.render()
-    trust_plot = make_plot_component({"intentional_trust": "tab:blue", "cognitive_trust": "tab:orange",
-                                      "empathic_trust": "tab:green"})
-    sharing_plot = make_plot_component({"info_shared": "tab:purple", "collaboration": "tab:red"})
-    components = [(Status, 0), (TrustTies, 0), trust_plot, sharing_plot, (EventLog, 0)]
-    return SolaraViz(model, renderer, components=components,
+    components = [(Status, 0), (TrustTies, 0), (Series, 0), (EventLog, 0)]
+    return SolaraViz(model, None, components=components,
                      model_params=model_params(), name="trustnet: trust in care-and-safety networks",
                      play_interval=150)
 

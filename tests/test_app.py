@@ -6,15 +6,20 @@ browser test is skipped with a message -- except in CI (CI=true), where it must 
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from model.app import AppModel, draw_ties, model_params
+from model.app import AppModel, app_scenario, build_page, draw_series, draw_ties, model_params
+from model.app_ensemble import baseline_of, ensemble
+from model.engines import simulate_batch
+from model.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,6 +40,53 @@ def test_app_model_takes_the_page_parameters():
     assert len(draw_ties(m).axes[0].patches) == 9 * 8  # one arrow per ordered pair of X
 
 
+def test_the_scenario_box_reads_only_toml_files_under_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.toml"
+    secret.write_text('password = "hunter2"\n')
+    (tmp_path / "notes.txt").write_text("[[organisations]]\n")
+    (tmp_path / "other.toml").write_text('api_key = "s3cr3t"\n[database]\nhost = "db"\n')
+    (tmp_path / "link.toml").symlink_to(secret)
+    for typed in (str(secret), f"../{secret.name}", "notes.txt", "link.toml", "/etc/passwd", "other.toml"):
+        scenario, notice = app_scenario("x", typed)
+        assert scenario.name == "x" and notice, typed  # the selected network instead, and why
+        assert "hunter2" not in notice and "password" not in notice and "api_key" not in notice
+        assert "database" not in notice
+    (tmp_path / "mine.toml").write_text((ROOT / "model" / "scenarios" / "y.toml").read_text())
+    assert app_scenario("x", "mine.toml") == (load_scenario(tmp_path / "mine.toml"), "")
+    assert app_scenario("x", "Y")[0].name == "y"
+    m = AppModel(network="x", scenario_file="/etc/passwd", rng="not a seed")
+    assert m.spec.name == "x" and "refused" in m.notice and "seed" in m.notice
+
+
+def test_one_network_drawing_the_labelled_one():
+    """Mesa's space drawing repeated the ties' network without names: it is gone."""
+    page = build_page(AppModel(network="x"))
+    assert page.args[1] is None
+
+
+def test_the_ensemble_is_replications_with_a_paired_effect():
+    x = load_scenario("x")
+    plain = ensemble(x, 8, seed=3, steps=20)
+    assert plain.effects == {} and plain.interventions == ()
+    band = plain.metrics["collaboration"]
+    assert band.mean.shape == (21,) and np.all(band.low <= band.mean) and np.all(band.mean <= band.high)
+    treated = x.with_overrides({"i4": True, "i5": True})
+    ens = ensemble(treated, 8, seed=3, steps=20)
+    assert ens.interventions == ("I4", "I5")
+    seeds = np.random.SeedSequence(3).spawn(8)
+    on = simulate_batch([treated] * 8, seeds, 20, record_agents=False)
+    off = simulate_batch([baseline_of(treated)] * 8, seeds, 20, record_agents=False)
+    paired = np.mean([a.model["collaboration"] - b.model["collaboration"] for a, b in zip(on, off, strict=True)],
+                     axis=0)
+    np.testing.assert_allclose(ens.effects["collaboration"].mean, paired)
+    np.testing.assert_allclose(plain.metrics["collaboration"].mean, ensemble(baseline_of(treated), 8, 3, 20)
+                               .metrics["collaboration"].mean)  # the baseline is the network without them
+    m = AppModel(network="x", social_map=True)
+    m.run_for(5)
+    assert len(draw_series(m, ensemble(m.spec, 4, m.seed_root)).axes) == 3  # + the effect panel
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -47,25 +99,65 @@ def server():
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is required in CI (apt-get install chromium)")
         pytest.skip("browser test needs Chromium: apt-get install chromium (Debian package)")
+    proc, port = start_app()
+    yield f"http://127.0.0.1:{port}/"
+    stop_group(proc)
+
+
+def start_app():
+    """`trustnet app` in a session of its own (so the whole group can be stopped)."""
     port = _free_port()
     cmd = [sys.executable, "-m", "experiments.cli", "app", "--port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return proc, port
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start")
-    yield f"http://127.0.0.1:{port}/"
-    proc.terminate()
+    stop_group(proc)
+    pytest.fail("the app did not start")
+
+
+def stop_group(proc) -> None:
+    """Stop every process of the app's group, the server and anything it started."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            continue
+        if not _group_alive(proc.pid):
+            return
+
+
+def _group_alive(pgid: int) -> bool:
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def test_sigterm_to_trustnet_app_stops_the_server():
+    """`trustnet app` is the server (os.execv): SIGTERM to its pid leaves nothing listening."""
+    proc, port = start_app()
+    try:
+        proc.send_signal(signal.SIGTERM)  # to the process only, as a process manager would
+        proc.wait(timeout=30)
+        deadline = time.time() + 10
+        while _group_alive(proc.pid) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _group_alive(proc.pid), "a process of the app outlived SIGTERM"
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    finally:
+        stop_group(proc)
 
 
 def week_shown(page) -> int:
