@@ -1,13 +1,14 @@
 """trustnet: an agent-based model of trust and collaboration in governance networks.
 
 The simulation, from the bottom up: `parameters` (the registry of every parameter),
-`errors`, `interventions` (the catalogue of I1-I6), `scenario` and `scenarios/`
+`errors`, `files` (reading input files safely), `interventions` (the catalogue of I1-I6), `scenario` and `scenarios/`
 (networks X and Y), `structure` (static arrays of a block of runs), `variants` (T1-T8)
 and `levers` (the interventions acting in a week), `state` and `draws` (dynamic state
 and random numbers), `trust` (the update rules), `dynamics` (the weekly process),
 `metrics`; then the two engines that drive it: `network_model` with `agents` (the Mesa
 model, one run) and `engines` (`simulate` through the Mesa model, `simulate_batch` for
-many runs at once); `app` (the web page) and `parameter_table` (the ODD table).
+many runs at once); `app` with `app_ensemble` (the web page and its ensemble view) and
+`parameter_table` (the ODD table).
 
 May import: third-party packages only; nothing from `experiments`.
 """

@@ -7,10 +7,12 @@ pool, or a Dask cluster) and a results directory. What it gives back: the tables
 and one row per run -- written resumably, block by block, with failures recorded as
 data.
 
-Modules, from the bottom up: `store` (atomic files, manifests), `design` (studies, run
-specs, seeds), `factors` (uncertain factors from a factor file), `tables` (run results as
-DataFrames), `blocks` (a block of runs in either engine of `model.engines`), `executors`,
-`runner` (`execute`), `results` (`load`, `Tables`).
+Modules, from the bottom up: `store` (atomic files, manifests), `ownership` (one writer
+per results directory, and its kind of study), `design` (studies, run specs, seeds),
+`factors` (uncertain factors from a factor file), `tables` (run results as DataFrames),
+`blocks` (a block of runs in either engine of `model.engines`), `supervised` (watched
+worker processes), `executors` (`Workers`: in-process, worker processes chosen from the
+work, or Dask), `runner` (`execute`), `results` (`load`, `Tables`).
 
 May import: `model` and third-party packages. Never `experiments.analysis`,
 `experiments.studies` or `experiments.cli`.
