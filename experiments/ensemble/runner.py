@@ -257,9 +257,7 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
     try:
         if todo:
             workers = executor if isinstance(executor, Workers) else Workers(executor)
-            seconds = sum(estimate_seconds(1, study.steps or scenarios[r.point].horizon,
-                                           scenarios[r.point].n if study.model == "trustnet" else 1, engine)
-                          for r in todo)
+            seconds = _seconds(study, scenarios, todo, engine)
             try:
                 with workers.lend(seconds, isolate=died_before or run_timeout is not None) as (pool, k, where):
                     size = block_size or auto_block_size(len(todo), k, engine, per_run)
@@ -281,6 +279,14 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
         write_json(info, out / "manifest.json")
     return RunSummary(total=len(all_runs), succeeded=counts["succeeded"], failed=counts["failed"],
                       skipped=len(all_runs) - len(todo), out=out)
+
+
+def _seconds(study: Study, scenarios: list, todo: list[RunSpec], engine: str) -> float:
+    """Estimated single-core seconds of the runs to do (an analytical test function: none)."""
+    if study.model != "trustnet":
+        return 0.0
+    return sum(estimate_seconds(1, study.steps or scenarios[r.point].horizon, scenarios[r.point].n, engine)
+               for r in todo)
 
 
 def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: int, run_timeout: float | None,
