@@ -158,6 +158,8 @@ def test_workers_are_chosen_from_the_work():
     assert choose_workers(small, 2, isolate=True) == 1  # a timeout or an earlier crash needs a process
     assert choose_workers(1.0, 2, running=2) == 2  # processes already started are free
     assert estimate_seconds(1, 156, 500, "batch") > 5 * estimate_seconds(1, 156, 60, "batch")
+    # the batched engine advances runs of one structure together: 128 different hybrids cost more
+    assert estimate_seconds(128, 156, 9, "batch", groups=128) > 4 * estimate_seconds(128, 156, 9, "batch")
 
 
 def test_one_pool_serves_every_study_of_a_command(tmp_path, pools):

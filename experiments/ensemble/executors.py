@@ -26,8 +26,12 @@ from experiments.ensemble.supervised import SupervisedPool
 
 # Calibration constants, measured on the project's 2-core machine with the batched and
 # the Mesa engine (X: N = 9, synthetic:60): seconds of one core per run and week are
-# about A + B * N^2. They only decide how many processes to start, so rough is enough.
+# about A + B * N^2, and the batched engine adds GROUP_SECONDS_PER_WEEK for each group of
+# runs sharing a network structure (a block of 128 X/Y hybrids, all different, costs as
+# much as 128 separate runs). They only decide how many processes to start, so rough is
+# enough.
 SECONDS_PER_RUN_WEEK = {"batch": (2.7e-5, 1.8e-7), "mesa": (8.6e-4, 1.5e-7)}
+GROUP_SECONDS_PER_WEEK = 1.2e-3
 SECONDS_PER_WORKER = 2.0  # a process must get at least this much work to repay its ~1 s start
 
 
@@ -72,10 +76,12 @@ class ExecutorSpec:
         return f"up to {self.parallelism} local processes, chosen from the work"
 
 
-def estimate_seconds(runs: int, weeks: int, n: int, engine: str) -> float:
-    """Single-core seconds for ``runs`` runs of ``weeks`` weeks on ``n`` organisations."""
+def estimate_seconds(runs: int, weeks: int, n: int, engine: str, groups: int = 1) -> float:
+    """Single-core seconds for ``runs`` runs of ``weeks`` weeks on ``n`` organisations, in
+    ``groups`` different network structures."""
     a, b = SECONDS_PER_RUN_WEEK.get(engine, SECONDS_PER_RUN_WEEK["mesa"])
-    return runs * weeks * (a + b * n * n)
+    per_group = GROUP_SECONDS_PER_WEEK * groups if engine == "batch" else 0.0
+    return weeks * (per_group + runs * (a + b * n * n))
 
 
 def choose_workers(seconds: float, cap: int, isolate: bool = False, running: int = 0) -> int:

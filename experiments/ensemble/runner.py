@@ -30,7 +30,7 @@ import datetime as dt
 import math
 import os
 import traceback
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +44,7 @@ from experiments.ensemble.executors import ExecutorSpec, Workers, estimate_secon
 from experiments.ensemble.ownership import OWN_FILES, DirectoryError, claim
 from experiments.ensemble.store import ManifestError, manifest, read_manifest, write_json, write_parquet
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
+from model.engines import structure_key
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
 
 TABLES = ("model", "agents", "pairs")
@@ -285,8 +286,13 @@ def _seconds(study: Study, scenarios: list, todo: list[RunSpec], engine: str) ->
     """Estimated single-core seconds of the runs to do (an analytical test function: none)."""
     if study.model != "trustnet":
         return 0.0
-    return sum(estimate_seconds(1, study.steps or scenarios[r.point].horizon, scenarios[r.point].n, engine)
-               for r in todo)
+    per_point = Counter(r.point for r in todo)
+    groups: dict[str, list] = {}  # network structure -> [weeks, n, runs]
+    for point, count in per_point.items():
+        sc = scenarios[point]
+        weeks = study.steps or sc.horizon
+        groups.setdefault(structure_key(sc, weeks), [weeks, sc.n, 0])[2] += count
+    return sum(estimate_seconds(k, weeks, n, engine) for weeks, n, k in groups.values())
 
 
 def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: int, run_timeout: float | None,
