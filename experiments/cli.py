@@ -416,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (ScenarioError, StudyError, DirectoryError) as exc:
+    except (ScenarioError, StudyError, DirectoryError, ConnectionError) as exc:
         print(f"trustnet: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -154,7 +154,8 @@ def test_workers_are_chosen_from_the_work():
     small = estimate_seconds(100, 156, 9, "batch")  # the "100 runs of X": under a second
     assert small < 1 and choose_workers(small, 2) == 0
     big = estimate_seconds(5000, 156, 9, "batch")
-    assert choose_workers(big, 2) == 2 and choose_workers(big, 1) == 0  # one process only adds start-up
+    assert choose_workers(big, 2) == 2 and choose_workers(5.0, 1) == 0  # one process only adds start-up...
+    assert choose_workers(big, 1) == 1  # ...but a long study is worth it: a crash costs a block, not the command
     assert choose_workers(small, 2, isolate=True) == 1  # a timeout or an earlier crash needs a process
     assert choose_workers(1.0, 2, running=2) == 2  # processes already started are free
     assert estimate_seconds(1, 156, 500, "batch") > 5 * estimate_seconds(1, 156, 60, "batch")

@@ -33,6 +33,8 @@ from experiments.ensemble.supervised import SupervisedPool
 SECONDS_PER_RUN_WEEK = {"batch": (2.7e-5, 1.8e-7), "mesa": (8.6e-4, 1.5e-7)}
 GROUP_SECONDS_PER_WEEK = 1.2e-3
 SECONDS_PER_WORKER = 2.0  # a process must get at least this much work to repay its ~1 s start
+CONTAIN_ABOVE = 30.0  # a study this long runs in worker processes even with --workers 1: a crash
+# then costs one block, not the command, for a start-up of ~3% of the time
 
 
 class SerialExecutor(Executor):
@@ -88,14 +90,15 @@ def choose_workers(seconds: float, cap: int, isolate: bool = False, running: int
     """Local worker processes for ``seconds`` of single-core work (0: run in this process).
 
     One worker process only adds its start-up to the work, so fewer than two are never
-    started for speed; ``isolate`` (a run timeout, or a previous attempt that died) asks for
-    at least one, because only a separate process can be stopped or survive a crash.
-    Processes already ``running`` (started for an earlier study of the command) are free.
+    started for speed -- except for a study longer than ``CONTAIN_ABOVE`` seconds, or when
+    ``isolate`` asks for it (a run timeout, a previous attempt that died): only a separate
+    process can be stopped, or die without taking the command with it. Processes already
+    ``running`` (started for an earlier study of the command) are free.
     """
     k = min(cap, int(seconds // SECONDS_PER_WORKER))
     if running and seconds >= SECONDS_PER_WORKER / 4:
         k = max(k, min(running, cap))
-    if isolate:
+    if isolate or seconds >= CONTAIN_ABOVE:
         return max(k, 1)
     return k if k >= 2 else 0
 
@@ -162,7 +165,10 @@ class Workers:
             from distributed import Client, LocalCluster
 
             if self.spec.scheduler:
-                self._client = Client(self.spec.scheduler, timeout="10s")
+                try:
+                    self._client = Client(self.spec.scheduler, timeout="10s")
+                except (OSError, TimeoutError) as exc:  # probed before, but it may have gone since
+                    raise ConnectionError(f"--scheduler {self.spec.scheduler}: cannot connect ({exc})") from None
             else:
                 self._cluster = LocalCluster(n_workers=self.spec.dask_local, threads_per_worker=1,
                                              processes=True, dashboard_address=None)

@@ -52,8 +52,14 @@ def _serve(conn) -> None:
             reply = (False, exc)
         try:
             conn.send(reply)
+        except OSError:  # the parent is gone
+            return
         except Exception:  # noqa: BLE001 - e.g. an exception that cannot be pickled
-            conn.send((False, RuntimeError("task failed; its error could not be sent:\n" + traceback.format_exc())))
+            try:
+                conn.send((False, RuntimeError("task failed; its error could not be sent:\n"
+                                               + traceback.format_exc())))
+            except OSError:
+                return
 
 
 class _Worker:
