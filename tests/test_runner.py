@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from experiments import ExecutorSpec, Study, StudyError, execute, load
-from experiments.ensemble import replication_seeds
+from experiments.ensemble import executors, replication_seeds
 from experiments.ensemble.design import point_seed
 from experiments.ensemble.runner import auto_block_size
 from model import load_scenario
@@ -49,10 +49,13 @@ def test_seeds_common_random_numbers_or_independent():
     assert ind[4].seed == point_seed(1, 1, 1)
 
 
-def test_serial_pool_and_dask_give_identical_results(tmp_path):
+def test_serial_pool_and_dask_give_identical_results(tmp_path, monkeypatch):
     study = small_study()
     execute(study, tmp_path / "serial", ExecutorSpec(workers=1), quiet=True)
+    monkeypatch.setattr(executors, "SECONDS_PER_WORKER", 1e-9)  # worker processes, however small the study
     execute(study, tmp_path / "pool", ExecutorSpec(workers=2), block_size=2, quiet=True)
+    assert "2 worker processes" not in load(tmp_path / "serial").manifest["attempts"][0]["where"]
+    assert load(tmp_path / "pool").manifest["attempts"][0]["where"] == "2 worker processes"
     execute(study, tmp_path / "dask", ExecutorSpec(dask_local=2), block_size=1, quiet=True)
     res = load(tmp_path / "serial")
     assert (res.runs.status == "ok").all() and len(res.runs) == 9

@@ -261,6 +261,7 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
             seconds = _seconds(study, scenarios, todo, engine)
             try:
                 with workers.lend(seconds, isolate=died_before or run_timeout is not None) as (pool, k, where):
+                    attempts[-1]["where"] = where
                     size = block_size or auto_block_size(len(todo), k, engine, per_run)
                     tasks = [BlockTask(b, chunk, [scenarios[r.point] for r in chunk], study.steps,
                                        study.record_agents, study.pairs_every, engine)
