@@ -9,7 +9,8 @@ and a supervisor thread knows which task is on which process:
 * a worker that exits without answering fails *its* task with `WorkerDiedError` (exit code
   and signal named); the other workers go on, and a fresh process takes its place;
 * a task given a ``timeout`` that has not answered in time has its process killed and
-  fails with `TaskTimeoutError`.
+  fails with `TaskTimeoutError`. The clock starts when the worker has the task in hand
+  (its modules imported), so a slow process start is not counted against the task.
 
 Results do not depend on the pool: a task is a pure function of its arguments.
 """
@@ -45,19 +46,22 @@ def _serve(conn) -> None:
             return
         if message is None:
             return
-        fn, args = message
+        fn, args = message  # unpickled: the task's modules are imported
         try:
-            reply = (True, fn(*args))
+            conn.send(("started", None))
+            reply = ("ok", fn(*args))
+        except OSError:
+            return
         except BaseException as exc:  # noqa: BLE001 - delivered through the future
-            reply = (False, exc)
+            reply = ("error", exc)
         try:
             conn.send(reply)
         except OSError:  # the parent is gone
             return
         except Exception:  # noqa: BLE001 - e.g. an exception that cannot be pickled
             try:
-                conn.send((False, RuntimeError("task failed; its error could not be sent:\n"
-                                               + traceback.format_exc())))
+                conn.send(("error", RuntimeError("task failed; its error could not be sent:\n"
+                                                 + traceback.format_exc())))
             except OSError:
                 return
 
@@ -68,7 +72,7 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
-        self.job: tuple[Future, float] | None = None  # the task's future and deadline
+        self.job: list | None = None  # [future, timeout, deadline] of the task it runs
 
     def stop(self, kill: bool = False) -> None:
         if kill and self.process.is_alive():
@@ -150,7 +154,7 @@ class SupervisedPool(Executor):
                 if not future.set_running_or_notify_cancel():
                     continue
                 worker = idle[0]
-                worker.job = (future, time.monotonic() + timeout if timeout else float("inf"))
+                worker.job = [future, timeout, float("inf")]  # the clock starts when the worker has it
                 try:
                     worker.conn.send((fn, args))
                 except Exception as exc:  # noqa: BLE001 - e.g. arguments that cannot be pickled
@@ -177,7 +181,7 @@ class SupervisedPool(Executor):
                 break
             self._assign()
             busy = [w for w in self._workers if w.job is not None]
-            deadline = min((w.job[1] for w in busy), default=float("inf"))
+            deadline = min((w.job[2] for w in busy), default=float("inf"))
             timeout = None if deadline == float("inf") else max(0.0, deadline - time.monotonic())
             ready = wait_ready([self._wake_r, *(w.conn for w in busy), *(w.process.sentinel for w in busy)],
                                timeout=timeout)
@@ -194,16 +198,18 @@ class SupervisedPool(Executor):
 
     def _check(self, worker: _Worker) -> None:
         """Deliver a finished task; replace a worker that died or overran its deadline."""
-        future, deadline = worker.job
-        if worker.conn.poll():
+        future, timeout, deadline = worker.job
+        while worker.conn.poll():
             try:
-                ok, value = worker.conn.recv()
+                kind, value = worker.conn.recv()
             except (EOFError, OSError):
-                ok, value = None, None
-            if ok is not None:
-                worker.job = None
-                future.set_result(value) if ok else future.set_exception(value)
-                return
+                break
+            if kind == "started":
+                deadline = worker.job[2] = time.monotonic() + timeout if timeout else float("inf")
+                continue
+            worker.job = None
+            future.set_result(value) if kind == "ok" else future.set_exception(value)
+            return
         if not worker.process.is_alive():
             worker.process.join()
             error: BaseException = WorkerDiedError(f"worker process {worker.process.pid} died "
