@@ -404,7 +404,30 @@ PREPARE = {"run": prepare_run, "contrast": prepare_contrast, "policy": prepare_p
            "variants": prepare_variants}
 
 
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that clean-up runs: worker processes are
+    stopped and the attempt is recorded as interrupted (the default action would leave
+    the workers finishing their blocks for nobody)."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "app":
@@ -422,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trustnet: interrupted; re-run the same command to resume", file=sys.stderr)
         return 130
+    except Terminated:
+        print("trustnet: terminated; re-run the same command to resume", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

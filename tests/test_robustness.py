@@ -4,10 +4,13 @@ Worker pools are forced in-process by lowering `SECONDS_PER_WORKER` (the studies
 far too small to get processes on their own).
 """
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -192,3 +195,34 @@ def test_manifest_records_the_kind(tmp_path):
     execute(tiny(1), tmp_path / "out", ExecutorSpec(workers=1), quiet=True)
     info = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert info["kind"] == "run" and info["attempts"][0]["status"] == "finished"
+
+
+def test_sigterm_stops_the_workers_and_records_the_attempt(tmp_path):
+    """Stopped with SIGTERM, a command stops its worker processes (one of them stuck in a
+    run here) and records the attempt as interrupted; a re-run resumes."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "experiments.cli", "run", "x", "--reps", "4", "--steps", "5", "--seed", "1",
+           "--quiet", "--engine", "tests.faulty_engine:hang", "--run-timeout", "600", "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not list((out / "runs.parquet").glob("part-*")):
+            time.sleep(0.2)  # the innocent block is done: workers are up, one is stuck
+        assert list((out / "runs.parquet").glob("part-*")), "no block finished"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 143
+        assert "terminated; re-run" in proc.stderr.read()
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("a worker process outlived the command")
+        attempt = json.loads((out / "manifest.json").read_text())["attempts"][-1]
+        assert attempt["status"] == "interrupted"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
