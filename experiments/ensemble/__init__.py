@@ -19,9 +19,9 @@ May import: `model` and third-party packages. Never `experiments.analysis`,
 """
 
 from experiments.ensemble.design import RunSpec, Study, replication_seeds
-from experiments.ensemble.executors import ExecutorSpec
+from experiments.ensemble.executors import ExecutorSpec, Workers
 from experiments.ensemble.results import Results, Tables, load
 from experiments.ensemble.runner import RunSummary, StudyError, execute
 
-__all__ = ["ExecutorSpec", "Results", "RunSpec", "RunSummary", "Study", "StudyError", "Tables", "execute",
-           "load", "replication_seeds"]
+__all__ = ["ExecutorSpec", "Results", "RunSpec", "RunSummary", "Study", "StudyError", "Tables", "Workers",
+           "execute", "load", "replication_seeds"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
+from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, Workers, execute
 from experiments.ensemble.store import write_text
 from experiments.studies.policy.design import design
 from experiments.studies.policy.effects import effects
@@ -18,7 +18,7 @@ from model.scenario import load_scenario
 
 def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None = None,
                combinations: list[list[str]] | None = None, reps: int = 30, seed: int = 20221,
-               executor: ExecutorSpec | None = None, block_size: int | None = None, quiet: bool = False,
+               executor: ExecutorSpec | Workers | None = None, block_size: int | None = None, quiet: bool = False,
                engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
     out = Path(out)
     interventions = interventions or list(INTERVENTIONS)

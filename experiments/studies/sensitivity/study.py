@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.ensemble import ExecutorSpec, RunSummary, Study, execute, load
+from experiments.ensemble import ExecutorSpec, RunSummary, Study, Workers, execute, load
 from experiments.ensemble.factors import Factor
 from experiments.ensemble.store import write_json, write_text
 from experiments.studies.sensitivity import analytic
@@ -25,7 +25,7 @@ from model.scenario import ScenarioError, load_scenario
 
 def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs: list[str], n: int,
            reps: int, second_order: bool = False, seed: int = 20221, model: str = "trustnet",
-           executor: ExecutorSpec | None = None, block_size: int | None = None, quiet: bool = False,
+           executor: ExecutorSpec | Workers | None = None, block_size: int | None = None, quiet: bool = False,
            engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
     if method not in METHODS:
         raise ScenarioError(f"--method {method}: choose from {', '.join(METHODS)}")
