@@ -97,8 +97,8 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     """--workers / --scheduler / --dask-local, --block-size and --quiet (every study command)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive, default=None, metavar="K",
-                       help="at most K local processes (default: all cores); fewer, or none, when the "
-                            "work is small")
+                       help="at most K local processes (default: the idle cores); fewer, or none, when "
+                            "the work is small")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
                        help="run on an existing Dask cluster")
     where.add_argument("--dask-local", type=_whole_number(1, 256), default=None, metavar="N",

@@ -166,6 +166,19 @@ def test_workers_are_chosen_from_the_work():
     assert estimate_seconds(128, 156, 9, "batch", groups=128) > 4 * estimate_seconds(128, 156, 9, "batch")
 
 
+def test_by_default_only_idle_cores_get_workers(monkeypatch):
+    cores = os.cpu_count()
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert executors.idle_cores() == cores
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores + 5.0, 0.0, 0.0))  # a machine busy with other work
+    assert executors.idle_cores() == 1
+    with Workers(ExecutorSpec()) as workers, workers.lend(10.0) as (_, k, where):
+        assert where == "in this process"  # two processes would only take turns with the others
+    if cores >= 2:
+        with Workers(ExecutorSpec(workers=2)) as workers, workers.lend(10.0) as (_, k, where):
+            assert k == 2  # an explicit --workers is obeyed
+
+
 def test_one_pool_serves_every_study_of_a_command(tmp_path, pools):
     with Workers(ExecutorSpec(workers=2)) as workers:
         with workers.lend(10.0) as (first, k, where):

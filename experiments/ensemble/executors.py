@@ -53,7 +53,7 @@ class SerialExecutor(Executor):
 class ExecutorSpec:
     """How to execute: at most ``workers`` local processes, or a Dask scheduler / local cluster."""
 
-    workers: int | None = None  # None: up to all cores
+    workers: int | None = None  # None: up to the cores idle when a study starts
     scheduler: str | None = None  # tcp://host:port of an existing Dask scheduler
     dask_local: int | None = None  # start a distributed.LocalCluster with this many workers
 
@@ -103,6 +103,17 @@ def choose_workers(seconds: float, cap: int, isolate: bool = False, running: int
     return k if k >= 2 else 0
 
 
+def idle_cores() -> int:
+    """Cores not already busy (count minus the 1-minute load average), at least one: on a
+    machine shared with other work, more processes than idle cores only take turns."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return cores
+    return max(1, min(cores, int(cores - load + 0.5)))
+
+
 def probe_scheduler(address: str, timeout: float = 3.0) -> None:
     """Raise ``ConnectionError`` (one line) unless something listens at ``address``."""
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
@@ -150,7 +161,8 @@ class Workers:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield client.get_executor(pure=False), workers, self.spec.describe()
             return
-        k = choose_workers(seconds, self.spec.parallelism, isolate, self.running)
+        cap = self.spec.workers or max(idle_cores(), self.running)  # default: the cores free now
+        k = choose_workers(seconds, cap, isolate, self.running)
         if k == 0:
             yield SerialExecutor(), 1, "in this process"
             return
