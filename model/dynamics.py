@@ -51,7 +51,7 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
 
     absence = np.clip((1.0 - s.availability) * pb.col("absence_scale", 1), 0.0, 1.0)
     availability = 1.0 - absence * (1.0 - pb.col("absence_cut", 1))  # I6: absence cut
-    present = (u.presence < availability) | ~pb.col("moderators", 1)  # stability: absence
+    present = (u.presence < availability) | ~moderates(pb, "stability", 1)  # stability: absence
     s.present = present & members(st, s.week)[None, :]  # not yet joined: not there
     s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive
@@ -66,6 +66,11 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     turnover(s, st, pb, u)                                        # 6. turnover, joining
     s.tenure = s.tenure + 1.0
     s.last_stalls = sig.stalls.sum(axis=(1, 2))
+
+
+def moderates(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
+    """(B, 1, ...) bool: moderator ``name`` acts in the run (its own switch and ``moderators``)."""
+    return pb.col("moderators", dims) & pb.col(f"{name}_moderator", dims)
 
 
 def members(st: Structure, week: int) -> np.ndarray:
@@ -145,7 +150,7 @@ def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
     in Y says autonomy is kept although the municipality pays); on the literature's side
     unequal resources restrict autonomy whatever the voice (`variants.voice_shortfall`).
     """
-    loss = pb.col("power_asymmetry", 1) * variants.voice_shortfall(pb) * pb.col("moderators", 1)
+    loss = pb.col("power_asymmetry", 1) * variants.voice_shortfall(pb) * moderates(pb, "autonomy", 1)
     return 1.0 - loss * (~st.pays)[None, :]
 
 
@@ -214,7 +219,7 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     n_need = need.sum(axis=-1)
     info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
-    floor = np.where(pb.col("moderators", 1), pb.col("language_floor", 1), 1.0)
+    floor = np.where(moderates(pb, "communication", 1), pb.col("language_floor", 1), 1.0)
     understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
     domains = (needf @ np.eye(len(DOMAINS))[st.domain]) > 0  # (B, S, domains) present on the case
     cross = (domains.sum(axis=-1) > 1).astype(float)
@@ -402,7 +407,7 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     need = open_needs(s)
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
     overlap_on_case = (need.astype(float) @ st.overlap.T.astype(float)) > 0
-    confusion = (1.0 - pb.col("task_clarity", 2)) * pb.col("moderators", 2)
+    confusion = (1.0 - pb.col("task_clarity", 2)) * moderates(pb, "coordination", 2)
     capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
     commitment = s.align * s.clarity  # own goal, and how clear and shared the goal looks
     effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - commitment))
@@ -480,7 +485,7 @@ def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
     every = pb.i1_every
     due |= (every > 0) & ((s.week - pb.i1_start) % np.maximum(every, 1) == 0)  # I1
     due |= (pb.after_turnover > 0) & (s.week - s.last_turnover_week == pb.after_turnover)  # I1
-    due &= pb.moderators
+    due &= moderates(pb, "coordination", 0)
     if st.chair >= 0:
         due &= s.present[:, st.chair]
     s.last_evaluation = due.astype(float)
@@ -585,7 +590,7 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     arrive = leave | joined
     if not arrive.any():
         return
-    relearn = pb.col("moderators", 2)  # stability: a newcomer has to re-learn (off: keeps all)
+    relearn = moderates(pb, "stability", 2)  # stability: a newcomer has to re-learn (off: keeps all)
     share2 = np.where(relearn, pb.col("transfer_share", 2), 1.0)
     share2 = np.where(joined[:, :, None] | joined[:, None, :], 0.0, share2)  # nothing to pass on
     touched = (arrive[:, :, None] | arrive[:, None, :]) & st.offdiag[None]
@@ -612,7 +617,7 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
 
     # coordination: a diverging newcomer erodes the goal's clarity for the others
     divergence = np.where(leave, np.maximum(st.base_rep["goal_alignment"][None, :] - s.align, 0.0), 0.0)
-    erosion = pb.col("goal_erosion", 1) * pb.col("moderators", 1) * divergence
+    erosion = pb.col("goal_erosion", 1) * moderates(pb, "coordination", 1) * divergence
     kept = np.prod(1.0 - np.minimum(erosion, 1.0), axis=1, keepdims=True)  # over this week's newcomers
     others = np.where(arrive, 0.0, s.clarity * kept)
     settled = np.maximum((~arrive).sum(axis=1, keepdims=True), 1)

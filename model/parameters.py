@@ -231,8 +231,20 @@ SPECS: tuple[ParamSpec, ...] = (
               "Intentional trust gates sharing and contact; off: the mean of the three kinds "
               "does, with no floor.", bool),
     ParamSpec("moderators", True, 0, 1, "study §4.7 (P6)",
-              "The four moderators act; off: common language, autonomy, task division, "
-              "absence, re-learning after turnover and evaluations have no effect.", bool),
+              "All four moderators act (each also has its own switch below); off: common language, "
+              "autonomy, task division, absence, re-learning after turnover, goal erosion and "
+              "evaluations have no effect.", bool),
+    ParamSpec("communication_moderator", True, 0, 1, "study §4.3 (P6)",
+              "Communication moderates (common language filters what is understood; domain "
+              "cultures can cost understanding, T4); off: everything shared is understood.", bool),
+    ParamSpec("autonomy_moderator", True, 0, 1, "study §4.4 (P6)",
+              "Autonomy moderates (power asymmetry can cost willingness); off: willingness is 1.", bool),
+    ParamSpec("stability_moderator", True, 0, 1, "study §4.5 (P6)",
+              "Stability moderates (absence; re-learning after turnover); off: everyone is always "
+              "present and a successor keeps all person-bound trust.", bool),
+    ParamSpec("coordination_moderator", True, 0, 1, "study §4.6 (P6)",
+              "Coordination moderates (task confusion where tasks overlap, evaluations, goal "
+              "erosion by a diverging newcomer); off: none of these act.", bool),
     ParamSpec("scheduled_events", True, 0, 1, "study §3 table (P7)",
               "The scenario's scheduled turnover events happen; off: they are ignored.", bool),
     # --- theory variants (study §6.2; THEORY.md §5): "study" is the study's finding -----

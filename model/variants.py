@@ -77,7 +77,8 @@ def culture_loss(pb: ParamBatch, cross_domain: np.ndarray, atmosphere: np.ndarra
     lit = literature(pb, "T4", 1)
     shortfall = np.clip(1.0 - atmosphere[:, None] / pb.col("open_enough", 1), 0.0, 1.0)
     weight = np.where(lit, 1.0, shortfall)
-    return pb.col("culture_gap", 1) * cross_domain * weight * pb.col("moderators", 1)
+    on = pb.col("moderators", 1) & pb.col("communication_moderator", 1)
+    return pb.col("culture_gap", 1) * cross_domain * weight * on
 
 
 def readiness(pb: ParamBatch, tenure: np.ndarray, at_table: np.ndarray, holders: np.ndarray) -> np.ndarray:
