@@ -165,7 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
     con.add_argument("--sweep-reps", type=_positive, default=10, help="replications per sweep step")
     con.add_argument("--decomposition-reps", type=_positive, default=10,
-                     help="replications per combination of groups (2^7 combinations)")
+                     help="replications per combination of groups (2^6 combinations)")
+    con.add_argument("--robust-points", type=_whole_number(0, 1_000_000), default=256,
+                     help="Latin-hypercube points over the assumption-labelled parameters for the "
+                          "robustness shares (default 256; 0: skip)")
+    con.add_argument("--robust-reps", type=_positive, default=4, help="replications per robustness point")
     con.add_argument("--seed", type=_seed, default=20221)
     con.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(con)
@@ -208,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_execution_options(sa)
 
     var = sub.add_parser("variants", help="theory variants T1-T8 and update rules against the patterns")
-    var.add_argument("--samples", type=_positive, default=16, help="parameter sample points (default 16)")
-    var.add_argument("--reps", type=_positive, default=8, help="replications per point (default 8)")
+    var.add_argument("--samples", type=_positive, default=128, help="parameter sample points (default 128)")
+    var.add_argument("--reps", type=_positive, default=4, help="replications per point (default 4)")
     var.add_argument("--variants", default=None, metavar="T1,T5,...",
                      help="compare only these (with the baseline); default: all")
     var.add_argument("--pair", action="append", default=[], metavar="T1+T3",
@@ -296,10 +300,11 @@ def prepare_run(args):
 
 def prepare_contrast(args):
     from experiments.studies.contrast import Sizes, run_contrast
-    from experiments.studies.contrast.design import studies
+    from experiments.studies.contrast.design import robust_studies, studies
 
-    sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps, decomposition_reps=args.decomposition_reps)
-    for study in studies(sizes, args.seed).values():
+    sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps, decomposition_reps=args.decomposition_reps,
+                  robust_points=args.robust_points, robust_reps=args.robust_reps)
+    for study in [*studies(sizes, args.seed).values(), *robust_studies(sizes, args.seed).values()]:
         preflight(study, args.engine)
 
     def job(workers):

@@ -27,6 +27,7 @@ def layout(n: int, s: int) -> list[tuple[str, tuple[int, ...]]]:
     """(name, shape) of each draw for ``n`` organisations and ``s`` case slots."""
     return [
         ("presence", (n,)),          # representative present / reachable this week
+        ("input", (n,)),             # an absent member's information reaches the meeting anyway
         ("arrivals", ()),            # number of new cases (inverse Poisson CDF)
         ("need", (s, n)),            # which organisations a new case in slot s needs
         ("outsiders", ()),           # outsiders attend this meeting
@@ -67,6 +68,7 @@ class WeekDraws:
     """Uniform numbers in [0, 1) for one week of B runs; each field has shape (B, ...)."""
 
     presence: np.ndarray
+    input: np.ndarray
     arrivals: np.ndarray
     need: np.ndarray
     outsiders: np.ndarray

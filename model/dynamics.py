@@ -45,25 +45,37 @@ class Signals:
 def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     """Advance every run of the block by one week (in place)."""
     s.week += 1
-    pb = levers(pb, s.week)  # the interventions active this week act through their levers
+    pb = levers(pb, st, s.week)  # the timeline and the interventions of this week, as levers
     sig = Signals.zeros(s.batch, st.n)
     meeting = (s.week % pb.meeting_interval) == 0  # (B,)
 
     absence = np.clip((1.0 - s.availability) * pb.col("absence_scale", 1), 0.0, 1.0)
     availability = 1.0 - absence * (1.0 - pb.col("absence_cut", 1))  # I6: absence cut
-    s.present = (u.presence < availability) | ~pb.col("moderators", 1)  # stability: absence
+    present = (u.presence < availability) | ~moderates(pb, "stability", 1)  # stability: absence
+    s.present = present & members(st, s.week)[None, :]  # not yet joined: not there
     s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive
     share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
-    informal_contact(s, st, pb, u, sig)                               #    communication
+    informal = informal_contact(s, st, pb, u, sig)                #    communication
     stalled_cases = contact_outside_meetings(s, st, pb, u, meeting, sig)  # 3. contacts
     carry_out_actions(s, st, pb, u, stalled_cases, sig)           # 3. actions, feedback, progress
     opportunism(s, st, pb, u, meeting, share, sig)                # 4. misuse of shared data
     evaluate(s, st, pb)                                           # coordination: evaluations
     update_trust(s, st, pb, sig)                                  # 5. trust updates
-    turnover(s, st, pb, u)                                        # 6. turnover
+    update_climate(s, st, pb, sig, informal)                      #    caution, atmosphere
+    turnover(s, st, pb, u)                                        # 6. turnover, joining
     s.tenure = s.tenure + 1.0
     s.last_stalls = sig.stalls.sum(axis=(1, 2))
+
+
+def moderates(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
+    """(B, 1, ...) bool: moderator ``name`` acts in the run (its own switch and ``moderators``)."""
+    return pb.col("moderators", dims) & pb.col(f"{name}_moderator", dims)
+
+
+def members(st: Structure, week: int) -> np.ndarray:
+    """(N,) bool: the organisations that have joined the network by ``week``."""
+    return st.join_week <= week
 
 
 # ----------------------------------------------------------------------------- cases
@@ -104,7 +116,7 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     draws = np.where(st.case_holder[None, None, :], u.need, np.inf)
     second = np.partition(draws, 1, axis=-1)[..., 1:2] if st.n > 1 else draws
     need = (draws < pb.col("need_prob", 2)) | (draws <= second)
-    need &= st.case_holder[None, None, :]
+    need &= (st.case_holder & members(st, s.week))[None, None, :]
     fill3 = fill[:, :, None]
     s.case_need = np.where(fill3, need, s.case_need)
     s.case_open = s.case_open | fill
@@ -130,13 +142,15 @@ def close_cases(s: State, done: np.ndarray) -> None:
 
 
 def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
-    """(B, N) willingness to collaborate: autonomy kept, or voice under power asymmetry.
+    """(B, N) willingness to collaborate: autonomy kept, or lost under power asymmetry.
 
-    Under "who pays decides" the organisations that do not pay lose willingness in
-    proportion to the asymmetry, unless they can voice their perspective (study §4.4.2).
+    Under "who pays decides" the organisations that do not pay may lose willingness in
+    proportion to the asymmetry. On the study's side of T5 they keep it as long as they
+    can voice their perspective (voice at least ``voice_enough``; study §4.4.2: everyone
+    in Y says autonomy is kept although the municipality pays); on the literature's side
+    unequal resources restrict autonomy whatever the voice (`variants.voice_shortfall`).
     """
-    voice = np.where(variants.literature(pb, "T5", 1), 0.0, pb.col("voice", 1))  # T5
-    loss = pb.col("power_asymmetry", 1) * (1.0 - voice) * pb.col("moderators", 1)
+    loss = pb.col("power_asymmetry", 1) * variants.voice_shortfall(pb) * moderates(pb, "autonomy", 1)
     return 1.0 - loss * (~st.pays)[None, :]
 
 
@@ -163,25 +177,28 @@ def table_trust(trust: np.ndarray, pair: np.ndarray, pb: ParamBatch) -> np.ndarr
 
 
 def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarray,
-                     outsiders: np.ndarray) -> np.ndarray:
+                     contributing: np.ndarray, outsiders: np.ndarray) -> np.ndarray:
     """(B, N) share of its case information each member puts on the table (ODD+D).
 
-    Rises with intentional trust in those present (gated: none without it, P5); falls
-    with the perceived risk of sharing (GDPR edge), with unscreened outsiders present
-    (by the member's reticence), with reputation damage held against someone present
-    (one's own data misused before, P2), and with lost autonomy.
+    ``contributing`` are the members whose information reaches the meeting: those at the
+    table and absent members who send it in (a colleague, written input). Rises with
+    intentional trust in those present (gated: none without it, P5); falls with the
+    member's caution about sharing personal data (state, see `update_climate`; I2 takes
+    a share of it away), with unscreened outsiders present (by the member's reticence),
+    with reputation damage held against someone present (one's own data misused before,
+    P2), and with lost autonomy.
     """
-    pair = pair_of(at_table, st)
+    pair = contributing[:, :, None] & at_table[:, None, :] & st.offdiag[None]
     basis, floor = trust_basis(s, pb, dims=1)
     trust = table_trust(basis, pair, pb)
     burn = np.where(pair, s.damage, 0.0).max(axis=-1)
     share = gate(trust, floor)
-    share = share * (1.0 - pb.col("sharing_risk", 1))
+    share = share * (1.0 - s.caution * (1.0 - pb.col("caution_cut", 1)))
     share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
     share = share * (1.0 - s.reticence * outsiders[:, None])
     share = share * willingness(s, st, pb)
-    share = share * variants.sham(pb, 1) * variants.readiness(pb, s.tenure, at_table, st.case_holder)
-    return np.where(at_table & st.case_holder[None, :], share, 0.0)
+    share = share * variants.sham(pb, st, 1) * variants.readiness(pb, s.tenure, at_table, st.case_holder)
+    return np.where(contributing & st.case_holder[None, :], share, 0.0)
 
 
 def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
@@ -192,8 +209,9 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     """
     m1, m2 = meeting[:, None], meeting[:, None, None]
     at_table = s.present & m1
+    written = m1 & ~s.present & members(st, s.week)[None, :] & (u.input < pb.col("absent_input", 1))
     outsiders = (u.outsiders < pb.outsider_rate) & meeting
-    share = sharing_decision(s, st, pb, at_table, outsiders)
+    share = sharing_decision(s, st, pb, at_table, at_table | written, outsiders)
     s.sharing = np.where(m1, share, s.sharing)
 
     need = open_needs(s)
@@ -201,10 +219,11 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     n_need = need.sum(axis=-1)
     info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
-    floor = np.where(pb.col("moderators", 1), pb.col("language_floor", 1), 1.0)
+    floor = np.where(moderates(pb, "communication", 1), pb.col("language_floor", 1), 1.0)
     understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
     domains = (needf @ np.eye(len(DOMAINS))[st.domain]) > 0  # (B, S, domains) present on the case
-    understood = understood * (1.0 - variants.culture_loss(pb, (domains.sum(axis=-1) > 1).astype(float)))
+    cross = (domains.sum(axis=-1) > 1).astype(float)
+    understood = understood * (1.0 - variants.culture_loss(pb, cross, s.atmosphere))
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
 
@@ -237,13 +256,15 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     repair = pb.col("irritation_repair", 2) * np.maximum(pb.col("cog_start", 2) - s.cog, 0.0)
     s.cog = np.where(pair, s.cog + repair, s.cog)
 
-    # joint time and common language from the meeting itself
+    # joint work and common language from the meeting itself: pairs working together on an
+    # open case at the table, and the informal chat a physical meeting brings to all present
     informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1),
                                                          pb.col("online_informal_share", 1), 1.0)
-    sig.joint += pair * (1.0 + informal[:, :, None])
+    cowork = pair & (co_needed(needf) > 0)
+    sig.joint += cowork + pair * informal[:, :, None]
     cycle = np.where(variants.literature(pb, "T1", 2), pb.col("interaction_cycle", 2), 0.0)
     sig.successes += pair * cycle  # T1 literature: trust built through cycles of interaction
-    learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1) * (1.0 + informal)
+    learn = pb.col("lang_gain", 1) * s.atmosphere[:, None] * (1.0 + informal)
     s.language = np.where(at_table, s.language + learn * (1.0 - s.language), s.language)
     return share
 
@@ -259,19 +280,21 @@ def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.
     return counts * st.offdiag[None]
 
 
-def informal_contact(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, sig: Signals) -> None:
+def informal_contact(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, sig: Signals) -> np.ndarray:
     """An informal moment (coffee, meeting in the neighbourhood) for those present.
 
-    It gives joint time and common language; under T3 = literature it also raises the
-    participants' commitment (goal alignment).
+    It gives joint time (getting to know each other) and common language; under T3 =
+    literature it also raises the participants' commitment (goal alignment). Returns the
+    (B,) bool of runs with a moment this week (it also opens the atmosphere).
     """
     happens = u.informal < pb.informal_rate
     here = s.present & happens[:, None]
     sig.joint += pair_of(here, st)
-    learn = pb.col("lang_gain", 1) * pb.col("open_atmosphere", 1)
+    learn = pb.col("lang_gain", 1) * s.atmosphere[:, None]
     s.language = np.where(here, s.language + learn * (1.0 - s.language), s.language)
     commit = np.where(variants.literature(pb, "T3", 1), pb.col("informal_commitment", 1), 0.0)
     s.align = np.where(here, s.align + commit * (1.0 - s.align), s.align)  # T3 literature
+    return happens
 
 
 # ------------------------------------------------------------- between the meetings
@@ -307,7 +330,7 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     s.routed = s.routed + (want & doubt)
 
     there = s.present[:, None, :]
-    tunnel = pb.col("tunnel_vision", 2) & ~variants.literature(pb, "T2", 2)  # T2: routine over-trust
+    tunnel = pb.col("tunnel_vision", 2)  # routine over-trust (P4); T2 literature adds blind spots
     stuck = s.fixed & ~there & ~s.backup  # the only person known is away
     general = ~s.backup & (~s.fixed | (stuck & ~tunnel))  # goes to the general address
     reached = (s.fixed & there) | (~(s.fixed & there) & s.backup) \
@@ -374,8 +397,9 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
 
     An action is done when the representative is present, the case is not stalled, the
     organisation has capacity (less where an overlapping organisation is on the same case
-    and the task division is unclear) and puts in effort (less with low goal alignment or
-    lost autonomy: weak opportunism, counted as free-riding). A done action is reported
+    and the task division is unclear: such lost actions are counted, T8's observable
+    referral outcome) and puts in effort (less with low commitment -- goal alignment times
+    goal clarity -- or lost autonomy: weak opportunism, counted as free-riding). A done action is reported
     back with chance ``capacity``. Each done action moves its case by (case knowledge /
     parties needed): a case that is not mapped cannot be solved (study §4.2.6). Stalled
     cases do not move this week.
@@ -383,14 +407,17 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     need = open_needs(s)
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
     overlap_on_case = (need.astype(float) @ st.overlap.T.astype(float)) > 0
-    confusion = (1.0 - pb.col("task_clarity", 2)) * pb.col("moderators", 2)
+    confusion = (1.0 - pb.col("task_clarity", 2)) * moderates(pb, "coordination", 2)
     capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
-    effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - s.align))
-    effort = effort * variants.sham(pb, 1)
+    commitment = s.align * s.clarity  # own goal, and how clear and shared the goal looks
+    effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - commitment))
+    effort = effort * variants.sham(pb, st, 1)
     able = u.act < capacity
     willing = u.effort < effort[:, None, :]
     workable = pending & ~stalled_cases[:, :, None]
     done = workable & able & willing
+    lost = workable & willing & ~able & (u.act < s.capacity[:, None, :])  # lost to task confusion
+    s.confusions = s.confusions + lost.sum(axis=(1, 2))
     s.case_shirked = s.case_shirked | (workable & able & ~willing)
     s.case_done = s.case_done | done
     s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
@@ -416,8 +443,13 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     Gorobets & Nooteboom's threshold of defection: member j misuses when it has a
     private use for the data (chance ``opportunity_rate``) and its temptation -- its
     organisation's conflict of interest times (1 - its goal alignment) -- exceeds its
-    opportunism threshold. The data touched are those of present members whose domain
-    j's interest conflicts with and who shared; each victim may detect it.
+    opportunism threshold. The data it can use are those put on the table at this meeting
+    while it was present, by members whose data serve its interest (their domain is one
+    j's interest conflicts with: the housing corporation against care and the district
+    team, not the police, study §4.1.3.2); each such member's data are touched with a
+    chance that grows with how much it shared (``misuse_reach`` x its sharing), and each
+    victim may detect it. ``exposure`` counts, per pair, the meetings at which i's data
+    lay on the table before j in this way.
     """
     at_table = s.present & meeting[:, None]
     temptation = st.conflict[None, :] * (1.0 - s.align)
@@ -427,8 +459,9 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     # I2: the privacy officer checks uses of shared data and stops a share of the attempts
     # before any data are used (the otherwise unused diagonal of the victim draw decides)
     misuser &= ~(np.diagonal(u.victim, axis1=1, axis2=2) < pb.col("interception", 1))
-    victim = misuser[:, None, :] & (share > 0)[:, :, None] & st.exposed_to[None]
-    victim &= u.victim < pb.col("misuse_reach", 2)
+    before = (share > 0)[:, :, None] & at_table[:, None, :] & st.exposed_to[None]
+    s.exposure = s.exposure + before
+    victim = misuser[:, None, :] & before & (u.victim < pb.col("misuse_reach", 2) * share[:, :, None])
     blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
     detected = victim & (u.detect < pb.col("detect_prob", 2) * (1.0 - blind))  # T2 literature
     events = victim.any(axis=1).sum(axis=1)
@@ -441,7 +474,7 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
 
 
 def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
-    """Chair-led evaluation: re-align goals and repair irritations (cognitive trust).
+    """Chair-led evaluation: re-align goals, restore goal clarity, repair irritations.
 
     Held every ``evaluation_interval`` weeks of the network's own practice, and under I1
     also every ``i1_every`` weeks counted from its start and ``i1_after_turnover`` weeks
@@ -452,7 +485,7 @@ def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
     every = pb.i1_every
     due |= (every > 0) & ((s.week - pb.i1_start) % np.maximum(every, 1) == 0)  # I1
     due |= (pb.after_turnover > 0) & (s.week - s.last_turnover_week == pb.after_turnover)  # I1
-    due &= pb.moderators
+    due &= moderates(pb, "coordination", 0)
     if st.chair >= 0:
         due &= s.present[:, st.chair]
     s.last_evaluation = due.astype(float)
@@ -460,6 +493,9 @@ def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
         return
     d1, d2 = due[:, None], due[:, None, None]
     s.align = np.where(d1, s.align + pb.col("evaluation_align", 1) * (1.0 - s.align), s.align)
+    goal = pb.col("shared_goal", 1)  # I1 makes the goal concrete: its clarity rises
+    s.clarity = np.where(d1, s.clarity + pb.col("evaluation_align", 1) * np.maximum(goal - s.clarity, 0.0),
+                         s.clarity)
     start = pb.col("cog_start", 2)
     repaired = s.cog + pb.col("evaluation_repair", 2) * np.maximum(start - s.cog, 0.0)
     s.cog = np.where(d2 & st.offdiag[None], repaired, s.cog)
@@ -487,7 +523,9 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
         reputation_damage=rates["reputation_damage"], forgetting=pb.col("damage_forgetting", 2))
     s.cog = update_cognitive(s.cog, sig.reported, sig.missing, s.values_feedback[:, :, None],
                              gain=pb.col("cog_gain", 2), loss_ratio=rates["cog_loss_ratio"])
-    joint = sig.joint * (1.0 + pb.col("identification", 2) * st.same_domain[None])
+    # empathic trust follows successful joint work; identification adds most across domains
+    cross = st.offdiag & ~st.same_domain
+    joint = (sig.joint + sig.successes) * (1.0 + pb.col("identification", 2) * cross[None])
     basis, floor = trust_basis(s, pb)
     s.emp = update_empathic(s.emp, joint, basis, sig.stalls, gain=pb.col("emp_gain", 2),
                             intent_floor=floor,
@@ -496,35 +534,73 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
         setattr(s, name, np.where(off, getattr(s, name), 0.0))
 
 
+# ---------------------------------------------------------------------------- climate
+
+
+def update_climate(s: State, st: Structure, pb: ParamBatch, sig: Signals, informal: np.ndarray) -> None:
+    """Caution about sharing data, and the openness of the atmosphere.
+
+    Caution (each member's perceived risk of sharing personal data) starts at what the
+    network's rules allow (``sharing_risk``) and is moved by experience (study §4.2.3: Y
+    is more on guard *because* it had bad experiences): it closes ``caution_detect`` of
+    its gap to 1 for every misuse of the member's own data it detects this week,
+    ``caution_hear`` for every detected misuse of another member's data it hears of
+    (detections are discussed in the network), and returns toward the rule's level by
+    ``caution_decay`` a week.
+
+    The atmosphere (T4) loses ``atmosphere_loss`` of its openness per detected misuse and
+    per unit of irritation (share of pairs that saw an agreed action without feedback)
+    and gains ``atmosphere_gain`` of its gap to 1 at an informal moment.
+    """
+    own = sig.misuses.sum(axis=2)  # (B, N) detected misuses of i's data this week
+    heard = own.sum(axis=1, keepdims=True) - own
+    kept = (1.0 - pb.col("caution_detect", 1)) ** own * (1.0 - pb.col("caution_hear", 1)) ** heard
+    caution = 1.0 - (1.0 - s.caution) * kept
+    s.caution = caution + pb.col("caution_decay", 1) * (pb.col("sharing_risk", 1) - caution)
+    n = st.n
+    irritation = sig.missing.sum(axis=(1, 2)) / max(n * (n - 1), 1)
+    loss = pb.atmosphere_loss
+    atmosphere = s.atmosphere * (1.0 - loss) ** own.sum(axis=1) * np.clip(1.0 - loss * irritation, 0.0, 1.0)
+    s.atmosphere = np.where(informal, atmosphere + pb.atmosphere_gain * (1.0 - atmosphere), atmosphere)
+
+
 # -------------------------------------------------------------------------- turnover
 
 
 def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
-    """Replace representatives: at the base rate, or as the scenario schedules.
+    """Replace representatives (at the base rate, or as the scenario schedules) and let
+    organisations that join this week take their seat.
 
     Person-bound trust (cognitive, empathic) and common language pass to the successor
     only by ``transfer_share``; fixed contacts with the leaver are lost (back-up
-    addresses are the organisation's and stay). Intentional trust toward and of the
-    newcomer restarts from shared-goal alignment, under the ceiling of reputation damage,
-    which is the organisation's memory and stays.
+    addresses are the organisation's and stay). A newcomer whose vision diverges from
+    what its organisation usually brings lowers how clear and shared the goal looks to
+    the others (``goal_erosion`` x divergence; coordination). Intentional trust toward
+    and of the newcomer restarts from goal clarity x goal alignment -- so the others
+    expect less of a diverging newcomer -- under the ceiling of reputation damage, which
+    is the organisation's memory and stays. A joining organisation starts like a
+    newcomer (no person-bound trust, tenure 0), with the attributes the scenario gives it.
     """
     week = min(s.week, st.horizon)
     scheduled = st.event_mask[week] if s.week <= st.horizon else np.zeros(st.n, dtype=bool)
     scheduled = scheduled[None, :] & pb.col("scheduled_events", 1)
-    leave = (u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled
+    joined = np.broadcast_to((st.join_week == s.week) & (s.week > 0), scheduled.shape)
+    leave = ((u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled) & members(st, s.week - 1)[None, :]
     s.last_turnover = leave.sum(axis=1).astype(float)
-    if not leave.any():
+    arrive = leave | joined
+    if not arrive.any():
         return
-    relearn = pb.col("moderators", 2)  # stability: a newcomer has to re-learn (off: keeps all)
+    relearn = moderates(pb, "stability", 2)  # stability: a newcomer has to re-learn (off: keeps all)
     share2 = np.where(relearn, pb.col("transfer_share", 2), 1.0)
-    touched = (leave[:, :, None] | leave[:, None, :]) & st.offdiag[None]
+    share2 = np.where(joined[:, :, None] | joined[:, None, :], 0.0, share2)  # nothing to pass on
+    touched = (arrive[:, :, None] | arrive[:, None, :]) & st.offdiag[None]
     s.cog = np.where(touched, transfer(s.cog, pb.col("cog_start", 2), share2), s.cog)
     s.emp = np.where(touched, s.emp * share2, s.emp)
     s.fixed = s.fixed & ~(touched & relearn)
-    trained = np.maximum(s.language * share2[:, :, 0], pb.col("training", 1))  # I2: newcomers trained
-    s.language = np.where(leave, trained, s.language)
+    trained = np.maximum(s.language * np.where(joined, 0.0, share2[:, :, 0]), pb.col("training", 1))  # I2
+    s.language = np.where(arrive, trained, s.language)
     s.last_turnover_week = np.where(leave.any(axis=1), float(s.week), s.last_turnover_week)
-    s.tenure = np.where(leave, 0.0, s.tenure)
+    s.tenure = np.where(arrive, 0.0, s.tenure)
 
     newcomer = {}
     for key, base in st.base_rep.items():
@@ -539,9 +615,17 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
                       ("threshold", "opportunism_threshold"), ("reticence", "outsider_reticence")):
         setattr(s, attr, np.where(leave, newcomer[key], getattr(s, attr)))
 
-    prior = intent_prior(pb, s.align)  # (B, N, 1): trustor's expectation
+    # coordination: a diverging newcomer erodes the goal's clarity for the others
+    divergence = np.where(leave, np.maximum(st.base_rep["goal_alignment"][None, :] - s.align, 0.0), 0.0)
+    erosion = pb.col("goal_erosion", 1) * moderates(pb, "coordination", 1) * divergence
+    kept = np.prod(1.0 - np.minimum(erosion, 1.0), axis=1, keepdims=True)  # over this week's newcomers
+    others = np.where(arrive, 0.0, s.clarity * kept)
+    settled = np.maximum((~arrive).sum(axis=1, keepdims=True), 1)
+    s.clarity = np.where(arrive, others.sum(axis=1, keepdims=True) / settled, others)
+
+    prior = intent_prior(pb, s.clarity, s.align)  # (B, N, 1): trustor's expectation
     ceiling = 1.0 - s.damage
     toward = np.minimum(np.broadcast_to(prior, s.intent.shape), ceiling)
-    s.intent = np.where(leave[:, None, :] & st.offdiag[None], toward, s.intent)  # others -> newcomer
-    s.intent = np.where(leave[:, :, None] & st.offdiag[None], toward, s.intent)  # newcomer -> others
+    s.intent = np.where(arrive[:, None, :] & st.offdiag[None], toward, s.intent)  # others -> newcomer
+    s.intent = np.where(arrive[:, :, None] & st.offdiag[None], toward, s.intent)  # newcomer -> others
     s.turnover_events = s.turnover_events + leave.sum(axis=1)

@@ -98,10 +98,10 @@ def simulate(scenario: Scenario, seed: int, steps: int | None = None,
 
 
 def structure_key(scenario: Scenario, steps: int) -> str:
-    """Runs with the same key can share one batch: same organisations, events, horizon and
-    number of weeks run."""
+    """Runs with the same key can share one batch: same organisations, events, timeline,
+    horizon and number of weeks run."""
     d = scenario.to_dict()
-    return json.dumps([d["organisations"], d["events"], steps, d["horizon"], d["newcomer_spread"],
+    return json.dumps([d["organisations"], d["events"], d["timeline"], steps, d["horizon"], d["newcomer_spread"],
                        d["parameters"]["max_cases"]], sort_keys=True, default=str)
 
 

@@ -14,17 +14,17 @@ from model.structure import Structure
 MODEL_METRICS = (
     "intentional_trust", "cognitive_trust", "empathic_trust", "info_shared", "collaboration",
     "cases_open", "cases_resolved", "stalls", "misuse_events", "turnover_events",
-    "common_language", "goal_alignment",
+    "common_language", "goal_alignment", "data_caution", "goal_clarity", "atmosphere", "task_confusions",
 )
 
 AGENT_METRICS = (
     "tenure", "present", "intentional_out", "cognitive_out", "empathic_out",
     "intentional_in", "cognitive_in", "empathic_in", "sharing", "common_language",
-    "fixed_contacts", "goal_alignment",
+    "fixed_contacts", "goal_alignment", "caution", "goal_clarity",
 )
 
 PAIR_METRICS = ("intentional", "cognitive", "empathic", "damage", "contacts", "routed",
-                "harmed", "stalled", "fixed_contact", "backup_contact")
+                "harmed", "stalled", "exposure", "fixed_contact", "backup_contact")
 
 
 def _pair_mean(a: np.ndarray, st: Structure) -> np.ndarray:
@@ -51,6 +51,10 @@ def model_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
         "turnover_events": s.turnover_events.copy(),
         "common_language": s.language.mean(axis=1),
         "goal_alignment": s.align.mean(axis=1),
+        "data_caution": s.caution.mean(axis=1),
+        "goal_clarity": s.clarity.mean(axis=1),
+        "atmosphere": s.atmosphere.copy(),
+        "task_confusions": s.confusions.copy(),
     }
 
 
@@ -70,6 +74,8 @@ def agent_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
         "common_language": s.language.copy(),
         "fixed_contacts": s.fixed.sum(axis=2).astype(float),
         "goal_alignment": s.align.copy(),
+        "caution": s.caution.copy(),
+        "goal_clarity": s.clarity.copy(),
     }
 
 
@@ -77,6 +83,6 @@ def pair_metrics(s: State) -> dict[str, np.ndarray]:
     """(B, N, N) arrays [run, trustor, trustee], names as in `PAIR_METRICS`."""
     return {
         "intentional": s.intent, "cognitive": s.cog, "empathic": s.emp, "damage": s.damage,
-        "contacts": s.contacts, "routed": s.routed, "harmed": s.harmed, "stalled": s.stalled,
+        "contacts": s.contacts, "routed": s.routed, "harmed": s.harmed, "stalled": s.stalled, "exposure": s.exposure,
         "fixed_contact": s.fixed.astype(float), "backup_contact": s.backup.astype(float),
     }

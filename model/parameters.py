@@ -79,8 +79,11 @@ def _window(k: int) -> tuple[ParamSpec, ParamSpec]:
 SPECS: tuple[ParamSpec, ...] = (
     # --- intentional trust (goodwill) -------------------------------------------------
     ParamSpec("shared_goal", 0.85, 0.0, 1.0, "study §4.1.4.2, §4.6",
-              "Clarity of the shared goal found at the start. Intentional trust of i in j "
-              "starts at shared_goal x goal_alignment of i (P1)."),
+              "Clarity of the shared goal found at the start: every member's goal clarity starts "
+              "here, and intentional trust of i in j starts at goal clarity x goal alignment of i (P1)."),
+    ParamSpec("goal_erosion", 0.5, 0.0, 1.0, "study §4.5.1.1, §4.6.2.2 (a newcomer's diverging vision), assumption",
+              "Share of the others' goal clarity lost per unit of a newcomer's divergence (its "
+              "organisation's usual goal alignment minus the newcomer's)."),
     ParamSpec("intent_gain", 0.04, 0.005, 0.15, "P&Y (lambda+ = 0.10 per period); rescaled, assumption",
               "Building rate of intentional trust per unit of positive signal (joint success)."),
     ParamSpec("loss_ratio", 3.0, 1.0, 6.0, "P&Y (median 3.0); Slovic; anchors §2.3 range [2, 6]",
@@ -122,9 +125,9 @@ SPECS: tuple[ParamSpec, ...] = (
               "Chance that a successful contact makes the person reached one's fixed contact."),
     ParamSpec("learn_backup", 0.25, 0.0, 1.0, "study §4.1.4.3 (general address learned), assumption",
               "Chance that a stall teaches the member a back-up contact at that organisation."),
-    ParamSpec("identification", 0.5, 0.0, 2.0, "study §4.1.3.3 (similarities known), assumption",
-              "Extra empathic growth per unit of joint time between organisations of the same "
-              "domain (identification is easier where work and jargon are alike)."),
+    ParamSpec("identification", 0.5, 0.0, 2.0, "study §4.1.2.3 (care and safety know each other's domain), assumption",
+              "Extra empathic growth per unit of joint work between organisations of different "
+              "domains (identification: learning the other domain's differences and overlaps)."),
     ParamSpec("general_channel", 0.5, 0.0, 1.0, "assumption",
               "Chance that a contact without a known person (general address) gets through."),
     # --- communication ----------------------------------------------------------------
@@ -138,7 +141,13 @@ SPECS: tuple[ParamSpec, ...] = (
               "Growth of a representative's common language per meeting attended, times the "
               "openness of the atmosphere."),
     ParamSpec("open_atmosphere", 0.8, 0.0, 1.0, "study §4.3 (open code), assumption",
-              "Openness of the atmosphere: scales how much contact teaches common language."),
+              "Openness of the atmosphere at the founding; it then falls with irritations and "
+              "misuse and rises with informal contact. Scales how much contact teaches common language."),
+    ParamSpec("atmosphere_loss", 0.05, 0.0, 0.5, "study §4.3, §4.6.3 (irritations), assumption",
+              "Share of the openness lost per detected misuse and per unit of irritation (share of "
+              "pairs that saw an agreed action without feedback this week)."),
+    ParamSpec("atmosphere_gain", 0.05, 0.0, 0.5, "study §4.3.4 (informal contact), assumption",
+              "Share of the gap to full openness closed by an informal moment."),
     ParamSpec("informal_physical", 0.5, 0.0, 1.0, "study §4.3.4 (physical > online), assumption",
               "Informal contact a physical meeting brings (joint-time units)."),
     ParamSpec("online_informal_share", 0.2, 0.0, 1.0, "study §4.3.4 (online: less chat), assumption",
@@ -157,12 +166,17 @@ SPECS: tuple[ParamSpec, ...] = (
               "How far the paying organisation can decide over the others (0: shared pot)."),
     ParamSpec("voice", 0.8, 0.0, 1.0, "study §4.4.2",
               "How freely members can express their perspective; offsets power asymmetry."),
+    ParamSpec("voice_enough", 0.5, 0.01, 1.0, "study §4.4.2 (autonomy kept under who-pays-decides), assumption",
+              "T5 study: voice from which power asymmetry costs no willingness; below it the loss "
+              "grows as power_asymmetry x (1 - voice / voice_enough)."),
     # --- stability --------------------------------------------------------------------
     ParamSpec("turnover_rate", 0.1, 0.0, 1.0, "study §3 table (most > 1 year), assumption",
               "Yearly chance that a representative is replaced (besides scheduled events)."),
     ParamSpec("absence_scale", 1.0, 0.0, 3.0, "study §4.5 (absence), assumption",
               "Multiplies every representative's absence (1 - availability); 0: nobody is ever "
               "absent, 2: twice as often."),
+    ParamSpec("absent_input", 0.5, 0.0, 1.0, "study §4.5.3 (a colleague, written input: minimal hindrance), assumption",
+              "Chance that an absent member's case information still reaches the meeting."),
     ParamSpec("transfer_share", 0.3, 0.0, 1.0, "anchors §2.2 (uncertain; Zaheer et al.)",
               "Share of person-bound trust, contacts and common language passed to a successor."),
     # --- coordination -----------------------------------------------------------------
@@ -178,9 +192,17 @@ SPECS: tuple[ParamSpec, ...] = (
               "How far low goal alignment lowers effort: effort = willingness x (1 - "
               "effort_alignment x (1 - goal alignment))."),
     # --- sharing, risk and opportunism ------------------------------------------------
-    ParamSpec("sharing_risk", 0.2, 0.0, 1.0, "study §4.2.2 (GDPR edge; X full data, Y address only)",
-              "Perceived risk of sharing personal data; lowers the share of case information "
-              "put on the table."),
+    ParamSpec("sharing_risk", 0.2, 0.0, 1.0, "study §4.2.2 (GDPR edge), assumption",
+              "Caution about sharing personal data at the founding (what the network's rules allow); "
+              "each member's caution starts here and then moves (caution_detect, caution_hear, "
+              "caution_decay); the share of case information put on the table falls with it."),
+    ParamSpec("caution_detect", 0.5, 0.0, 1.0, "study §4.2.2.4, §4.2.3 (R9 more reticent after misuse), assumption",
+              "Share of the gap to full caution closed when a member detects misuse of its own data."),
+    ParamSpec("caution_hear", 0.1, 0.0, 1.0, "study §4.2.3 (bad experiences make a network careful), assumption",
+              "Share of the gap to full caution closed when a member hears of a detected misuse of "
+              "another member's data."),
+    ParamSpec("caution_decay", 0.005, 0.0, 0.1, "assumption",
+              "Weekly return of caution toward sharing_risk (half-life about 2.7 years at the default)."),
     ParamSpec("outsider_rate", 0.0, 0.0, 1.0, "study §3 table (X often, Y closed)",
               "Chance that unscreened outsiders attend a meeting."),
     ParamSpec("burn_penalty", 0.8, 0.0, 1.0, "study §4.2.2.4 (R9 shares less), assumption",
@@ -219,8 +241,20 @@ SPECS: tuple[ParamSpec, ...] = (
               "Intentional trust gates sharing and contact; off: the mean of the three kinds "
               "does, with no floor.", bool),
     ParamSpec("moderators", True, 0, 1, "study §4.7 (P6)",
-              "The four moderators act; off: common language, autonomy, task division, "
-              "absence, re-learning after turnover and evaluations have no effect.", bool),
+              "All four moderators act (each also has its own switch below); off: common language, "
+              "autonomy, task division, absence, re-learning after turnover, goal erosion and "
+              "evaluations have no effect.", bool),
+    ParamSpec("communication_moderator", True, 0, 1, "study §4.3 (P6)",
+              "Communication moderates (common language filters what is understood; domain "
+              "cultures can cost understanding, T4); off: everything shared is understood.", bool),
+    ParamSpec("autonomy_moderator", True, 0, 1, "study §4.4 (P6)",
+              "Autonomy moderates (power asymmetry can cost willingness); off: willingness is 1.", bool),
+    ParamSpec("stability_moderator", True, 0, 1, "study §4.5 (P6)",
+              "Stability moderates (absence; re-learning after turnover); off: everyone is always "
+              "present and a successor keeps all person-bound trust.", bool),
+    ParamSpec("coordination_moderator", True, 0, 1, "study §4.6 (P6)",
+              "Coordination moderates (task confusion where tasks overlap, evaluations, goal "
+              "erosion by a diverging newcomer); off: none of these act.", bool),
     ParamSpec("scheduled_events", True, 0, 1, "study §3 table (P7)",
               "The scenario's scheduled turnover events happen; off: they are ignored.", bool),
     # --- theory variants (study §6.2; THEORY.md §5): "study" is the study's finding -----
@@ -274,7 +308,8 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("sham_share", 0.5, 0.0, 1.0, "Dozy 2011, assumption",
               "T7 literature: share of sharing and effort lost to sham collaboration when imposed."),
     ParamSpec("imposed", False, 0, 1, "study §4.5 (participation voluntary)",
-              "Participation is imposed from outside (scenario switch for T7).", bool),
+              "Participation of every member is imposed from outside (scenario switch for T7; "
+              "an organisation can also be marked imposed on its own).", bool),
     ParamSpec("written_tasks", False, 0, 1, "study §4.6 (clear, unwritten)",
               "The task division is written down (no confusion under either T8 variant).", bool),
     # --- interventions I1-I6 (study §5.1; model/interventions.py): off by default ------

@@ -64,10 +64,13 @@ REPRESENTATIVE_FIELDS: dict[str, FieldSpec] = {
 }
 
 ORG_KEYS = {"name", "domain", "role", "conflict_of_interest", "conflicts_with", "pays",
-            "overlap_group", *REPRESENTATIVE_FIELDS}
+            "overlap_group", "respondent", "joins", "imposed", *REPRESENTATIVE_FIELDS}
 EVENT_KEYS = {"week", "org", "kind", *REPRESENTATIVE_FIELDS}
 TOP_KEYS = {"name", "description", "horizon", "newcomer_spread", "parameters",
-            "representative", "organisations", "events", "variants", "interventions"}
+            "representative", "organisations", "events", "variants", "interventions", "timeline"}
+# network-level settings a scenario's timeline may change at given weeks
+TIMELINE_KEYS = ("online", "informal_rate", "outsider_rate", "meeting_interval")
+RESPONDENTS = tuple(f"R{k}" for k in range(1, 12))  # the study's interviewees
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ class Organisation:
     pays: bool = False  # the funder under "who pays decides"
     overlap_group: str = ""  # organisations with overlapping tasks share a group
     representative: dict[str, float] = field(default_factory=dict)
+    respondent: str = ""  # the study's respondent id (R1-R11) of its representative, if any
+    joins: int = 0  # week the organisation joins the network (0: a founding member)
+    imposed: bool = False  # its participation is imposed from outside (T7)
 
     def rep(self, key: str) -> float:
         return self.representative[key]
@@ -98,6 +104,14 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A timeline entry: from ``week`` on, network-level settings take these values."""
+
+    week: int
+    values: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything that defines a network before the random seed."""
 
@@ -109,6 +123,7 @@ class Scenario:
     newcomer_spread: float = 0.2
     description: str = ""
     source: str = "<built>"
+    timeline: tuple[Change, ...] = ()
 
     @property
     def n(self) -> int:
@@ -132,8 +147,12 @@ class Scenario:
         except ValueError as exc:
             raise ScenarioError(str(exc)) from None
         checked = _check_top(top, f"{self.source} overrides")
+        # a setting given explicitly holds for the whole run: the timeline no longer moves it
+        timeline = tuple(c for c in (Change(c.week, tuple((k, v) for k, v in c.values if k not in params))
+                                     for c in self.timeline) if c.values)
         # a horizon shortened here runs the first weeks of the scenario: later events are not checked
-        return _consistent(replace(self, params=new_params, **checked), f"{self.source} overrides", events=False)
+        return _consistent(replace(self, params=new_params, timeline=timeline, **checked),
+                           f"{self.source} overrides", events=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-able description (for manifests)."""
@@ -148,11 +167,13 @@ class Scenario:
                 {"name": o.name, "domain": o.domain, "role": o.role,
                  "conflict_of_interest": o.conflict_of_interest,
                  "conflicts_with": list(o.conflicts_with), "pays": o.pays,
-                 "overlap_group": o.overlap_group, **o.representative}
+                 "overlap_group": o.overlap_group, "respondent": o.respondent, "joins": o.joins,
+                 "imposed": o.imposed, **o.representative}
                 for o in self.organisations
             ],
             "events": [{"week": e.week, "org": e.org, "kind": e.kind, **e.representative}
                        for e in self.events],
+            "timeline": [{"week": c.week, **dict(c.values)} for c in self.timeline],
         }
 
 
@@ -249,8 +270,15 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
     description = data.get("description", "")
     if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
         raise ScenarioError(f"{source}: 'description' must be a string of at most {MAX_DESCRIPTION} characters")
+    timeline = _timeline(data.get("timeline", []), source, top.get("horizon", 156))
+    for o in orgs:
+        if o.joins >= top.get("horizon", 156):
+            raise ScenarioError(f"{source}: organisation '{o.name}' joins in week {o.joins}, after the horizon")
+    ids = [o.respondent for o in orgs if o.respondent]
+    if len(ids) != len(set(ids)):
+        raise ScenarioError(f"{source}: a respondent id is given to two organisations ({', '.join(sorted(ids))})")
     return _consistent(Scenario(name=name, organisations=tuple(orgs), params=params, events=tuple(events),
-                                description=description, source=source, **top), source)
+                                description=description, source=source, timeline=timeline, **top), source)
 
 
 MAX_DESCRIPTION = 10_000  # it is copied into every manifest
@@ -269,6 +297,33 @@ def _consistent(sc: Scenario, where: str, events: bool = True) -> Scenario:
             raise ScenarioError(f"{where}: intervention I{k} ends (i{k}_end = {end}) before it starts "
                                 f"(i{k}_start = {start}); use end = 0 for 'never stops'")
     return sc
+
+
+def _timeline(entries: Any, source: str, horizon: int) -> tuple[Change, ...]:
+    """``[[timeline]]`` tables: ``week = W`` and settings of `TIMELINE_KEYS` that hold from W on."""
+    if not isinstance(entries, list):
+        raise ScenarioError(f"{source}: [[timeline]] must be a list of tables")
+    out, weeks = [], set()
+    for k, table in enumerate(entries):
+        where = f"{source} timeline[{k}]"
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{where}: must be a table")
+        _unknown(where, table, {"week", *TIMELINE_KEYS})
+        week = table.get("week")
+        if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= horizon:
+            raise ScenarioError(f"{where}: 'week' must be a whole number in 1..{horizon} (the horizon), got {week!r}")
+        if week in weeks:
+            raise ScenarioError(f"{where}: week {week} is listed twice")
+        weeks.add(week)
+        values = {key: v for key, v in table.items() if key != "week"}
+        if not values:
+            raise ScenarioError(f"{where}: sets nothing (allowed: {', '.join(TIMELINE_KEYS)})")
+        try:
+            checked = Params.from_dict(values, where=where)
+        except ValueError as exc:
+            raise ScenarioError(str(exc)) from None
+        out.append(Change(week, tuple((key, getattr(checked, key)) for key in values)))
+    return tuple(sorted(out, key=lambda c: c.week))
 
 
 def _variants_and_interventions(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -315,10 +370,19 @@ def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> 
     overlap = table.get("overlap_group", "")
     if not isinstance(overlap, str):
         raise ScenarioError(f"{where}: 'overlap_group' must be a string")
+    respondent = table.get("respondent", "")
+    if respondent not in ("", *RESPONDENTS):
+        raise ScenarioError(f"{where}: 'respondent' must be one of R1..R11, got {respondent!r}")
+    joins = table.get("joins", 0)
+    if isinstance(joins, bool) or not isinstance(joins, int) or joins < 0:
+        raise ScenarioError(f"{where}: 'joins' must be a whole number of weeks >= 0, got {joins!r}")
+    imposed = table.get("imposed", False)
+    if not isinstance(imposed, bool):
+        raise ScenarioError(f"{where}: 'imposed' must be true or false, got {imposed!r}")
     rep = _representative(where, table, base)
     return Organisation(name=name, domain=domain, role=role, conflict_of_interest=conflict,
                         conflicts_with=tuple(conflicts_with), pays=pays, overlap_group=overlap,
-                        representative=rep)
+                        representative=rep, respondent=respondent, joins=joins, imposed=imposed)
 
 
 def _event(where: str, table: dict[str, Any], names: list[str]) -> Event:

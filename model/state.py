@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from model.levers import Levers
+from model.levers import Levers, scheduled
 from model.structure import ParamBatch, Structure
 
 
@@ -29,6 +29,8 @@ class State:
     routed: np.ndarray  # cumulative contacts i routed around j for low cognitive trust
     harmed: np.ndarray  # cumulative detected misuses of i's data by j
     stalled: np.ndarray  # cumulative stalls of i's work on j
+    exposure: np.ndarray  # cumulative meetings at which i shared while j, whose interest
+    #                       conflicts with i's data, was at the table (who *could* be a victim)
     # representatives (B, N)
     align: np.ndarray  # goal alignment
     capacity: np.ndarray
@@ -40,6 +42,8 @@ class State:
     language: np.ndarray  # common language (jargon, ways of working) with the network
     present: np.ndarray  # bool, this week
     sharing: np.ndarray  # share of own case information put on the table at the last meeting
+    caution: np.ndarray  # caution about sharing personal data (perceived risk)
+    clarity: np.ndarray  # how clear and shared the goal looks to the member
     # cases (B, S[, N])
     case_open: np.ndarray  # bool (B, S)
     case_need: np.ndarray  # bool (B, S, N)
@@ -58,6 +62,8 @@ class State:
     misuse_events: np.ndarray
     turnover_events: np.ndarray
     evaluations: np.ndarray
+    confusions: np.ndarray  # agreed actions lost to an unclear task division (T8's referral outcome)
+    atmosphere: np.ndarray  # (B,) openness of the atmosphere
     info_shared: np.ndarray  # share of needed case information shared at the last meeting
     collaboration: np.ndarray  # information exchanged at the last meeting x means delivered
     # events of the last week, for logs and the app (B,) counts
@@ -76,16 +82,18 @@ class State:
                                  else getattr(self, f.name)) for f in fields(self)})
 
 
-def intent_prior(pb: ParamBatch, align_trustor: np.ndarray) -> np.ndarray:
+def intent_prior(pb: ParamBatch, clarity: np.ndarray, align_trustor: np.ndarray) -> np.ndarray:
     """Intentional trust that rests on the shared goal (the study's P1 finding).
 
-    Trustor i expects goodwill of the others in so far as a shared goal was found and i
-    sees it as its own: prior[b, i] = shared_goal[b] * align[b, i]. With the ``goal_prior``
-    mechanism off, or under T1 = literature (trust is built up, not given), everyone
-    starts at ``intent_start_low`` instead. Returned with shape
-    (B, N, 1) so that it broadcasts over trustees.
+    Trustor i expects goodwill of the others in so far as the goal looks clear and shared
+    to it and it sees the goal as its own: prior[b, i] = clarity[b, i] * align[b, i]. At
+    the founding clarity is ``shared_goal``; a newcomer with a diverging vision lowers it
+    (so the others expect less of the newcomer). With the ``goal_prior`` mechanism off,
+    or under T1 = literature (trust is built up, not given), everyone starts at
+    ``intent_start_low`` instead. Returned with shape (B, N, 1) so that it broadcasts
+    over trustees.
     """
-    prior = pb.col("shared_goal", 1) * align_trustor
+    prior = clarity * align_trustor
     from_goal = pb.col("goal_prior", 1) & (pb.col("T1", 1) == "study")  # T1 literature: built up
     prior = np.where(from_goal, prior, pb.col("intent_start_low", 1))
     return prior[:, :, None]
@@ -94,24 +102,26 @@ def intent_prior(pb: ParamBatch, align_trustor: np.ndarray) -> np.ndarray:
 def initial_state(st: Structure, pb: ParamBatch) -> State:
     """The network at its first meeting: shared-goal trust, no routine yet."""
     b, n = pb.size, st.n
-    pb = Levers(pb, 0)
+    pb = Levers(pb, 0, scheduled(st, 0))
     s = int(pb.max_cases[0])
     rep = {k: np.broadcast_to(v, (b, n)).copy() for k, v in st.base_rep.items()}
     off = st.offdiag[None, :, :]
     zeros_nn = np.zeros((b, n, n))
-    intent = np.where(off, np.broadcast_to(intent_prior(pb, rep["goal_alignment"]), (b, n, n)), 0.0)
+    clarity = np.broadcast_to(pb.col("shared_goal", 1), (b, n)).copy()
+    intent = np.where(off, np.broadcast_to(intent_prior(pb, clarity, rep["goal_alignment"]), (b, n, n)), 0.0)
     cog = np.where(off, pb.col("cog_start", 2), 0.0) * np.ones((b, n, n))
     return State(
         week=0,
         intent=intent, cog=cog, emp=zeros_nn.copy(), damage=zeros_nn.copy(),
         fixed=np.zeros((b, n, n), dtype=bool), backup=np.zeros((b, n, n), dtype=bool),
         contacts=zeros_nn.copy(), routed=zeros_nn.copy(), harmed=zeros_nn.copy(),
-        stalled=zeros_nn.copy(),
+        stalled=zeros_nn.copy(), exposure=zeros_nn.copy(),
         align=rep["goal_alignment"], capacity=rep["capacity"],
         values_feedback=rep["values_feedback"], availability=rep["availability"],
         threshold=rep["opportunism_threshold"], reticence=rep["outsider_reticence"],
         tenure=rep["tenure"],
         language=np.zeros((b, n)), present=np.ones((b, n), dtype=bool), sharing=np.zeros((b, n)),
+        caution=np.broadcast_to(pb.col("sharing_risk", 1), (b, n)).copy(), clarity=clarity,
         case_open=np.zeros((b, s), dtype=bool), case_need=np.zeros((b, s, n), dtype=bool),
         case_know=np.zeros((b, s)), case_progress=np.zeros((b, s)),
         case_agreed=np.zeros((b, s, n), dtype=bool), case_done=np.zeros((b, s, n), dtype=bool),
@@ -120,6 +130,7 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         waiting=np.zeros(b),
         resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
         turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b),
+        confusions=np.zeros(b), atmosphere=pb.open_atmosphere.astype(float).copy(),
         collaboration=np.zeros(b),
         last_stalls=np.zeros(b), last_turnover=np.zeros(b),
         last_evaluation=np.zeros(b), last_turnover_week=np.full(b, -1000.0),

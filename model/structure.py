@@ -15,7 +15,7 @@ import numpy as np
 
 from model.draws import poisson_cdf
 from model.parameters import Params
-from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, Scenario
+from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, TIMELINE_KEYS, Scenario
 
 
 class ParamBatch:
@@ -67,6 +67,9 @@ class Structure:
     newcomer_spread: float
     event_mask: np.ndarray  # (horizon + 1, N) bool: scheduled turnover in that week
     event_values: dict[str, np.ndarray]  # (horizon + 1, N) newcomer overrides, NaN = none
+    join_week: np.ndarray  # (N,) week each organisation joins (0: founding member)
+    imposed: np.ndarray  # (N,) bool: participation imposed (T7)
+    timeline: dict[str, np.ndarray]  # name -> (horizon + 1,) scheduled value in force, NaN = the parameter
 
     @property
     def n(self) -> int:
@@ -99,6 +102,12 @@ class Structure:
             event_mask[ev.week, j] = True
             for k, v in ev.representative.items():
                 event_values[k][ev.week, j] = v
+        timeline = {}
+        for change in sc.timeline:
+            for key, value in change.values:
+                series = timeline.setdefault(key, np.full(horizon + 1, np.nan))
+                series[min(change.week, horizon + 1):] = float(value)
+        timeline = {k: timeline[k] for k in TIMELINE_KEYS if k in timeline}
         return cls(
             names=[o.name for o in orgs], domain=domain, role=role, chair=chair,
             case_holder=np.array([r != "minute-taker" for r in role]),
@@ -107,4 +116,6 @@ class Structure:
             same_domain=(domain[:, None] == domain[None, :]) & offdiag, offdiag=offdiag,
             base_rep=base_rep, horizon=horizon, newcomer_spread=sc.newcomer_spread,
             event_mask=event_mask, event_values=event_values,
+            join_week=np.array([o.joins for o in orgs]), imposed=np.array([o.imposed for o in orgs]),
+            timeline=timeline,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.structure import ParamBatch
+from model.structure import ParamBatch, Structure
 
 THEORY_PAIRS = {
     "T1": ("trust is built up through cycles of interaction; it cannot be there at the start",
@@ -57,16 +57,28 @@ def rule_rates(pb: ParamBatch) -> dict[str, np.ndarray]:
     return {"loss_ratio": loss_ratio, "cog_loss_ratio": cog_loss, "reputation_damage": damage}
 
 
-def culture_loss(pb: ParamBatch, cross_domain: np.ndarray) -> np.ndarray:
+def voice_shortfall(pb: ParamBatch) -> np.ndarray:
+    """(B, 1) how far missing voice lets power asymmetry cost willingness (T5).
+
+    study: only below ``voice_enough``, growing to 1 at no voice; literature: 1 whatever
+    the voice (unequal resources restrict autonomy).
+    """
+    study = np.clip(1.0 - pb.col("voice", 1) / pb.col("voice_enough", 1), 0.0, 1.0)
+    return np.where(literature(pb, "T5", 1), 1.0, study)
+
+
+def culture_loss(pb: ParamBatch, cross_domain: np.ndarray, atmosphere: np.ndarray) -> np.ndarray:
     """(B, S) share of shared information lost across domain cultures (T4).
 
     literature: ``culture_gap`` on every case that brings domains together; study: only
-    where the atmosphere is not open enough to ask for clarification.
+    where the atmosphere (state: it closes with irritations and misuse and opens with
+    informal contact) is not open enough to ask for clarification.
     """
     lit = literature(pb, "T4", 1)
-    shortfall = np.clip(1.0 - pb.col("open_atmosphere", 1) / pb.col("open_enough", 1), 0.0, 1.0)
+    shortfall = np.clip(1.0 - atmosphere[:, None] / pb.col("open_enough", 1), 0.0, 1.0)
     weight = np.where(lit, 1.0, shortfall)
-    return pb.col("culture_gap", 1) * cross_domain * weight * pb.col("moderators", 1)
+    on = pb.col("moderators", 1) & pb.col("communication_moderator", 1)
+    return pb.col("culture_gap", 1) * cross_domain * weight * on
 
 
 def readiness(pb: ParamBatch, tenure: np.ndarray, at_table: np.ndarray, holders: np.ndarray) -> np.ndarray:
@@ -78,9 +90,10 @@ def readiness(pb: ParamBatch, tenure: np.ndarray, at_table: np.ndarray, holders:
     return np.where(literature(pb, "T6", 0), ready, True)[:, None].astype(float)
 
 
-def sham(pb: ParamBatch, dims: int) -> np.ndarray:
-    """Share kept of sharing and effort: T7 literature under imposed participation."""
-    on = literature(pb, "T7", dims) & pb.col("imposed", dims)
+def sham(pb: ParamBatch, st: Structure, dims: int) -> np.ndarray:
+    """(B, N) share kept of each member's sharing and effort: T7 literature where its
+    participation is imposed (the whole network's, or that organisation's)."""
+    on = literature(pb, "T7", dims) & (pb.col("imposed", dims) | st.imposed[None, :])
     return np.where(on, 1.0 - pb.col("sham_share", dims), 1.0)
 
 

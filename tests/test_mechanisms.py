@@ -102,17 +102,21 @@ def test_turnover_resets_person_bound_trust_by_the_transfer_share():
     s.week = 30
     n, slots = m.structure.n, int(m.params.max_cases[0])
     u = WeekDraws.from_flat(np.full((1, draws_per_week(n, slots)), 0.999999), n, slots)
-    turnover(s, m.structure, Levers(m.params, s.week), u)
+    turnover(s, m.structure, Levers(m.params, s.week), u)  # no timeline in this scenario
     j, others = 2, [0, 1, 3]
     for i in others:
         for a, b in ((i, j), (j, i)):
             assert s.cog[0, a, b] == pytest.approx(0.5 + 0.25 * (before.cog[0, a, b] - 0.5))
             assert s.emp[0, a, b] == pytest.approx(0.25 * before.emp[0, a, b])
             assert not s.fixed[0, a, b]
-        # intentional trust toward the newcomer restarts from shared-goal alignment
-        expected = min(0.8 * before.align[0, i], 1 - before.damage[0, i, j])
+        # the newcomer's diverging vision (0.4 against its organisation's usual 0.85) erodes
+        # the others' goal clarity; their trust in it restarts from clarity x alignment
+        clarity = before.clarity[0, i] * (1 - 0.5 * (0.85 - 0.4))
+        assert s.clarity[0, i] == pytest.approx(clarity)
+        expected = min(clarity * before.align[0, i], 1 - before.damage[0, i, j])
         assert s.intent[0, i, j] == pytest.approx(expected)
-    assert s.intent[0, j, 0] == pytest.approx(min(0.8 * 0.4, 1 - before.damage[0, j, 0]))
+    assert s.clarity[0, j] == pytest.approx(np.mean(s.clarity[0, others]))
+    assert s.intent[0, j, 0] == pytest.approx(min(s.clarity[0, j] * 0.4, 1 - before.damage[0, j, 0]))
     assert s.align[0, j] == pytest.approx(0.4)
     assert s.tenure[0, j] == 0
     assert s.language[0, j] == pytest.approx(0.25 * before.language[0, j])

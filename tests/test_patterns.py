@@ -1,79 +1,83 @@
-"""The model produces the study's patterns for networks X and Y (smoke level).
+"""The model produces the study's patterns for networks X and Y through their mechanisms
+(behaviour at the default parameters; the full scorecard belongs to the contrast study).
 
-The full pattern scorecard with ablations belongs to the contrast experiment; these
-tests only check that default parameters produce each pattern's direction clearly.
+Each test compares the model with itself: with and without the mechanism, or exposed
+members with their own counterfactual, on common random numbers -- never an output with
+the input that set it.
 """
 
 import numpy as np
 import pytest
 
+from experiments.analysis.scorecard import resolve
 from experiments.ensemble import replication_seeds
-from model import TrustNetworkModel, load_scenario
+from model import load_scenario
+from model.engines import simulate_batch
 
-REPS = 12
-
-
-def run(name, reps=REPS, **overrides):
-    sc = load_scenario(name)
-    if overrides:
-        sc = sc.with_overrides(overrides)
-    out = []
-    for seed in replication_seeds(99, reps):
-        m = TrustNetworkModel(scenario=sc, rng=seed, collect=False)
-        snapshots = {}
-        for week in range(1, sc.horizon + 1):
-            m.step()
-            if week in (1, 100):
-                snapshots[week] = (m.metrics.copy(), m.state.copy())
-        snapshots[sc.horizon] = (m.metrics.copy(), m.state)
-        out.append(snapshots)
-    return out
+REPS = 16
+SEEDS = replication_seeds(99, REPS)
 
 
-@pytest.fixture(scope="module")
-def xs():
-    return run("x")
+def run(scenario, pairs_every=0, **overrides):
+    sc = resolve(scenario) if isinstance(scenario, str) else scenario
+    sc = sc.with_overrides(overrides) if overrides else sc
+    return simulate_batch([sc] * REPS, SEEDS, sc.horizon, pairs_every=pairs_every)
 
 
-@pytest.fixture(scope="module")
-def ys():
-    return run("y")
+def window(results, metric, weeks):
+    return np.array([r.model[metric][weeks[0]:weeks[1] + 1].mean() for r in results])
 
 
-def metric(runs, week, name):
-    return np.array([r[week][0][name] for r in runs])
+def test_p1_the_shared_goal_not_interaction_makes_trust_high_in_year_one():
+    with_goal = window(run("x"), "intentional_trust", (40, 52))
+    built_up = window(run("x", goal_prior=False), "intentional_trust", (40, 52))
+    assert with_goal.mean() > 0.6
+    assert (with_goal - built_up).mean() > 0.3  # without the goal prior a year is not enough
 
 
-def test_p1_intentional_trust_high_from_the_start_and_level_or_rising_in_x(xs, ys):
-    assert metric(xs, 1, "intentional_trust").min() > 0.6
-    assert metric(ys, 1, "intentional_trust").min() > 0.45
-    assert np.mean(metric(xs, 156, "intentional_trust") - metric(xs, 1, "intentional_trust")) > -0.02
+def test_p2_exposed_members_lose_trust_against_their_counterfactual_and_others_do_not():
+    y = load_scenario("y")
+    names = [o.name for o in y.organisations]
+    housing, care, police = names.index("Housing corporation"), names.index("Care party"), names.index(
+        "Community police")
+    treated, control = run(y, pairs_every=4), run(y, pairs_every=4, opportunism=False)
+    drop_care = np.array([c.pairs["intentional"][-1, care, housing] - t.pairs["intentional"][-1, care, housing]
+                          for t, c in zip(treated, control, strict=True)])
+    drop_police = np.array([c.pairs["intentional"][-1, police, housing] - t.pairs["intentional"][-1, police, housing]
+                            for t, c in zip(treated, control, strict=True)])
+    assert drop_care.mean() > 0.1
+    assert abs(drop_police.mean()) < 0.02
+    exposure = np.array([t.pairs["exposure"][-1, police, housing] for t in treated])
+    assert (exposure == 0).all()  # the police's data do not serve the housing corporation
 
 
-def test_p2_misuse_in_y_hits_the_affected_members_only(ys):
-    housing = 5
-    police = 3
-    affected_drop, police_change = [], []
-    for r in ys:
-        before, end = r[100][1], r[156][1]
-        victims = np.nonzero(end.harmed[0, :, housing] > 0)[0]
-        for i in victims:
-            affected_drop.append(before.intent[0, i, housing] - end.intent[0, i, housing])
-        police_change.append(end.intent[0, police, housing] - before.intent[0, police, housing])
-    assert len(affected_drop) >= REPS  # most runs have victims
-    assert np.mean(affected_drop) > 0.25
-    assert abs(np.mean(police_change)) < 0.1
+def test_p5_a_history_of_misuse_collapses_sharing_but_not_cognitive_trust():
+    from experiments.analysis.scorecard import P5_PROBE
+
+    probe = run("probe:p5", **{k: v for k, v in P5_PROBE.items() if k != "scenario"})
+    early = window(probe, "info_shared", (1, 26))
+    assert early.mean() > 0.05  # it shared at first
+    assert (window(probe, "info_shared", (144, 156)) < 0.25 * early).mean() > 0.8
+    assert window(probe, "collaboration", (144, 156)).mean() <= 0.03
+    assert window(probe, "cognitive_trust", (144, 156)).mean() > 0.6
+    # without the trust gate, cognitive and empathic trust carry sharing on
+    ungated = run("probe:p5", **{k: v for k, v in P5_PROBE.items() if k != "scenario"}, trust_gate=False)
+    assert window(ungated, "info_shared", (144, 156)).mean() > 0.1
 
 
-def test_p5_no_collaboration_without_intentional_trust():
-    runs = run("x", reps=4, shared_goal=0.2, cog_start=0.9)
-    assert metric(runs, 156, "intentional_trust").max() < 0.3
-    assert metric(runs, 156, "info_shared").max() == 0.0
-    assert metric(runs, 156, "collaboration").max() == 0.0
+def test_p7_y_falls_around_its_breach_relative_to_x():
+    x, y = run("x"), run("y")
+    for metric in ("intentional_trust", "info_shared", "collaboration"):
+        did = (window(y, metric, (144, 156)) - window(y, metric, (91, 103))) - (
+            window(x, metric, (144, 156)) - window(x, metric, (91, 103)))
+        assert did.mean() + 1.96 * did.std(ddof=1) / np.sqrt(REPS) < 0, metric
 
 
-def test_p7_x_ends_with_more_trust_sharing_and_collaboration_than_y(xs, ys):
-    for name in ("intentional_trust", "info_shared", "collaboration"):
-        diff = metric(xs, 156, name) - metric(ys, 156, name)  # paired by seed
-        half = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff))
-        assert diff.mean() - half > 0, name
+@pytest.mark.parametrize("moderator", ["communication", "autonomy", "stability", "coordination"])
+def test_p6_each_moderator_switch_acts_on_its_own(moderator):
+    from experiments.analysis.scorecard import MODERATOR_CONTRASTS
+
+    strong, weak = MODERATOR_CONTRASTS[moderator]
+    on = window(run("x", **weak), "collaboration", (144, 156))
+    off = window(run("x", **weak, **{f"{moderator}_moderator": False}), "collaboration", (144, 156))
+    assert abs((off - on).mean()) > 0.005  # switching the moderator off changes the weak arm

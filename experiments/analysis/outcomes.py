@@ -37,7 +37,7 @@ def per_run(model: pd.DataFrame, metric: str, weeks: tuple[int, int] | int) -> p
     return sel.groupby("replication")[metric].mean()
 
 
-CUMULATIVE = ("cases_resolved", "stalls", "misuse_events", "turnover_events")  # counts since week 0
+CUMULATIVE = ("cases_resolved", "stalls", "misuse_events", "turnover_events", "task_confusions")  # counts since week 0
 
 
 def at_horizon(model: pd.DataFrame, metric: str, by: str = "replication") -> pd.Series:

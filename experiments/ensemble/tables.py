@@ -27,12 +27,13 @@ def agent_frame(results: list[RunResult], runs: list[int], scenario: Scenario) -
     """One row per run, week and organisation."""
     names = [o.name for o in scenario.organisations]
     domains = [o.domain for o in scenario.organisations]
+    respondents = [o.respondent for o in scenario.organisations]
     frames = []
     for run, res in zip(runs, results, strict=True):
         t, n = res.agents[AGENT_METRICS[0]].shape
         frame = {"run": np.repeat(run, t * n), "seed": np.full(t * n, res.seed, dtype=np.uint64),
                  "step": np.repeat(np.arange(t), n), "org": np.tile(names, t),
-                 "domain": np.tile(domains, t)}
+                 "domain": np.tile(domains, t), "respondent": np.tile(respondents, t)}
         for k in AGENT_METRICS:
             frame[k] = res.agents[k].reshape(-1)
         frames.append(pd.DataFrame(frame))

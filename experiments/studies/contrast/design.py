@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from experiments.analysis.scorecard import ABLATIONS, MODERATOR_CONTRASTS, P5_PROBE
+from experiments.analysis import scorecard
+from experiments.analysis.scorecard import RECORDING, ablation_points, criteria_points
 from experiments.ensemble import Study
+from experiments.ensemble.factors import Factor
 from experiments.studies.contrast.decomposition import coalition_spec, coalitions
 from experiments.studies.contrast.hybrid import GROUPS, hybrid_from_spec
+from model.parameters import SPECS
 from model.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -27,33 +30,20 @@ class Sizes:
     sweep_reps: int = 10
     decomposition_reps: int = 10
     sweep_levels: int = 5
+    robust_points: int = 256  # Latin-hypercube points over the assumption-labelled parameters
+    robust_reps: int = 4
+    robust_chunk: int = 32  # sample points per sub-study (memory; resume)
 
 
 def _point(label: str, scenario: str, **overrides) -> dict:
     return {"label": label, "scenario": scenario, **overrides}
 
 
-def main_points() -> list[dict]:
-    return [
-        _point("x", "x"), _point("y", "y"),
-        _point("P2-ablated:y", "y", **ABLATIONS["P2"][1]),
-        _point("P3-ablated:x", "x", **ABLATIONS["P3"][1]),
-        _point("P4-ablated:x", "x", **ABLATIONS["P4"][1]),
-    ]
-
-
-def probe_points() -> list[dict]:
-    pts = [_point("p5-probe", "x", **P5_PROBE),
-           _point("P5-ablated:p5-probe", "x", **P5_PROBE, **ABLATIONS["P5"][1])]
-    for name, (strong, weak) in MODERATOR_CONTRASTS.items():
-        pts.append(_point(f"p6-{name}-strong", "x", **strong))
-        pts.append(_point(f"p6-{name}-weak", "x", **weak))
-        pts.append(_point(f"P6-ablated:p6-{name}-strong", "x", **strong, **ABLATIONS["P6"][1]))
-        pts.append(_point(f"P6-ablated:p6-{name}-weak", "x", **weak, **ABLATIONS["P6"][1]))
-    pts += [_point("P1-ablated:x", "x", **ABLATIONS["P1"][1]),
-            _point("P1-ablated:y", "y", **ABLATIONS["P1"][1]),
-            _point("P7-ablated:y", "y", **ABLATIONS["P7"][1])]
-    return pts
+def criteria_with_ablations() -> dict[str, list[dict]]:
+    """The criteria's points and each pattern's ablated copies, by group."""
+    points = criteria_points()
+    ablated = ablation_points(points)
+    return {group: points[group] + ablated[group] for group in points}
 
 
 def sweep_points(levels: int) -> list[dict]:
@@ -70,26 +60,72 @@ def decomposition_points() -> list[dict]:
 
 
 def resolve(name: str) -> Scenario:
-    """A design point's scenario: ``hybrid:group=level,...`` (an X/Y hybrid) or any name
-    `model.load_scenario` knows."""
+    """A design point's scenario: ``hybrid:group=level,...`` (an X/Y hybrid), a probe of
+    the criteria, or any name `model.load_scenario` knows."""
     if str(name).startswith("hybrid:"):
         try:
             return hybrid_from_spec(str(name))
         except ValueError as exc:
             raise ScenarioError(str(exc)) from None
-    return load_scenario(name)
+    return scorecard.resolve(name)
+
+
+# parameters that act only under a theory variant or a switched-off mechanism, or that
+# set array shapes: not part of the baseline's uncertainty
+NOT_SAMPLED = {"interaction_cycle", "identification_blindness", "informal_commitment", "culture_gap",
+               "stability_start", "sham_share", "intent_start_low", "max_cases"}
+
+
+def assumed_factors() -> list[Factor]:
+    """The numeric, assumption-labelled parameters of the baseline over their registry
+    ranges (intervention options excluded): the uncertainty the robustness share is over."""
+    return [Factor(s.name, float(s.low), float(s.high), s.kind is int) for s in SPECS
+            if "assumption" in s.source and s.kind in (float, int) and s.name not in NOT_SAMPLED
+            and not (s.name[0] == "i" and s.name[1:2].isdigit())]
+
+
+def robust_sample(n: int, seed: int) -> list[dict]:
+    """Latin hypercube over `assumed_factors` (SALib)."""
+    from SALib.sample import latin
+
+    factors = assumed_factors()
+    problem = {"num_vars": len(factors), "names": [f.name for f in factors],
+               "bounds": [[f.low, f.high] for f in factors]}
+    rows = latin.sample(problem, n, seed=seed)
+    return [{f.name: (int(round(v)) if f.integer else float(v)) for f, v in zip(factors, row, strict=True)}
+            for row in rows]
 
 
 def studies(sizes: Sizes, seed: int) -> dict[str, Study]:
     x = load_scenario("x")
+    points = criteria_with_ablations()
     return {
-        "main": Study(scenario=x, points=tuple(main_points()), reps=sizes.reps, seed=seed,
-                      pairs_every=2, kind="contrast-main"),
-        "probes": Study(scenario=x, points=tuple(probe_points()), reps=sizes.reps, seed=seed,
-                        record_agents=False, kind="contrast-probes"),
+        "main": Study(scenario=x, points=tuple(points["main"]), reps=sizes.reps, seed=seed,
+                      kind="contrast-main", resolve=resolve, **RECORDING["main"]),
+        "probes": Study(scenario=x, points=tuple(points["probes"]), reps=sizes.reps, seed=seed,
+                        kind="contrast-probes", resolve=resolve, **RECORDING["probes"]),
         "sweeps": Study(scenario=x, points=tuple(sweep_points(sizes.sweep_levels)), reps=sizes.sweep_reps,
                         seed=seed, record_agents=False, kind="contrast-sweeps", resolve=resolve),
         "decomposition": Study(scenario=x, points=tuple(decomposition_points()),
                                reps=sizes.decomposition_reps, seed=seed, record_agents=False,
                                kind="contrast-decomposition", resolve=resolve),
     }
+
+
+def robust_studies(sizes: Sizes, seed: int) -> dict[str, Study]:
+    """The criteria's points at every robustness sample point, in chunks of sample points
+    (labels ``s{k}:...``); the main points recorded every 4 weeks to keep the tables small."""
+    x = load_scenario("x")
+    sample = robust_sample(sizes.robust_points, seed)
+    out = {}
+    for c in range(0, len(sample), sizes.robust_chunk):
+        chunk = {"main": [], "probes": []}
+        for k in range(c, min(c + sizes.robust_chunk, len(sample))):
+            for group, pts in criteria_points(sample[k], prefix=f"s{k}:").items():
+                chunk[group] += pts
+        for group in ("main", "probes"):
+            recording = {**RECORDING[group], "pairs_every": 4 if group == "main" else 0}
+            out[f"robust-{c // sizes.robust_chunk:02d}-{group}"] = Study(
+                scenario=x, points=tuple(chunk[group]), reps=sizes.robust_reps, seed=seed, resolve=resolve,
+                kind=f"contrast-robust-{group}", extra={"chunk": c // sizes.robust_chunk}, **recording)
+    return out

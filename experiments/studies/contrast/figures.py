@@ -13,7 +13,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments.analysis.figures import band, plot_band, save_figure  # noqa: E402
-from experiments.analysis.patterns import misuser_of  # noqa: E402
+from experiments.analysis.patterns import exposed_after_breach  # noqa: E402
+from experiments.analysis.scorecard import scenario_facts  # noqa: E402
 from experiments.studies.contrast.hybrid import GROUPS  # noqa: E402
 from model.scenario import DOMAINS, load_scenario  # noqa: E402
 
@@ -42,19 +43,19 @@ def trajectories(main, path: Path) -> Path:
 
 def p2_dyads(main, path: Path) -> Path:
     pairs, agents = main.get("pairs", "y"), main.get("agents", "y")
-    misuser = misuser_of(pairs)
+    misuser = scenario_facts()["interested"]
     holders = [o.name for o in load_scenario("y").organisations if o.role != "minute-taker"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2))
     if misuser is not None:
-        last = pairs[(pairs.step == pairs.step.max()) & (pairs.trustee == misuser)]
-        victims = set(zip(last.replication[last.harmed > 0], last.trustor[last.harmed > 0], strict=True))
+        exposed = exposed_after_breach(pairs, misuser)
+        victims = set(exposed.index[exposed.to_numpy()])
         toward = pairs[(pairs.trustee == misuser) & pairs.trustor.isin(holders)].copy()
-        toward["group"] = ["affected" if (r, t) in victims else "not affected"
+        toward["group"] = ["exposed" if (r, t) in victims else "not exposed"
                            for r, t in zip(toward.replication, toward.trustor, strict=True)]
         ag = agents[agents.org.isin(holders) & (agents.org != misuser)].copy()
-        ag["group"] = ["affected" if (r, t) in victims else "not affected"
+        ag["group"] = ["exposed" if (r, t) in victims else "not exposed"
                        for r, t in zip(ag.replication, ag.org, strict=True)]
-        for group, colour in (("affected", "tab:red"), ("not affected", "tab:gray")):
+        for group, colour in (("exposed", "tab:red"), ("not exposed", "tab:gray")):
             sel = toward[toward.group == group]
             per = sel.groupby(["replication", "step"])["intentional"].mean().reset_index()
             plot_band(a1, band(per, "intentional"), colour, f"members {group}")
@@ -69,7 +70,7 @@ def p2_dyads(main, path: Path) -> Path:
         ax.set_xlabel("week (dotted: the newcomer with a diverging vision joins)")
         ax.set_title(title)
         ax.legend(loc="lower left")
-    fig.suptitle("P2 in network Y: misuse hits the members whose data were used")
+    fig.suptitle("P2 in network Y: members whose data lay before the housing corporation after week 104 (exposed)")
     save_figure(fig, path)
     return path
 

@@ -1,8 +1,9 @@
 """Scenarios between X and Y: switch groups of settings from X's values to Y's.
 
 X and Y differ in many settings at once. To ask which difference explains the gap, the
-settings are grouped (by moderator, plus the network's composition, the data-sharing
-rule and the events specific to Y), and `hybrid` builds a scenario with each group at a
+settings are grouped (by moderator, plus the network's composition and the events
+specific to Y; since the scenarios follow the parity rule, these are all the inputs on
+which X and Y differ), and `hybrid` builds a scenario with each group at a
 level t in [0, 1]: 0 is X's setting, 1 is Y's. Numbers are interpolated linearly;
 discrete settings (online or physical, the composition, scheduled events) switch at
 t >= 0.5.
@@ -21,28 +22,27 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+from model.parameters import SPEC_BY_NAME
 from model.scenario import Scenario, scenario_from_dict
 
-GROUPS = ("composition", "communication", "autonomy", "stability", "coordination", "data_rule",
-          "y_events")
+GROUPS = ("composition", "communication", "autonomy", "stability", "coordination", "y_events")
 
 GROUP_DOC = {
-    "composition": "organisations (9 vs 6), their capacities and feedback habits, caseload",
-    "communication": "meeting interval (7 vs 4 weeks), online vs physical, informal contact, outsiders",
-    "autonomy": "power asymmetry (shared pot vs who pays decides) and voice",
-    "stability": "turnover rate, availability, scheduled turnover of the last year",
-    "coordination": "shared-goal clarity, goal alignment, task clarity, evaluations",
-    "data_rule": "perceived risk of sharing (full personal data vs street and number only)",
+    "composition": "organisations (9 vs 6), their capacities, feedback habits and availability",
+    "communication": "meeting interval (7 vs 4 weeks), the COVID timeline (online, informal contact), "
+                     "informal contact, outsiders",
+    "autonomy": "power asymmetry (shared pot vs who pays decides)",
+    "stability": "the scheduled turnover of each network (R4 in X; R8, R10 and the housing newcomer in Y)",
+    "coordination": "task clarity where tasks overlap",
     "y_events": "a newcomer with a diverging vision in an organisation with its own interest (misuse)",
 }
 
+# network-level parameters each group switches (X and Y set only these differently;
+# tests/test_scenario.py checks that list against the scenario files)
 PARAMS = {
-    "composition": ("case_rate",),
-    "communication": ("meeting_interval", "online", "informal_rate", "outsider_rate"),
-    "autonomy": ("power_asymmetry", "voice"),
-    "stability": ("turnover_rate",),
-    "coordination": ("shared_goal", "task_clarity", "evaluation_interval"),
-    "data_rule": ("sharing_risk",),
+    "communication": ("meeting_interval", "informal_rate", "outsider_rate"),
+    "autonomy": ("power_asymmetry",),
+    "coordination": ("task_clarity",),
 }
 
 # organisation of the other network that plays the same part (for events and attributes)
@@ -81,18 +81,14 @@ def hybrid(levels: dict[str, float], horizon: int | None = None) -> Scenario:
     mapping = ROLE_MAP["x_to_y"] if on_y else ROLE_MAP["y_to_x"]
 
     params = base.setdefault("parameters", {})
-    defaults = {"meeting_interval": 6, "online": False, "informal_rate": 0.0, "outsider_rate": 0.0,
-                "power_asymmetry": 0.0, "voice": 0.8, "turnover_rate": 0.1, "case_rate": 0.8,
-                "shared_goal": 0.85, "task_clarity": 0.8, "evaluation_interval": 0, "sharing_risk": 0.2}
     for group, names in PARAMS.items():
         for name in names:
-            xv = x["parameters"].get(name, defaults[name])
-            yv = y["parameters"].get(name, defaults[name])
+            default = SPEC_BY_NAME[name].default
+            xv = x["parameters"].get(name, default)
+            yv = y["parameters"].get(name, default)
             params[name] = _mix(xv, yv, lv[group])
-
-    rep = base.setdefault("representative", {})
-    for key, group in (("availability", "stability"), ("goal_alignment", "coordination")):
-        rep[key] = _mix(x["representative"][key], y["representative"][key], lv[group])
+    # the COVID timeline is part of communication: each network's own, switched at 0.5
+    base["timeline"] = copy.deepcopy((y if lv["communication"] >= 0.5 else x).get("timeline", []))
 
     orgs = {o["name"]: o for o in base["organisations"]}
     # autonomy: who pays decides -> the chair's organisation pays

@@ -6,7 +6,7 @@ from SALib.sample import latin
 
 from experiments.analysis.scorecard import criteria_points
 from model.parameters import SPEC_BY_NAME
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, load_scenario
 from model.variants import THEORY_PAIRS, UPDATE_RULES
 
 # the uncertain parameters sampled for the comparison (ranges from the registry)
@@ -41,11 +41,14 @@ def parse_variant(text: str) -> tuple[str, dict]:
 
 
 def parameter_sample(n: int, seed: int) -> list[dict]:
-    """Latin hypercube over the uncertain parameters' registry ranges."""
-    problem = {"num_vars": len(UNCERTAIN), "names": list(UNCERTAIN),
-               "bounds": [[SPEC_BY_NAME[k].low, SPEC_BY_NAME[k].high] for k in UNCERTAIN]}
-    rows = latin.sample(problem, n, seed=seed)
-    return [dict(zip(UNCERTAIN, map(float, row), strict=True)) for row in rows]
+    """Latin hypercube over the uncertain parameters' registry ranges. A parameter that X
+    and Y set differently is sampled for each network (``x.NAME``, ``y.NAME``), so the
+    sample does not erase a cited difference between them."""
+    x, y = load_scenario("x").params, load_scenario("y").params
+    names = [n for k in UNCERTAIN for n in ((f"x.{k}", f"y.{k}") if getattr(x, k) != getattr(y, k) else (k,))]
+    bounds = [[SPEC_BY_NAME[k.split(".")[-1]].low, SPEC_BY_NAME[k.split(".")[-1]].high] for k in names]
+    rows = latin.sample({"num_vars": len(names), "names": names, "bounds": bounds}, n, seed=seed)
+    return [dict(zip(names, map(float, row), strict=True)) for row in rows]
 
 
 def points(sample: list[dict], overrides: dict, which: str) -> list[dict]:

@@ -54,6 +54,9 @@ def report(table: pd.DataFrame, result: dict, sizes, seed: int) -> str:
     alike = result["indistinguishable_from_baseline"]
     lines.append("**The patterns cannot tell these apart from the baseline** (all intervals overlap): "
                  + (", ".join(alike) if alike else "none") + ".")
+    quiet = [v for v, acts in result.get("acts_in_x_and_y", {}).items() if not acts and v != "baseline"]
+    lines += ["", "**Variants that change nothing in X and Y** (their runs equal the baseline's at every sample "
+              "point, so the patterns cannot judge them here): " + (", ".join(quiet) if quiet else "none") + "."]
     lines += ["", "Theory pairs (literature vs study), THEORY.md §5:", ""]
     for t, (lit, study) in THEORY_PAIRS.items():
         lines.append(f"- {t}: literature — {lit}; study — {study}")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from experiments.analysis.scorecard import RECORDING, score
+from experiments.analysis.scorecard import RECORDING, resolve, score
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
 from experiments.ensemble.store import write_json, write_text
 from experiments.studies.variants.design import UNCERTAIN, default_variants, parameter_sample, points
@@ -19,8 +20,8 @@ from model.scenario import load_scenario
 
 @dataclass
 class VariantSizes:
-    samples: int = 16
-    reps: int = 8
+    samples: int = 128
+    reps: int = 4
 
 
 class _Prefixed:
@@ -42,17 +43,21 @@ def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221
     out = Path(out)
     sample = parameter_sample(sizes.samples, seed)
     x = load_scenario("x")
-    summaries, score_rows = [], []
+    summaries, score_rows, acts, baseline = [], [], {}, None
     for k, (name, overrides) in enumerate(variants.items()):
         for which in ("main", "probes"):
+            recording = {**RECORDING[which], "pairs_every": 4 if which == "main" else 0}  # lean tables
             study = Study(scenario=x, points=tuple(points(sample, overrides, which)), reps=sizes.reps,
-                          seed=seed, kind=f"variants-{which}", **RECORDING[which],
-                          extra={"variant": name})
+                          seed=seed, kind=f"variants-{which}", resolve=resolve, extra={"variant": name},
+                          **recording)
             summaries.append(execute(study, out / "runs" / f"v{k:02d}-{which}", executor, engine=engine,
                                      block_size=block_size, quiet=quiet))
         if not all(s.ok for s in summaries[-2:]):
             continue
         main, probes = Tables(out / "runs" / f"v{k:02d}-main"), Tables(out / "runs" / f"v{k:02d}-probes")
+        outcome = main.model.groupby(["label", "replication"]).collaboration.sum()
+        baseline = baseline if baseline is not None else outcome
+        acts[name] = bool(not np.allclose(outcome.to_numpy(), baseline.reindex(outcome.index).to_numpy()))
         for j in range(len(sample)):
             card = score(_Prefixed(main, f"s{j}:"), _Prefixed(probes, f"s{j}:"))
             score_rows.append({"variant": name, "sample": j, **{r.id: r.passed for r in card}})
@@ -62,7 +67,7 @@ def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221
     scores.to_csv(out / "scores.csv", index=False)
     table = shares(scores)
     table[["variant", "pattern", "share", "ci_low", "ci_high"]].to_csv(out / "variants.csv", index=False)
-    result = verdict(table)
+    result = {**verdict(table), "acts_in_x_and_y": acts}
     write_json({"sample": sample, "uncertain": list(UNCERTAIN), "variants": variants, **result,
                 "samples": sizes.samples, "reps": sizes.reps, "root_seed": seed}, out / "verdict.json")
     heatmap(table, out / "variants.png")
