@@ -54,3 +54,11 @@ def hang(scenarios, seeds, steps, pairs_every, record_agents=True):
     if _culprit(seeds) is not None:
         time.sleep(3600)
     return mesa_engine(scenarios, seeds, steps, pairs_every, record_agents)
+
+
+def kill_self():
+    """A task whose process is killed by a signal while it runs (as the OOM killer does)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)

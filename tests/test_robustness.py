@@ -239,3 +239,21 @@ def test_sigterm_stops_the_workers_and_records_the_attempt(tmp_path):
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_the_pool_names_the_signal_and_replaces_dead_workers():
+    from experiments.ensemble.supervised import SupervisedPool, WorkerDiedError
+    from tests.faulty_engine import kill_self
+
+    pool = SupervisedPool(1)
+    try:
+        first = pool.submit(os.getpid).result(timeout=120)
+        assert first != os.getpid()
+        with pytest.raises(WorkerDiedError, match="killed by SIGKILL"):
+            pool.submit(kill_self).result(timeout=120)
+        second = pool.submit(os.getpid).result(timeout=120)  # a fresh process took its place
+        os.kill(second, signal.SIGKILL)  # now one dies while idle
+        time.sleep(0.5)
+        assert pool.submit(os.getpid).result(timeout=120) not in (first, second)
+    finally:
+        pool.shutdown()

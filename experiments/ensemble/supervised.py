@@ -144,22 +144,43 @@ class SupervisedPool(Executor):
     def _assign(self) -> None:
         with self._lock:
             while self._queue:
+                for gone in [w for w in self._workers if w.job is None and not w.process.is_alive()]:
+                    self._drop(gone)  # died while idle (e.g. killed from outside)
                 idle = [w for w in self._workers if w.job is None]
-                if not idle:
-                    if len(self._workers) >= self._size:
-                        return
-                    idle = [_Worker(self._ctx)]
-                    self._workers.append(idle[0])
+                if not idle and len(self._workers) >= self._size:
+                    return
                 future, fn, args, timeout = self._queue.popleft()
-                if not future.set_running_or_notify_cancel():
-                    continue
-                worker = idle[0]
-                worker.job = [future, timeout, float("inf")]  # the clock starts when the worker has it
-                try:
-                    worker.conn.send((fn, args))
-                except Exception as exc:  # noqa: BLE001 - e.g. arguments that cannot be pickled
-                    worker.job = None
-                    future.set_exception(exc)
+                if future.set_running_or_notify_cancel():
+                    self._send(idle[0] if idle else self._spawn(), future, fn, args, timeout)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx)
+        self._workers.append(worker)
+        return worker
+
+    def _drop(self, worker: _Worker) -> None:
+        self._workers.remove(worker)
+        worker.conn.close()
+        worker.process.join(timeout=5)
+
+    def _send(self, worker: _Worker, future: Future, fn, args, timeout) -> None:
+        """Hand the task over; a worker found dead before taking it is replaced once (the
+        task never ran, so it is not to blame)."""
+        for attempt in range(2):
+            worker.job = [future, timeout, float("inf")]  # the clock starts when the worker has it
+            try:
+                worker.conn.send((fn, args))
+                return
+            except OSError:
+                self._drop(worker)
+                if attempt == 0:
+                    worker = self._spawn()
+            except Exception as exc:  # noqa: BLE001 - e.g. arguments that cannot be pickled
+                worker.job = None
+                future.set_exception(exc)
+                return
+        future.set_exception(WorkerDiedError(f"worker process {worker.process.pid} died "
+                                             f"({describe_exit(worker.process.exitcode)}) before taking this task"))
 
     def _supervise(self) -> None:
         try:
