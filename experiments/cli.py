@@ -337,6 +337,11 @@ def prepare_policy(args):
     _check_unique("--combination", args.combination,
                   lambda c: tuple(sorted(parse_intervention(i)[0] for i in c.split("+"))))
     points = design(scenarios, interventions, combinations)
+    labels = [p["label"] for p in points]  # e.g. a one-item --combination repeats an --intervention
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise UsageError(f"trustnet: error: design point '{twice[0][:60]}' would be run twice; "
+                         "drop the repeated --intervention or --combination")
     preflight(Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=args.reps, seed=args.seed,
                     record_agents=False, kind="policy"), args.engine)
 

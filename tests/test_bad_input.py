@@ -97,6 +97,7 @@ CASES = [
     (["policy", "--scenario", "x", "--scenario", "X"], "--scenario 'X' given twice"),
     (["policy", "--intervention", "social_map", "--intervention", "I4"], "given twice"),
     (["policy", "--scenario", "a|b.toml"], "must not contain '|'"),
+    (["policy", "--intervention", "social_map", "--combination", "social_map"], "would be run twice"),
     # malformed synthetic specifications
     (["run", "synthetic:"], "expected synthetic:N"),
     (["run", "synthetic:\u00b2"], "expected synthetic:N"),
