@@ -267,7 +267,8 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
                                        study.record_agents, study.pairs_every, engine)
                              for b, chunk in enumerate(_chunks(todo, size))]
                     bar = tqdm(total=len(all_runs), initial=len(done), unit="run", disable=quiet,
-                               desc=f"{study.kind} ({where})", smoothing=0.1)
+                               desc=f"{study.kind} ({where})", smoothing=0.1,
+                               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
                     try:
                         _run_tasks(pool, k, tasks, out, attempt, run_timeout, bar, counts)
                     finally:
@@ -314,7 +315,7 @@ def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: i
         counts["succeeded"] += len(result.runs) - n_failed
         bar.update(len(result.runs))
         elapsed = bar.format_dict["elapsed"]
-        if elapsed > 0:
+        if elapsed > 0:  # always runs per second (tqdm's own rate turns into s/run when slow)
             bar.set_postfix_str(f"{(counts['failed'] + counts['succeeded']) / elapsed:.1f} runs/s")
 
     while queue or pending:
