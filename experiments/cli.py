@@ -38,12 +38,12 @@ def parse_assignment(text: str, option: str = "--set") -> tuple[str, Any]:
     """``KEY=VALUE`` with VALUE read as a TOML value (number, true/false, string)."""
     key, sep, raw = text.partition("=")
     key = key.strip()
-    if not sep or not key:
+    if not sep or not key or "\n" in text or "\r" in text:
         shape = "T=SIDE (e.g. T1=literature)" if option == "--variant" else "KEY=VALUE"
-        raise UsageError(f"trustnet: error: {option} {text[:60]!r}: expected {shape}")
+        raise UsageError(f"trustnet: error: {option} {text[:60]!r}: expected {shape} on one line")
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         value = raw.strip()
     return key, value
 

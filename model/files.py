@@ -9,7 +9,9 @@ decoded as UTF-8 -- anything else is a `ScenarioError` with one line.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from model.errors import ScenarioError
 
@@ -32,3 +34,14 @@ def read_text(path: str | Path, what: str, max_bytes: int = MAX_BYTES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"{path}: {what} is not UTF-8 text (byte {exc.start})") from None
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """TOML text as a dict; invalid TOML -- also nesting deep enough to exhaust Python's
+    recursion (``a = [[[[...``), which `tomllib` does not catch -- is a `ScenarioError`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: not valid TOML (nested too deeply)") from None

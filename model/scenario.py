@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from model.errors import ScenarioError
-from model.files import read_text
+from model.files import parse_toml, read_text
 from model.interventions import parse_intervention
 from model.parameters import Params
 
@@ -402,10 +402,7 @@ def _event(where: str, table: dict[str, Any], names: list[str]) -> Event:
 def load_scenario_file(path: str | Path) -> Scenario:
     path = Path(path)
     text = read_text(path, "scenario file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    data = parse_toml(text, str(path))
     return scenario_from_dict(data, source=str(path))
 
 

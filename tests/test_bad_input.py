@@ -59,6 +59,7 @@ def files(tmp_path):
         "late_event": SCENARIO.replace("week = 10", "week = 21").encode(),
         "inverted": (SCENARIO + '[[interventions]]\nname = "evaluations"\nstart = 12\nend = 6\n').encode(),
         "big": b"# padding\n" * 600_000,  # 6 MB: over the size limit
+        "deep": b"a = " + b"[" * 100_000,  # tomllib itself would raise RecursionError
         "long_description": SCENARIO.replace('name = "mini"', 'name = "mini"\ndescription = "' + "d" * 20_000
                                              + '"').encode(),
     }
@@ -85,6 +86,10 @@ CASES = [
     (["run", "@latin1"], "not UTF-8 text"),
     (["run", "@big"], "larger than 4 MB"),
     (["run", "/dev/zero"], "not a regular file"),
+    (["run", "@deep"], "nested too deeply"),
+    (["sa", "--factors", "@deep", "--n", "2"], "nested too deeply"),
+    (["run", "x", "--set", "meeting_interval=" + "[" * 100_000], "meeting_interval' must be a number"),
+    (["run", "x", "--set", "turnover_rate=0.2\nshared_goal=0.5"], "expected KEY=VALUE on one line"),
     (["sa", "--factors", "@binary", "--n", "2"], "factor file is not UTF-8"),
     (["sa", "--factors", "/dev/zero", "--n", "2"], "not a regular file"),
     (["policy", "--scenario", "@binary"], "not UTF-8"),

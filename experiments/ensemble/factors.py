@@ -10,11 +10,10 @@ every problem is one line naming the file and the factor.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.files import read_text
+from model.files import parse_toml, read_text
 from model.parameters import SPEC_BY_NAME
 from model.scenario import ScenarioError
 
@@ -34,10 +33,7 @@ def load_factors(path: str | Path) -> tuple[list[Factor], str | None]:
 
 def parse_factors(text: str, where: str) -> tuple[list[Factor], str | None]:
     """Validate the text of a factor file (``where`` names it in messages)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{where}: not valid TOML ({exc})") from None
+    data = parse_toml(text, where)
     unknown = set(data) - {"scenario", "factors"}
     if unknown:
         raise ScenarioError(f"{where}: unknown key '{sorted(unknown)[0]}' (allowed: scenario, factors)")
