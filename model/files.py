@@ -23,7 +23,8 @@ def read_text(path: str | Path, what: str, max_bytes: int = MAX_BYTES) -> str:
     path = Path(path)
     try:
         if not path.is_file():  # devices, FIFOs, directories: never opened
-            raise ScenarioError(f"{path}: cannot read {what} (not a regular file)")
+            why = "not a regular file" if path.exists() else "no such file"
+            raise ScenarioError(f"{path}: cannot read {what} ({why})")
         with path.open("rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:

@@ -92,6 +92,7 @@ CASES = [
     (["run", "x", "--set", "turnover_rate=0.2\nshared_goal=0.5"], "expected KEY=VALUE on one line"),
     (["sa", "--factors", "@binary", "--n", "2"], "factor file is not UTF-8"),
     (["sa", "--factors", "/dev/zero", "--n", "2"], "not a regular file"),
+    (["sa", "--factors", "no/such/file.toml", "--n", "2"], "no such file"),
     (["policy", "--scenario", "@binary"], "not UTF-8"),
     # accepted-but-wrong, now refused
     (["run", "@late_event"], "event in week 21 for 'b' is after the horizon (20 weeks)"),
@@ -231,3 +232,44 @@ def test_the_property_test_sees_both_outcomes(tmp_path, capsys):
     code, _, err = run_main(["run", path, "--reps", "1", "--steps", "4", "--workers", "1", "--quiet",
                              "--out", tmp_path / "out"], capsys)
     assert code == 0, err
+
+
+class _Validated(BaseException):
+    """Raised instead of claiming the results directory: validation passed."""
+
+
+ARGUMENTS = {
+    "policy": ["--scenario", "x", "y", "X", "q", "synthetic:3", "a|b", "--intervention", "social_map",
+               "evaluations:every=13", "evaluations:every=inf", "I4", "nothing", "--combination",
+               "social_map+irritations", "social_map+", "--reps", "2", "0", "-1", "1e9", "--seed", "nan"],
+    "sa": ["--method", "sobol", "morris", "pawn", "warp", "--n", "2", "4", "3", "20", "--reps", "1", "--model",
+           "ishigami", "sobol-g", "trustnet", "nope", "--outputs", "collaboration", "nothing,", "",
+           "--scenario", "x", "y", "q", "--second-order", "--factors", "default", "missing.toml"],
+    "variants": ["--samples", "1", "0", "--reps", "1", "--variants", "T1", "T1,T5", "T9", "T1=study", ",",
+                 "update_rule=symmetric", "--pair", "T1+T3", "T1+", "+", "--seed", "5"],
+    "contrast": ["--reps", "1", "0", "--sweep-reps", "1", "--decomposition-reps", "1", "--robust-points", "0",
+                 "-3", "--robust-reps", "1", "--seed", "1"],
+}
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(command=st.sampled_from(sorted(ARGUMENTS)), picks=st.lists(st.integers(0, 10_000), max_size=6))
+def test_random_study_command_lines_validate_or_refuse_in_one_line(tmp_path_factory, capsys, monkeypatch,
+                                                                 command, picks):
+    """Every study command's validation: it passes, or one line and exit 2 -- never a traceback."""
+    import experiments.cli as cli
+
+    def stop(*args, **kwargs):
+        raise _Validated
+
+    monkeypatch.setattr(cli, "claim", stop)
+    tokens = ARGUMENTS[command]
+    args = [command, *(tokens[k % len(tokens)] for k in picks), "--out", tmp_path_factory.mktemp("v") / "o"]
+    try:
+        code, _, err = run_main(args, capsys)
+    except _Validated:
+        event("validated")
+        return
+    event(f"exit {code}")
+    one_line_refusal(code, err)
