@@ -204,6 +204,13 @@ def test_memory_is_checked_before_anything_is_written(tmp_path):
     assert r.returncode == 2 and "GB of memory" in r.stderr and not (tmp_path / "out").exists()
 
 
+def test_the_claim_is_reentrant_in_one_process_however_the_path_is_spelled(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with claim(Path("out"), "run"), claim(Path("./out")), claim(tmp_path / "out"):
+        execute(tiny(1), Path("out/"), ExecutorSpec(workers=1), quiet=True)
+    assert not (tmp_path / "out" / ".trustnet.holder.json").exists()
+
+
 def test_manifest_records_the_kind(tmp_path):
     execute(tiny(1), tmp_path / "out", ExecutorSpec(workers=1), quiet=True)
     info = json.loads((tmp_path / "out" / "manifest.json").read_text())

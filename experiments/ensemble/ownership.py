@@ -72,7 +72,9 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
         out.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as exc:
         raise DirectoryError(f"{out}: cannot create the directory ({exc.strerror or exc})") from None
-    lock = FileLock(out / LOCK, timeout=0, thread_local=False, is_singleton=True, preserve_lock_file=True)
+    # one lock object per directory in this process (resolved path: "out" and "./out" are one)
+    lock = FileLock((out / LOCK).resolve(), timeout=0, thread_local=False, is_singleton=True,
+                    preserve_lock_file=True)
     try:
         lock.acquire()
     except Timeout:
