@@ -30,7 +30,7 @@ def effect_spread(per_draw: pd.DataFrame, scenario: str, path: Path) -> Path:
     for ax, metric in zip(axes, METRICS, strict=True):
         m = sel[sel.metric == metric]
         data = [m[m.intervention == n].effect.to_numpy() for n in names]
-        ax.boxplot(data, vert=False, whis=(5, 95), showfliers=True, flierprops={"markersize": 2})
+        ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=True, flierprops={"markersize": 2})
         ax.axvline(0, color="black", lw=0.8)
         ax.set_title(_title(metric), fontsize=9)
         ax.set_yticks(np.arange(1, len(names) + 1), names)
