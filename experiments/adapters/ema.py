@@ -10,7 +10,8 @@
   are left at their defaults (acting from the founding of the network);
 * outcomes are the model metrics at the horizon (`at_horizon`: the mean of the last 13
   weeks, cumulative counts at the last week), averaged over the replications, plus the
-  interventions' cost in hours per year. Each outcome's direction (``MAXIMIZE`` or
+  interventions' cost in hours per year (over the scenario's horizon, also when
+  ``steps`` runs fewer weeks). Each outcome's direction (``MAXIMIZE`` or
   ``MINIMIZE``) is set so that many-objective search can use them as they are.
 
 Every experiment runs the same replication seeds (spawned from ``seed``), so two
