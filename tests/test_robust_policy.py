@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.ensemble import ExecutorSpec
+from experiments.analysis.outcomes import at_horizon
+from experiments.ensemble import ExecutorSpec, Tables
 from experiments.ensemble.factors import Factor
 from experiments.studies.policy.acceptability import acceptability
 from experiments.studies.policy.discovery import discover, failures, feature_scores, prim_box
@@ -187,6 +188,13 @@ def test_policy_command_robust_end_to_end(tmp_path):
     stalls = per_draw[(per_draw.intervention == "social_map") & (per_draw.metric == "stalls")]
     assert len(stalls) == 8 and (stalls.baseline > 0).all()
     assert np.allclose(stalls.effect, -stalls.baseline)  # none left with the map
+    # a draw's effect is the paired difference of the runner's tables at the horizon
+    tables = Tables(out / "runs")
+    diff = (at_horizon(tables.get("model", "x|data_framework#3"), "collaboration")
+            - at_horizon(tables.get("model", "x|baseline#3"), "collaboration"))
+    mine = per_draw[(per_draw.draw == 3) & (per_draw.intervention == "data_framework")
+                    & (per_draw.metric == "collaboration")]
+    assert mine.effect.iloc[0] == pytest.approx(diff.mean(), rel=1e-9)
     row = table[(table.intervention == "social_map") & (table.metric == "stalls")].iloc[0]
     assert row.p_positive == 1.0
     report = (out / "report.md").read_text()

@@ -31,7 +31,7 @@ FAIL_FRACTION = 0.5
 MIN_DRAWS = 8  # fewer draws: no box and no scores (too few points to peel or fit)
 PEEL_ALPHA = 0.05
 MASS_MIN = 0.05
-TREES = 200
+TREES = 100  # EMA Workbench's default forest size
 COLUMNS = ["scenario", "intervention", "metric", "factor", "low", "high", "coverage", "density",
            "share_failing", "qp", "range_low", "range_high"]
 

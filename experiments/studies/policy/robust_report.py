@@ -43,13 +43,24 @@ def _box_words(rows: pd.DataFrame) -> str:
 
 
 def _value_words(curves: pd.DataFrame, name: str) -> str:
-    """The lowest value per unit at which ``name`` is the most likely best use of the hours."""
+    """The values per unit at which ``name`` is the most likely best use of the hours."""
     wide = curves.pivot(index="value_hours", columns="intervention", values="p_best")
     leader = wide.idxmax(axis=1)
-    where = leader[leader == name]
+    where = leader[leader == name].index
     if where.empty:
         return "never the most likely best use of the hours in the range shown"
-    return f"the most likely best use of the hours once a unit is worth {where.index[0]:,.0f} hours a year or more"
+    low, high = where[0], where[-1]
+    share = wide.loc[where, name].max()
+    first, last = low == wide.index[0], high == wide.index[-1]
+    if first and last:
+        span = "at every value shown"
+    elif first:
+        span = f"while a unit is worth up to {high:,.0f} hours a year"
+    elif last:
+        span = f"from {low:,.0f} hours a year per unit ({low / 100:,.1f} per 0.01) upwards"
+    else:
+        span = f"between {low:,.0f} and {high:,.0f} hours a year per unit"
+    return f"the most likely best use of the hours {span}, best in up to {share:.0%} of the worlds"
 
 
 def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curves: pd.DataFrame,
@@ -75,7 +86,8 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
                   f"Effect on {HEADLINE}, over the worlds:", "",
                   "| intervention | mean effect [95% CI] | 5-95% of worlds | improves in | best in | mean regret | "
                   "hours/year | effect per 100 h | verdict |", "|---|---|---|---|---|---|---|---|---|"]
-        for name in head.sort_values("p_best", ascending=False).index:
+        order = head.drop(BASELINE).sort_values(["p_best", "mean_effect"], ascending=False).index
+        for name in [*order, BASELINE]:
             r = head.loc[name]
             per100 = f"{100 * r.effect_per_hour:+.4f}" if r.cost_hours > 0 else ""
             verdict = _verdict(r.p_positive) if name != BASELINE else ""
@@ -84,9 +96,11 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
                          f"{r.mean_regret:.3f} | {r.cost_hours:.0f} | {per100} | {verdict} |")
         robust = [o for o in options if head.loc[o, "p_positive"] >= ROBUST]
         lines += [""]
+        singles = head.loc[[o for o in options if o in setup.get("singles", options)]]
         lines.append("Robust on collaboration: " + (", ".join(robust) if robust else "none") + ". "
-                     f"Most often the best single choice: {head.drop(BASELINE).p_best.idxmax()} "
-                     f"({head.drop(BASELINE).p_best.max():.0%} of worlds).")
+                     f"The largest effect most often: {head.p_best.idxmax()} ({head.p_best.max():.0%} of the "
+                     f"worlds); of the single interventions, the largest mean effect: {singles.mean_effect.idxmax()} "
+                     f"({singles.mean_effect.max():+.3f}).")
         lines += ["", "**Where each one fails** (collaboration):", ""]
         mine = boxes[(boxes.scenario == scenario) & (boxes.metric == HEADLINE)]
         for name in options:
@@ -103,10 +117,10 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
             else:
                 words = _box_words(restricted)
                 r = restricted.iloc[0]
-                where = (f"mostly when {words}" if words else
-                         "in a region none of whose limits is clearly significant")
-                text = (f"fails in {share:.0%} of the worlds, {where} "
-                        f"(coverage {r.coverage:.0%}, density {r.density:.0%}).")
+                box = f"coverage {r.coverage:.0%}, density {r.density:.0%}"
+                text = (f"fails in {share:.0%} of the worlds, mostly when {words} ({box})." if words else
+                        f"fails in {share:.0%} of the worlds, with no clear pattern in the uncertain factors "
+                        f"(PRIM's best box, {box}, has no significant limit).")
             drivers = scores[(scores.scenario == scenario) & (scores.metric == HEADLINE)
                              & (scores.intervention == name)].nlargest(3, "score")
             if len(drivers):
@@ -115,9 +129,11 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
             lines.append(f"* **{name}** {text}")
         mine_curves = curves[(curves.scenario == scenario) & (curves.metric == HEADLINE)]
         lines += ["", "**At what cost** (collaboration): if one unit of collaboration (0 to 1) is worth V hours a "
-                  "year, the best option in a world is the one with the most V x effect minus its hours."]
-        for name in options:
-            lines.append(f"* {name}: {_value_words(mine_curves, name)}.")
+                  "year, the best option in a world is the one with the most V x effect minus its hours "
+                  "(doing nothing: 0)."]
+        for name in [BASELINE, *options]:
+            label = "doing nothing" if name == BASELINE else name
+            lines.append(f"* {label}: {_value_words(mine_curves, name)}.")
         lines += ["", "Share of worlds in which each option improves each outcome:", "",
                   "| intervention | " + " | ".join(METRICS) + " |", "|---|" + "---|" * len(METRICS)]
         for name in options:

@@ -20,7 +20,7 @@ from experiments.studies.policy.robust_design import flatten, robust_design
 from experiments.studies.policy.robust_figures import acceptability_curves, effect_spread, failure_boxes
 from experiments.studies.policy.robust_report import report
 from experiments.studies.policy.robustness import per_draw_effects, robustness
-from model.interventions import INTERVENTIONS
+from model.interventions import INTERVENTIONS, parse_intervention
 from model.scenario import load_scenario
 
 
@@ -68,7 +68,7 @@ def run_robust(out: Path, scenarios: list[str], draws: list[dict], interventions
                                   out / f"discovery_{stem}.png")]
     factors = sorted({k for d in draws for k in d})
     setup = {"draws": len(draws), "reps": reps, "seed": seed, "source": source, "factors": factors,
-             "fraction": fraction}
+             "fraction": fraction, "singles": [parse_intervention(i)[0] for i in interventions]}
     write_text(report(result.robustness, result.discovery, result.scores, result.acceptability, setup, figures),
                out / "report.md")
     return summary, result

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.outcomes import mean_ci
+from experiments.analysis.outcomes import END_WINDOW, mean_ci
 from experiments.studies.policy.effects import LOWER_IS_BETTER, effects
 from experiments.studies.policy.robust_design import draw_label
 
@@ -44,8 +44,10 @@ def per_draw_effects(model: pd.DataFrame, per_draw: list[list[dict]]) -> pd.Data
     """Paired effects of every option in every draw: `effects` columns plus ``draw``.
 
     ``model`` is the runner's model table with ``label`` and ``replication`` columns
-    (`Tables.model`)."""
-    groups = dict(iter(model.groupby("label", sort=False)))
+    (`Tables.model`). Only the weeks `at_horizon` reads are kept (the last `END_WINDOW`
+    of each design point), which keeps thousands of draws x options in memory."""
+    last = model.groupby("label", sort=False).step.transform("max")
+    groups = dict(iter(model[model.step > last - END_WINDOW].groupby("label", sort=False)))
     frames = []
     for d, points in enumerate(per_draw):
         frame = effects(DrawView(groups, d), points)
