@@ -204,6 +204,14 @@ def test_policy_command_robust_end_to_end(tmp_path):
     _, serial = run_robust(tmp_path / "serial", ["x"], lhs_draws(factors, 8, 20221), ["social_map", "data_framework"],
                            reps=2, executor=ExecutorSpec(workers=1), quiet=True)
     pd.testing.assert_frame_equal(serial.robustness.reset_index(drop=True), table, check_dtype=False)
+    # another failure threshold re-analyses the same runs
+    summary, strict = run_robust(tmp_path / "serial", ["x"], lhs_draws(factors, 8, 20221),
+                                 ["social_map", "data_framework"], reps=2, executor=ExecutorSpec(workers=1),
+                                 quiet=True, source="elsewhere", fraction=0.9)
+    assert summary.skipped == summary.total == 64 and summary.succeeded == 0
+    share = strict.discovery.groupby(["intervention", "metric"]).share_failing.first()
+    loose = pd.read_csv(out / "discovery.csv").groupby(["intervention", "metric"]).share_failing.first()
+    assert (share >= loose).all() and (share > loose).any()
     # resumable: the same command again has nothing left to run
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and "already done" in again.stdout

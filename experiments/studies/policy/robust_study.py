@@ -47,7 +47,7 @@ def run_robust(out: Path, scenarios: list[str], draws: list[dict], interventions
     per_draw_points = robust_design(scenarios, interventions, combinations or [], draws)
     study = Study(scenario=load_scenario(scenarios[0]), points=tuple(flatten(per_draw_points)), reps=reps,
                   seed=seed, steps=steps, record_agents=False, kind="policy-robust",
-                  extra={"draws": len(draws), "source": source, "fail_fraction": fraction})
+                  extra={"draws": len(draws)})  # only what changes the runs: re-analysis resumes
     summary = execute(study, out / "runs", executor, engine=engine, block_size=block_size, quiet=quiet)
     if not summary.ok:
         return summary, None
