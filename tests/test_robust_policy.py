@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from experiments.analysis.outcomes import at_horizon
+from experiments.cli import main
 from experiments.ensemble import ExecutorSpec, Tables
 from experiments.ensemble.factors import Factor
 from experiments.studies.policy.acceptability import acceptability
@@ -158,6 +159,21 @@ def test_bad_draws_are_refused_before_anything_is_written(tmp_path):
         run_robust(tmp_path / "out", ["x"], [{"teleport_rate": 0.3}], ["social_map"], reps=2,
                    executor=ExecutorSpec(workers=1), quiet=True)
     assert not (tmp_path / "out" / "runs").exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--samples", "4"], "need --uncertain"),
+    (["--fail-fraction", "0.3"], "need --uncertain"),
+    (["--uncertain", "default", "--fail-fraction", "1.5"], "must lie in [0, 1]"),
+    (["--uncertain", "nowhere.toml"], "nowhere.toml"),
+    (["--uncertain", "default", "--samples", "0"], "at least 1"),
+    (["--uncertain", "default", "--scenario", "z"], "z"),
+])
+def test_robust_options_are_checked_before_anything_is_written(tmp_path, capsys, args, words):
+    code = main(["policy", *args, "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
 
 
 def test_policy_command_robust_end_to_end(tmp_path):
