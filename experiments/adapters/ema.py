@@ -86,7 +86,8 @@ class TrustnetFunction:
     metrics: tuple[str, ...] = MODEL_METRICS
 
     def __call__(self, **parameters) -> dict[str, float]:
-        overrides = {k: (bool(v) if SPEC_BY_NAME[k].kind is bool else v) for k, v in parameters.items()}
+        bools = {k for k in parameters if k in SPEC_BY_NAME and SPEC_BY_NAME[k].kind is bool}
+        overrides = {k: (bool(v) if k in bools else v) for k, v in parameters.items()}  # EMA gives numpy bools
         sc = load_scenario(self.scenario).with_overrides(overrides)
         seeds = replication_seeds(self.seed, self.reps)
         results = batch_engine([sc] * self.reps, seeds, self.steps, 0, False)
