@@ -10,14 +10,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.figures import save_figure
-from experiments.studies.policy.effects import LOWER_IS_BETTER, METRICS
+from experiments.studies.policy.effects import METRICS
+from experiments.studies.policy.report import metric_title
 from experiments.studies.policy.robustness import BASELINE
 
 HEADLINE = "collaboration"
-
-
-def _title(metric: str) -> str:
-    return metric.replace("_", " ") + (" (fewer is better)" if metric in LOWER_IS_BETTER else "")
 
 
 def effect_spread(per_draw: pd.DataFrame, scenario: str, path: Path) -> Path:
@@ -32,7 +29,7 @@ def effect_spread(per_draw: pd.DataFrame, scenario: str, path: Path) -> Path:
         data = [m[m.intervention == n].effect.to_numpy() for n in names]
         ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=True, flierprops={"markersize": 2})
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(_title(metric), fontsize=9)
+        ax.set_title(metric_title(metric), fontsize=9)
         ax.set_yticks(np.arange(1, len(names) + 1), names)
     axes[0].invert_yaxis()
     fig.suptitle(f"Network {scenario}: effect of each intervention in each plausible world "
@@ -53,7 +50,7 @@ def acceptability_curves(curves: pd.DataFrame, scenario: str, path: Path) -> Pat
         ax.set_xscale("log")
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("value of one unit (hours a year)", fontsize=8)
-        ax.set_title(_title(metric), fontsize=9)
+        ax.set_title(metric_title(metric), fontsize=9)
     axes[0].set_ylabel("share of draws with the most net benefit")
     axes[-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.suptitle(f"Network {scenario}: cost-effectiveness acceptability")
