@@ -70,6 +70,12 @@ def test_design_every_draw_gets_every_option_and_explicit_options_win():
     assert by["x|data_framework#1"]["i2_risk_cut"] == 0.7  # drawn, not given
     assert by["x|data_framework:risk_cut=0.9#1"]["i2_risk_cut"] == 0.9  # given explicitly
     assert by["y|baseline#0"]["loss_ratio"] == 2.0 and not by["y|baseline#0"].get("i2")
+    # posterior-style draws: per-network values and a variant switch
+    posterior = [{"x.loss_ratio": 2.5, "y.loss_ratio": 4.5, "T1": "literature"}]
+    points = flatten(robust_design(["x", "y"], ["social_map"], [], posterior))
+    by = {p["label"]: p for p in points}
+    assert by["x|social_map#0"]["loss_ratio"] == 2.5 and by["y|baseline#0"]["loss_ratio"] == 4.5
+    assert all(p["T1"] == "literature" and not any("." in k for k in p) for p in points)
 
 
 def constructed(effects: dict[str, list[float]], costs: dict[str, float], metric="collaboration") -> pd.DataFrame:
