@@ -130,7 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="intervention to test (repeatable; default: all six with default options)")
     pol.add_argument("--combination", action="append", default=[], metavar="NAME+NAME",
                      help="also test interventions together, e.g. social_map+evaluations (repeatable)")
-    pol.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
+    pol.add_argument("--reps", type=_positive, default=None,
+                     help="replications per design point (default 30; with --uncertain 10 per draw)")
+    pol.add_argument("--uncertain", default=None, metavar="FILE",
+                     help="robust analysis over a factor file (TOML, or 'default'), by Latin hypercube")
+    pol.add_argument("--samples", type=_positive, default=None, metavar="M",
+                     help="draws of the uncertain factors (default 100; needs --uncertain)")
+    pol.add_argument("--fail-fraction", type=float, default=None, metavar="F",
+                     help="with --uncertain: an option fails in a draw below F x its mean improvement (default 0.5)")
+    pol.add_argument("--steps", type=_positive, default=None, help="weeks (default: scenario horizon)")
     pol.add_argument("--seed", type=_nonnegative, default=20221)
     pol.add_argument("--out", type=Path, required=True)
     add_execution_options(pol)
@@ -234,9 +242,30 @@ def main(argv: list[str] | None = None) -> int:
             scenarios = args.scenario or ["x", "y"]
             for name in scenarios:
                 load_scenario(name)  # fails early with one line on a bad name or file
-            summary, table = run_policy(args.out, scenarios, args.intervention or None,
-                                        [c.split("+") for c in args.combination], args.reps, args.seed,
-                                        executor_spec(args), args.block_size, args.quiet, engine=args.engine)
+            combinations = [c.split("+") for c in args.combination]
+            if args.uncertain is None:
+                if args.samples is not None or args.fail_fraction is not None:
+                    raise UsageError("trustnet policy: error: --samples and --fail-fraction need --uncertain FILE")
+                summary, table = run_policy(args.out, scenarios, args.intervention or None, combinations,
+                                            args.reps or 30, args.seed, executor_spec(args), args.block_size,
+                                            args.quiet, engine=args.engine, steps=args.steps)
+            else:
+                from experiments.studies.policy.discovery import FAIL_FRACTION
+                from experiments.studies.policy.robust_design import lhs_draws, load_uncertain
+                from experiments.studies.policy.robust_study import run_robust
+
+                fraction = FAIL_FRACTION if args.fail_fraction is None else args.fail_fraction
+                if not 0.0 <= fraction <= 1.0:
+                    raise UsageError(f"trustnet policy: error: --fail-fraction {fraction}: must lie in [0, 1]")
+                factors, file_scenario = load_uncertain(args.uncertain)
+                if not args.scenario and file_scenario:
+                    scenarios = [file_scenario]
+                draws = lhs_draws(factors, args.samples or 100, args.seed)
+                summary, table = run_robust(args.out, scenarios, draws, args.intervention or None, combinations,
+                                            args.reps or 10, args.seed, executor_spec(args), args.block_size,
+                                            args.quiet, engine=args.engine, steps=args.steps,
+                                            source=f"Latin hypercube over {args.uncertain}",
+                                            fraction=fraction)
             code = report(summary, "trustnet policy")
             if table is not None:
                 print(f"report: {args.out / 'report.md'}")
