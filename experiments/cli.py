@@ -57,8 +57,10 @@ def _whole_number(low: int, high: int):
         if not text.strip().isascii() or not text.strip().lstrip("+-").isdigit() or len(text.strip()) > 30:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
         value = int(text)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, got {value}")
         return value
 
     return parse
@@ -77,6 +79,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected seconds, got {text[:40]!r}") from None
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text[:40]!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text[:40]!r}") from None
+    if not 0.0 <= value <= 1.0:  # also NaN
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1], got {text[:40]!r}")
     return value
 
 
@@ -181,7 +193,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="intervention to test (repeatable; default: all six with default options)")
     pol.add_argument("--combination", action="append", default=[], metavar="NAME+NAME",
                      help="also test interventions together, e.g. social_map+evaluations (repeatable)")
-    pol.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
+    pol.add_argument("--reps", type=_positive, default=None,
+                     help="replications per design point (default 30; with --uncertain 10 per draw)")
+    pol.add_argument("--uncertain", default=None, metavar="FILE",
+                     help="robust analysis over a factor file (TOML, or 'default'), by Latin hypercube")
+    pol.add_argument("--samples", type=_positive, default=None, metavar="M",
+                     help="draws of the uncertain factors (default 100; needs --uncertain)")
+    pol.add_argument("--fail-fraction", type=_fraction, default=None, metavar="F",
+                     help="with --uncertain: an option fails in a draw below F x its mean improvement (default 0.5)")
+    pol.add_argument("--steps", type=_steps, default=None, help=f"weeks, at most {MAX_STEPS} "
+                     "(default: scenario horizon)")
     pol.add_argument("--seed", type=_seed, default=20221)
     pol.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(pol)
@@ -326,6 +347,17 @@ def prepare_policy(args):
     from model.interventions import INTERVENTIONS, parse_intervention
 
     scenarios = args.scenario or ["x", "y"]
+    draws = None
+    if args.uncertain is None:
+        if args.samples is not None or args.fail_fraction is not None:
+            raise UsageError("trustnet policy: error: --samples and --fail-fraction need --uncertain FILE")
+    else:
+        from experiments.studies.policy.robust_design import lhs_draws, load_uncertain
+
+        factors, file_scenario = load_uncertain(args.uncertain)
+        if not args.scenario and file_scenario:
+            scenarios = [file_scenario]
+        draws = lhs_draws(factors, args.samples or 100, args.seed)
     for name in scenarios:
         if "|" in name:  # design-point labels are scenario|intervention
             raise UsageError(f"trustnet: error: --scenario {name[:60]!r}: a path must not contain '|'")
@@ -342,12 +374,23 @@ def prepare_policy(args):
     if twice:
         raise UsageError(f"trustnet: error: design point '{twice[0][:60]}' would be run twice; "
                          "drop the repeated --intervention or --combination")
-    preflight(Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=args.reps, seed=args.seed,
-                    record_agents=False, kind="policy"), args.engine)
+    preflight(Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=1, seed=args.seed,
+                    steps=args.steps, record_agents=False, kind="policy"), args.engine)
 
     def job(workers):
-        summary, table = run_policy(args.out, scenarios, args.intervention or None, combinations, args.reps,
-                                    args.seed, workers, args.block_size, args.quiet, engine=args.engine)
+        if draws is None:
+            summary, table = run_policy(args.out, scenarios, args.intervention or None, combinations,
+                                        args.reps or 30, args.seed, workers, args.block_size, args.quiet,
+                                        engine=args.engine, steps=args.steps)
+        else:
+            from experiments.studies.policy.discovery import FAIL_FRACTION
+            from experiments.studies.policy.robust_study import run_robust
+
+            summary, table = run_robust(args.out, scenarios, draws, args.intervention or None, combinations,
+                                        args.reps or 10, args.seed, workers, args.block_size, args.quiet,
+                                        engine=args.engine, steps=args.steps,
+                                        source=f"Latin hypercube over {args.uncertain}",
+                                        fraction=FAIL_FRACTION if args.fail_fraction is None else args.fail_fraction)
         code = report(summary, "trustnet policy")
         if table is not None:
             print(f"report: {args.out / 'report.md'}")

@@ -14,8 +14,10 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("model", "experiments")
 
-# layers from the bottom up: a module may import from its own layer and those below
-LAYERS = ("model", "experiments.ensemble", "experiments.analysis", "experiments.studies", "experiments.cli")
+# layers from the bottom up: a module may import from its own layer and those below; the
+# studies and the adapters stand side by side (and do not import each other, below)
+LAYERS = ("model", "experiments.ensemble", "experiments.analysis", ("experiments.studies", "experiments.adapters"),
+          "experiments.cli")
 
 
 def module_name(path: Path) -> str:
@@ -75,8 +77,8 @@ def import_graph() -> nx.DiGraph:
 
 def layer(module: str) -> int:
     """A module's layer; the ``experiments`` package itself is a facade on top."""
-    return max((k for k, name in enumerate(LAYERS) if module == name or module.startswith(name + ".")),
-               default=len(LAYERS) - 1)
+    return max((k for k, entry in enumerate(LAYERS) for name in ((entry,) if isinstance(entry, str) else entry)
+                if module == name or module.startswith(name + ".")), default=len(LAYERS) - 1)
 
 
 def test_no_module_is_part_of_an_import_cycle():
@@ -103,6 +105,18 @@ def test_studies_do_not_import_each_other():
     assert across == [], across
 
 
+def test_studies_and_adapters_do_not_import_each_other():
+    graph = import_graph()
+    sides = ("experiments.studies", "experiments.adapters")
+
+    def side(module: str) -> str | None:
+        return next((s for s in sides if module == s or module.startswith(s + ".")), None)
+
+    across = [(a, b) for a, b in graph.edges if side(a) and side(b) and side(a) != side(b)]
+    assert any(side(m) == "experiments.adapters" for m in graph)
+    assert across == [], across
+
+
 def test_the_checker_sees_a_cycle_and_an_upward_import(tmp_path):
     """The checker itself can fail: a constructed cycle and an upward import are found."""
     known = {"model.a", "model.b", "experiments.cli"}
@@ -120,3 +134,4 @@ def test_the_checker_sees_a_cycle_and_an_upward_import(tmp_path):
     finally:
         ROOT = saved
     assert layer("experiments.cli") > layer("model.b")
+    assert layer("experiments.adapters.ema") == layer("experiments.studies.policy") > layer("experiments.analysis")

@@ -99,7 +99,7 @@ CASES = [
     (["run", "@inverted"], "intervention I1 ends (i1_end = 6) before it starts"),
     (["run", "x", "--intervention", "evaluations:start=30,end=10"], "ends (i1_end = 10) before it starts"),
     (["run", "@long_description"], "'description' must be a string of at most"),
-    (["run", "x", "--steps", "10000000"], "--steps: must be between 1 and 5200"),
+    (["run", "x", "--steps", "10000000"], "--steps: must be at most 5200"),
     (["policy", "--scenario", "x", "--scenario", "X"], "--scenario 'X' given twice"),
     (["policy", "--intervention", "social_map", "--intervention", "I4"], "given twice"),
     (["policy", "--scenario", "a|b.toml"], "must not contain '|'"),
@@ -124,7 +124,7 @@ CASES = [
     (["run", "x", "--scheduler", "nonsense"], "expected tcp://HOST:PORT"),
     (["run", "x", "--run-timeout", "0"], "--run-timeout: must be a positive number"),
     (["run", "x", "--run-timeout", "5", "--dask-local", "1"], "local worker processes only"),
-    (["app", "--port", "70000"], "--port: must be between 1 and 65535"),
+    (["app", "--port", "70000"], "--port: must be at most 65535"),
     (["app", "--port", "0"], "--port"),
     (["app", "--host", "0.0.0.0"], "add --expose"),
 ]

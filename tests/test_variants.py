@@ -40,9 +40,9 @@ def detected_misuse(name, **overrides):
     return np.array(total)
 
 
-def test_t2_literature_moves_over_trust_from_routine_to_identification():
+def test_t2_literature_adds_identification_blind_spots_and_keeps_routine_stalls():
     study, lit = runs("x", 104), runs("x", 104, T2="literature")
-    assert at(study, "stalls", 104).mean() > 10 and at(lit, "stalls", 104).max() == 0
+    assert at(study, "stalls", 104).mean() > 10 and at(lit, "stalls", 104).mean() > 10  # both over-trusts
     close = dict(identification_blindness=1.0, emp_gain=0.12)  # members who know each other well
     seen = detected_misuse("y", **close)
     blind = detected_misuse("y", T2="literature", **close)

@@ -10,6 +10,13 @@ mean of the last 13 weeks, cases resolved and stalls as cumulative counts.
 
 Modules: `design`, `effects` (paired effects and costs), `report` (forest plots and
 report), `study` (`run_policy`).
+
+The robust analysis (``--uncertain FILE --samples M``) repeats the design in every draw
+of the uncertain parameters: `robust_design` (draws and points), `robustness` (per-draw
+effects; p_positive, p_best, regret), `acceptability` (cost-effectiveness acceptability
+curves), `discovery` (PRIM failure boxes and feature scores, EMA Workbench),
+`robust_figures`, `robust_report`, `robust_study` (`run_robust`, which takes the draws as
+a list of override dicts).
 """
 
 from experiments.studies.policy.study import run_policy

@@ -12,6 +12,11 @@ from experiments.analysis.outcomes import END_WINDOW
 from experiments.studies.policy.effects import LOWER_IS_BETTER, METRICS
 
 
+def metric_title(metric: str) -> str:
+    """A metric's name for a figure, saying when fewer is better."""
+    return metric.replace("_", " ") + (" (fewer is better)" if metric in LOWER_IS_BETTER else "")
+
+
 def forest_plot(table: pd.DataFrame, scenario: str, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
@@ -26,8 +31,7 @@ def forest_plot(table: pd.DataFrame, scenario: str, path: Path) -> Path:
             colour = "tab:green" if (lo > 0 or hi < 0) else "tab:gray"
             ax.errorbar([effect], [k], xerr=[[effect - lo], [hi - effect]], fmt="o", color=colour, capsize=3)
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(metric.replace("_", " ") + (" (fewer is better)" if metric in LOWER_IS_BETTER else ""),
-                     fontsize=9)
+        ax.set_title(metric_title(metric), fontsize=9)
         ax.set_yticks(y, names)
     axes[0].invert_yaxis()
     fig.suptitle(f"Network {scenario}: effect of each intervention against the baseline "

@@ -19,12 +19,12 @@ from model.scenario import load_scenario
 def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None = None,
                combinations: list[list[str]] | None = None, reps: int = 30, seed: int = 20221,
                executor: ExecutorSpec | Workers | None = None, block_size: int | None = None, quiet: bool = False,
-               engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
+               engine: str = "batch", steps: int | None = None) -> tuple[RunSummary, pd.DataFrame | None]:
     out = Path(out)
     interventions = interventions or list(INTERVENTIONS)
     points = design(scenarios, interventions, combinations or [])
     study = Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=reps, seed=seed,
-                  record_agents=False, kind="policy")
+                  steps=steps, record_agents=False, kind="policy")
     summary = execute(study, out / "runs", executor, engine=engine, block_size=block_size, quiet=quiet)
     if not summary.ok:
         return summary, None
