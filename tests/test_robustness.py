@@ -68,11 +68,11 @@ def test_a_worker_that_dies_fails_only_its_own_run(tmp_path, pools):
 def test_a_run_that_hangs_is_stopped_by_the_run_timeout(tmp_path, pools):
     study = tiny()
     summary = execute(study, tmp_path / "out", ExecutorSpec(workers=2), engine="tests.faulty_engine:hang",
-                      block_size=2, quiet=True, run_timeout=4)
+                      block_size=2, quiet=True, run_timeout=2)
     bad = culprit_run(study)
     assert (summary.failed, summary.succeeded) == (1, 3)
     res = load(tmp_path / "out")
-    assert res.failed.run.tolist() == [bad] and "--run-timeout 4 s" in res.failed.error.iloc[0]
+    assert res.failed.run.tolist() == [bad] and "--run-timeout 2 s" in res.failed.error.iloc[0]
     assert_good_runs_match_a_clean_run(tmp_path, res, study, {bad})
 
 
@@ -95,7 +95,7 @@ def test_one_worker_a_hard_crash_is_contained_on_the_rerun(tmp_path):
 
 def test_run_timeout_from_the_command_line(tmp_path):
     r = cli("run", "x", "--reps", 4, "--steps", 5, "--seed", 1, "--quiet", "--engine", "tests.faulty_engine:hang",
-            "--run-timeout", 5, "--out", tmp_path / "out")
+            "--run-timeout", 3, "--out", tmp_path / "out")
     assert r.returncode == 1 and "1 of 4 runs failed" in r.stderr
 
 
