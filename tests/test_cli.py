@@ -28,7 +28,7 @@ def test_run_writes_model_agents_pairs_and_manifest(tmp_path):
     assert len(model) == 3 * 31
     assert sorted(model.run.unique()) == [0, 1, 2]
     agents = pd.read_parquet(out / "agents.parquet")
-    assert list(agents.columns) == ["run", "seed", "step", "org", "domain", *AGENT_METRICS]
+    assert list(agents.columns) == ["run", "seed", "step", "org", "domain", "respondent", *AGENT_METRICS]
     assert len(agents) == 3 * 31 * 6
     pairs = pd.read_parquet(out / "pairs.parquet")
     assert sorted(pairs.step.unique()) == [0, 10, 20, 30]
