@@ -163,6 +163,24 @@ def build_parser() -> argparse.ArgumentParser:
     var.add_argument("--out", type=Path, required=True)
     add_execution_options(var)
 
+    cal = sub.add_parser("calibrate", help="ABC-SMC posterior of the parameters and theory variants given the patterns")
+    cal.add_argument("--factors", default="default", metavar="FILE",
+                     help="factor file (TOML; bounds are uniform priors); default: the assumption-labelled parameters")
+    cal.add_argument("--variants", default=None, metavar="T1,T3,...", help="variants competing with the baseline")
+    cal.add_argument("--population", type=_whole_number_at_least(2), default=200, help="particles (default 200)")
+    cal.add_argument("--generations", type=_positive, default=6, help="generations incl. the prior's (default 6)")
+    cal.add_argument("--reps", type=_positive, default=4, help="paired replications per particle (default 4)")
+    cal.add_argument("--hold-out", default=None, metavar="P7,...", help="patterns left out of the distance")
+    cal.add_argument("--truth", type=Path, default=None, metavar="PARAMS.toml",
+                     help="known-answer check: pseudo-observed summaries simulated at these parameters")
+    cal.add_argument("--seed", type=_nonnegative, default=20221)
+    cal.add_argument("--out", type=Path, required=True)
+    add_execution_options(cal)
+
+    for sub_parser in (run, sa, var):
+        sub_parser.add_argument("--posterior", type=Path, default=None, metavar="DIR",
+                                help="draw parameter sets from a calibration's posterior (trustnet calibrate)")
+
     return parser
 
 
@@ -198,14 +216,41 @@ def run_app(host: str, port: int) -> int:
     return proc.returncode
 
 
+def posterior_points(directory: Path | None, n: int, seed: int) -> tuple[dict, ...]:
+    """With ``--posterior``: one design point per run, each its own posterior draw
+    (recorded as the run's design point in runs.parquet)."""
+    if directory is None:
+        return ()
+    from experiments.ensemble.posterior import draw_parameters
+
+    return tuple(draw_parameters(directory, n, seed))
+
+
+def calibrate(args: argparse.Namespace) -> int:
+    import logging
+
+    from experiments.studies import calibration as cal
+
+    factors = cal.calibration_factors(args.factors)
+    models = cal.competing_models(args.variants)
+    spec = cal.Calibration(tuple(factors), models, args.population, args.reps, cal.held_out_patterns(args.hold_out),
+                           args.seed, cal.load_truth(args.truth, models) if args.truth else None)
+    logging.getLogger("ABC").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    result = cal.run_calibration(args.out, spec, args.generations, executor_spec(args))
+    print(f"trustnet calibrate: {result.stopped}; report: {args.out / 'report.md'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
             scenario = _scenario(args.scenario, args.set + args.variant)
             scenario = with_interventions(scenario, args.intervention)
-            study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
-                          pairs_every=args.pairs, kind="run")
+            points = posterior_points(args.posterior, args.reps, args.seed)
+            study = Study(scenario=scenario, reps=1 if points else args.reps, seed=args.seed, steps=args.steps,
+                          pairs_every=args.pairs, kind="run", points=points or ({},), crn=not points,
+                          extra={"posterior": str(args.posterior)} if points else {})
             summary = execute(study, args.out, executor_spec(args), engine=args.engine,
                               block_size=args.block_size, quiet=args.quiet)
             return report(summary, f"trustnet run {scenario.name}")
@@ -238,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             return code
         if args.command == "app":
             return run_app(args.host, args.port)
+        if args.command == "calibrate":
+            return calibrate(args)
         if args.command == "sa":
             from experiments.studies.sensitivity import function_factors, load_factors, run_sa
             from model.metrics import MODEL_METRICS
@@ -253,9 +300,14 @@ def main(argv: list[str] | None = None) -> int:
                                      f"(choose from {', '.join(MODEL_METRICS)})")
             else:
                 factors, scenario, outputs = function_factors(args.model), "", ["y"]
+            base = None
+            if args.posterior:
+                from experiments.ensemble.posterior import posterior_mean
+
+                base = posterior_mean(args.posterior)
             summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
                                       args.second_order, args.seed, args.model, executor_spec(args),
-                                      args.block_size, args.quiet, engine=args.engine)
+                                      args.block_size, args.quiet, engine=args.engine, base=base)
             code = report(summary, "trustnet sa")
             if indices is not None:
                 print(f"report: {args.out / 'report.md'}")
@@ -278,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                 chosen[name] = overrides
             summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed,
                                             chosen, executor_spec(args), args.block_size, args.quiet,
-                                            engine=args.engine)
+                                            engine=args.engine, posterior=args.posterior)
             codes = [report(s, f"trustnet variants ({s.out.name})") for s in summaries]
             if table is not None:
                 print(f"report: {args.out / 'report.md'}")

@@ -75,3 +75,19 @@ def _typed(name: str, value) -> float | int:
     """The parameter's own type: whole numbers for integer parameters."""
     spec = SPEC_BY_NAME.get(name.rpartition(".")[2])
     return int(round(float(value))) if spec is not None and spec.kind is int else float(value)
+
+
+def posterior_mean(directory: str | Path, model: str = "baseline") -> dict:
+    """The weighted posterior mean of ``model`` as overrides (with its variant switches):
+    a single evidence-based point, for analyses that need one base point rather than
+    draws (the sensitivity analysis varies its factors around it)."""
+    post = load_posterior(directory)
+    if model not in post.models:
+        raise ScenarioError(f"{directory}: no model '{model}' in the posterior "
+                            f"(calibrated: {', '.join(post.models)})")
+    rows = post.particles[post.particles.model == model]
+    if rows.empty or rows.weight.sum() <= 0:
+        raise ScenarioError(f"{directory}: model '{model}' has no particles left in the last generation")
+    w = rows.weight.to_numpy(dtype=float)
+    return {**post.models[model], **{name: _typed(name, np.average(rows[name].to_numpy(dtype=float), weights=w))
+                                     for name in post.factors}}
