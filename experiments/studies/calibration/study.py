@@ -86,11 +86,10 @@ def run_calibration(out: Path, calib: Calibration, generations: int, executor: E
     info = prepare(out, calib)
     with open_executor(executor or ExecutorSpec(workers=1)) as (pool, workers):
         sampler = OrderedSampler(pool, workers, calib.seed)
-        smc = abc_run.build(calib, sampler)
-        fresh = not (out / abc_run.HISTORY).exists()
-        x0 = observed_data(calib) if fresh else None
-        history = abc_run.open_history(smc, out, x0, _truth_meta(calib) if fresh else None)
-        stopped = abc_run.run_generations(smc, history, generations, calib.seed, on_generation)
+        if not (out / abc_run.HISTORY).exists():
+            abc_run.start_history(calib, sampler, out, observed_data(calib), _truth_meta(calib))
+        stopped, smc = abc_run.run_generations(calib, sampler, out, generations, on_generation)
+        history = smc.history
         posterior = posterior_frame(history, calib)
         probabilities = model_probabilities(history, calib)
         epsilons = history.get_all_populations().sort_values("t")
