@@ -119,14 +119,14 @@ def test_resume_gives_the_same_posterior_as_an_uninterrupted_run(files, tmp_path
     calib = _small(files)
     calibration_study.run_calibration(tmp_path / "whole", calib, 2)
 
-    class Interrupted(Exception):
+    class StopAfterFirstError(Exception):
         pass
 
     def stop_after_first(t):
         if t == 0:
-            raise Interrupted
+            raise StopAfterFirstError
 
-    with pytest.raises(Interrupted):
+    with pytest.raises(StopAfterFirstError):
         calibration_study.run_calibration(tmp_path / "resumed", calib, 2, on_generation=stop_after_first)
     assert not (tmp_path / "resumed" / "posterior.parquet").exists()
     calibration_study.run_calibration(tmp_path / "resumed", calib, 2)

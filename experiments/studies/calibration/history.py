@@ -14,6 +14,13 @@ import pyabc
 from experiments.studies.calibration.design import Calibration
 
 IDENTIFIED = 0.6  # a factor is "pinned down" when its posterior sd is below this share of the prior's
+FEW = 30  # below this effective sample size a model's constraints are not to be trusted
+
+
+def effective_size(posterior: pd.DataFrame, model: str) -> float:
+    """Kish's effective sample size of a model's particles."""
+    w = posterior.loc[posterior.model == model, "weight"].to_numpy(dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) and w.sum() > 0 else 0.0
 
 
 def posterior_frame(history: pyabc.History, calib: Calibration) -> pd.DataFrame:

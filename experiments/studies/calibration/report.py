@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.figures import save_figure
-from experiments.studies.calibration.history import IDENTIFIED
+from experiments.studies.calibration.history import FEW, IDENTIFIED
 from experiments.studies.calibration.measure import INDISTINCT
 from experiments.studies.calibration.summaries import OBSERVABLES
 
@@ -75,7 +75,8 @@ def probabilities_plot(probabilities: pd.DataFrame, path: Path) -> Path:
 
 
 def report(info: dict, probabilities: pd.DataFrame, tables: dict[str, pd.DataFrame], predictive: pd.DataFrame,
-           observables: pd.DataFrame, coverage: pd.DataFrame | None) -> str:
+           observables: pd.DataFrame, coverage: pd.DataFrame | None, sizes: dict[str, float]) -> str:
+    """``sizes``: each model's effective sample size in the last generation."""
     last = probabilities[probabilities.generation == probabilities.generation.max()].sort_values(
         "probability", ascending=False)
     lines = ["# Calibration: what the patterns pin down", "",
@@ -105,7 +106,9 @@ def report(info: dict, probabilities: pd.DataFrame, tables: dict[str, pd.DataFra
     lines += ["", "## What the patterns pin down", ""]
     for model, table in tables.items():
         pinned = table[table.sd_ratio < IDENTIFIED]
-        lines.append(f"**{model}**: " + (
+        few = sizes[model] < FEW
+        lines.append(f"**{model}** (effective sample size {sizes[model]:.0f}"
+                     + (f"; under {FEW}: too few particles to trust these intervals" if few else "") + "): " + (
             f"{len(pinned)} of {len(table)} factors are constrained (posterior sd under {IDENTIFIED:.0%} of the "
             "prior's): " + ", ".join(f"{r.factor} {r.mean:.3g} [{r.q05:.3g}, {r.q95:.3g}]"
                                      for r in pinned.itertuples())

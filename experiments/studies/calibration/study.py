@@ -28,7 +28,7 @@ from experiments.ensemble.executors import open_executor
 from experiments.ensemble.store import manifest, write_json, write_parquet, write_text
 from experiments.studies.calibration import abc as abc_run
 from experiments.studies.calibration.design import Calibration
-from experiments.studies.calibration.history import constraint, model_probabilities, posterior_frame
+from experiments.studies.calibration.history import constraint, effective_size, model_probabilities, posterior_frame
 from experiments.studies.calibration.measure import separating_observables
 from experiments.studies.calibration.particles import ROOT_HIGH, summarise
 from experiments.studies.calibration.predictive import pattern_check, simulate_predictive, statistic_check
@@ -116,7 +116,8 @@ def run_calibration(out: Path, calib: Calibration, generations: int, executor: E
     write_json(info, out / "calibration.json")
     summary = {**calib.to_dict(), "generations_done": len(epsilons), "epsilons": epsilons, "stopped": stopped,
                "factors": [f.name for f in calib.factors]}
-    write_text(report(summary, probabilities, tables, predictive, observables, coverage), out / "report.md")
+    sizes = {m: effective_size(posterior, m) for m in tables}
+    write_text(report(summary, probabilities, tables, predictive, observables, coverage, sizes), out / "report.md")
     return CalibrationResult(posterior, probabilities, predictive, observables, coverage, stopped)
 
 
