@@ -236,6 +236,8 @@ def calibrate(args: argparse.Namespace) -> int:
     spec = cal.Calibration(tuple(factors), models, args.population, args.reps, cal.held_out_patterns(args.hold_out),
                            args.seed, cal.load_truth(args.truth, models) if args.truth else None)
     logging.getLogger("ABC").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    # in 46 dimensions the unnormalised importance weights are tiny numbers; pyabc warns, then normalises
+    logging.getLogger("ABC.Population").setLevel(logging.ERROR)
     result = cal.run_calibration(args.out, spec, args.generations, executor_spec(args))
     print(f"trustnet calibrate: {result.stopped}; report: {args.out / 'report.md'}")
     return 0

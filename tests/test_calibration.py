@@ -150,3 +150,15 @@ def test_known_answer_truth_covered_and_true_model_selected(files, tmp_path):
     assert identified.covered.all(), identified
     info = json.loads((tmp_path / "known" / "calibration.json").read_text())
     assert info["coverage"] and "Known answer" in (tmp_path / "known" / "report.md").read_text()
+
+
+def test_posterior_does_not_depend_on_the_executor(files, tmp_path):
+    """Proposals are seeded by their number and accepted in order: a process pool gives
+    the serial run's posterior."""
+    from experiments.ensemble import ExecutorSpec
+
+    calib = _small(files, seed=17, population=4)
+    serial = calibration_study.run_calibration(tmp_path / "serial", calib, 2)
+    pooled = calibration_study.run_calibration(tmp_path / "pool", calib, 2, ExecutorSpec(workers=2))
+    pd.testing.assert_frame_equal(serial.posterior, pooled.posterior)
+    pd.testing.assert_frame_equal(serial.probabilities, pooled.probabilities)

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pyabc
-import scipy.stats as st
 
 from experiments.studies.calibration.design import Calibration
+from experiments.studies.calibration.kernel import ScaledNormalTransition
 from experiments.studies.calibration.particles import ParticleModel
 from experiments.studies.calibration.sampler import OrderedSampler, seed_global
 from experiments.studies.calibration.summaries import PatternDistance, StatisticDistance
@@ -31,9 +30,6 @@ MIN_ACCEPTANCE = 0.02  # a generation accepting fewer of its proposals ends the 
 MAIN_PROCESS = 2**31  # proposal number reserved for the main process's own draws
 HISTORY = "history.db"
 ACCEPT_ALL = 1e300  # generation 0's threshold: any finite distance (a failed particle's is infinite)
-FLOOR = 0.02  # least perturbation sd of a factor, as a share of its prior's width
-
-
 class MedianThreshold(pyabc.QuantileEpsilon):
     """pyabc's weighted-median threshold, recomputed from the history when a run starts.
 
@@ -51,26 +47,6 @@ class MedianThreshold(pyabc.QuantileEpsilon):
             self._update(t, get_weighted_distances())
 
 
-class FlooredTransition(pyabc.MultivariateNormalTransition):
-    """pyabc's multivariate normal perturbation with a floor on each factor's variance.
-
-    When a model is left with one particle (or copies of one), the plain kernel has zero
-    covariance: its proposals repeat that particle and their importance weights divide
-    by a zero density (pyabc then fails on NaN weights). Any kernel with full support
-    keeps ABC-SMC's weights correct, so a small floor costs nothing in correctness.
-    """
-
-    def __init__(self, widths: dict[str, float]):
-        super().__init__()
-        self.widths = dict(widths)
-
-    def fit(self, X, w) -> None:  # noqa: N803 - pyabc's signature
-        super().fit(X, w)
-        floor = np.diag([(FLOOR * self.widths[c]) ** 2 for c in X.columns])
-        self.cov = np.nan_to_num(self.cov) + floor
-        self.normal = st.multivariate_normal(cov=self.cov, allow_singular=True)
-
-
 def priors(calib: Calibration) -> pyabc.Distribution:
     """Uniform priors over the factors' bounds (the same for every model)."""
     return pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low) for f in calib.factors})
@@ -84,7 +60,7 @@ def build(calib: Calibration, sampler: OrderedSampler) -> pyabc.ABCSMC:
     return pyabc.ABCSMC(
         [pyabc.FunctionModel(m, name=m.name) for m in models], [priors(calib) for _ in models],
         pyabc.FunctionDistance(distance), population_size=calib.population, sampler=sampler,
-        transitions=[FlooredTransition(widths) for _ in models],
+        transitions=[ScaledNormalTransition(widths) for _ in models],
         eps=MedianThreshold())
 
 
