@@ -21,7 +21,7 @@ from pathlib import Path
 import pyabc
 
 from experiments.studies.calibration.design import Calibration
-from experiments.studies.calibration.kernel import ScaledNormalTransition
+from experiments.studies.calibration.kernel import BoxNormalTransition
 from experiments.studies.calibration.particles import ParticleModel
 from experiments.studies.calibration.sampler import OrderedSampler, seed_global
 from experiments.studies.calibration.summaries import PatternDistance, StatisticDistance
@@ -56,11 +56,11 @@ def build(calib: Calibration, sampler: OrderedSampler) -> pyabc.ABCSMC:
     mode = "truth" if calib.truth else "patterns"
     models = [ParticleModel(name, switches, calib.reps, mode) for name, switches in calib.models.items()]
     distance = StatisticDistance() if calib.truth else PatternDistance(calib.hold_out)
-    widths = {f.name: f.high - f.low for f in calib.factors}
+    bounds = {f.name: (f.low, f.high) for f in calib.factors}
     return pyabc.ABCSMC(
         [pyabc.FunctionModel(m, name=m.name) for m in models], [priors(calib) for _ in models],
         pyabc.FunctionDistance(distance), population_size=calib.population, sampler=sampler,
-        transitions=[ScaledNormalTransition(widths) for _ in models],
+        transitions=[BoxNormalTransition(bounds) for _ in models],
         eps=MedianThreshold())
 
 
