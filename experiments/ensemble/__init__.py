@@ -10,7 +10,8 @@ data.
 Modules, from the bottom up: `store` (atomic files, manifests), `design` (studies, run
 specs, seeds), `factors` (uncertain factors from a factor file), `tables` (run results as
 DataFrames), `blocks` (a block of runs in either engine of `model.engines`), `executors`,
-`runner` (`execute`), `results` (`load`, `Tables`).
+`runner` (`execute`), `results` (`load`, `Tables`), `posterior` (weighted draws of a
+calibration's posterior as design points).
 
 May import: `model` and third-party packages. Never `experiments.analysis`,
 `experiments.studies` or `experiments.cli`.

@@ -97,7 +97,7 @@ def run_calibration(out: Path, calib: Calibration, generations: int, executor: E
         sims = simulate_predictive(posterior, calib, pool)
     observed = smc.x_0
     predictive = statistic_check(sims, observed) if calib.truth else pattern_check(sims, calib.hold_out)
-    observables = separating_observables(sims, probabilities) if sims else separating_observables([], probabilities)
+    observables = separating_observables(sims, probabilities)
     tables = {m: constraint(posterior, calib, m) for m in dict.fromkeys(posterior.model)}
     coverage = truth_coverage(tables.get(calib.truth.model), calib) if calib.truth else None
     write_parquet(posterior, out / "posterior.parquet")
