@@ -167,3 +167,22 @@ def test_posterior_does_not_depend_on_the_executor(files, tmp_path):
     pooled = calibration_study.run_calibration(tmp_path / "pool", calib, 2, ExecutorSpec(workers=2))
     pd.testing.assert_frame_equal(serial.posterior, pooled.posterior)
     pd.testing.assert_frame_equal(serial.probabilities, pooled.probabilities)
+
+
+def test_sa_and_variants_take_the_posterior(patterns_run, files, tmp_path):
+    from experiments.ensemble.posterior import posterior_mean
+
+    sa_factors = tmp_path / "sa.toml"
+    sa_factors.write_text('[[factors]]\nname = "intent_gain"\nbounds = [0.01, 0.1]\n'
+                          '[[factors]]\nname = "loss_ratio"\nbounds = [1.0, 6.0]\n')
+    assert main(["sa", "--posterior", str(patterns_run), "--factors", str(sa_factors), "--scenario", "x",
+                 "--method", "morris", "--n", "2", "--reps", "1", "--workers", "1", "--quiet",
+                 "--out", str(tmp_path / "sa")]) == 0
+    runs = load(tmp_path / "sa" / "runs").runs
+    mean = posterior_mean(patterns_run)
+    assert runs.cog_gain.unique().tolist() == pytest.approx([mean["cog_gain"]])  # not a factor: posterior mean
+    assert runs.intent_gain.nunique() > 1  # a factor: sampled, the posterior's value overridden
+    assert main(["variants", "--posterior", str(patterns_run), "--samples", "2", "--reps", "1", "--variants", "T1",
+                 "--workers", "1", "--quiet", "--out", str(tmp_path / "v")]) == 0
+    verdict = json.loads((tmp_path / "v" / "verdict.json").read_text())
+    assert verdict["sample"] == draw_parameters(patterns_run, 2, 20221)
