@@ -182,7 +182,7 @@ def test_sa_and_variants_take_the_posterior(patterns_run, files, tmp_path):
     mean = posterior_mean(patterns_run)
     assert runs.cog_gain.unique().tolist() == pytest.approx([mean["cog_gain"]])  # not a factor: posterior mean
     assert runs.intent_gain.nunique() > 1  # a factor: sampled, the posterior's value overridden
-    assert main(["variants", "--posterior", str(patterns_run), "--samples", "2", "--reps", "1", "--variants", "T1",
+    assert main(["variants", "--posterior", str(patterns_run), "--samples", "2", "--reps", "2", "--variants", "T1",
                  "--workers", "1", "--quiet", "--out", str(tmp_path / "v")]) == 0
     verdict = json.loads((tmp_path / "v" / "verdict.json").read_text())
     assert verdict["sample"] == draw_parameters(patterns_run, 2, 20221)

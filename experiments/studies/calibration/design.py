@@ -8,6 +8,7 @@ one line (`ScenarioError`).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,17 @@ from model.parameters import SPEC_BY_NAME
 from model.scenario import ScenarioError
 
 PATTERN_IDS = tuple(ABLATIONS)  # P1..P7: the ids --hold-out accepts
+
+
+def distance_code_hash() -> str:
+    """Hash of the source of what the distance is computed from."""
+    from experiments.analysis import outcomes, patterns, scorecard
+    from experiments.studies.calibration import summaries
+
+    digest = hashlib.sha256()
+    for module in (outcomes, patterns, scorecard, summaries):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()[:16]
 
 
 def calibration_factors(path: str | Path) -> list[Factor]:
@@ -112,7 +124,10 @@ class Calibration:
                 "seed": self.seed, "truth": asdict(self.truth) if self.truth else None, "extra": self.extra}
 
     def fingerprint(self) -> str:
-        text = json.dumps({**self.to_dict(), "model_code": model_code_hash()}, sort_keys=True, default=str)
+        """Hash of the calibration, the model's code and the code of the distance (the
+        criteria and the summaries): a resume must not mix distances."""
+        text = json.dumps({**self.to_dict(), "model_code": model_code_hash(), "distance_code": distance_code_hash()},
+                          sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def prior_of(self, name: str) -> Factor:
