@@ -243,7 +243,35 @@ def build_parser() -> argparse.ArgumentParser:
     var.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(var)
 
+    cal = sub.add_parser("calibrate", help="ABC-SMC posterior of the parameters and theory variants given the patterns")
+    cal.add_argument("--factors", default="default", metavar="FILE",
+                     help="factor file (TOML; bounds are uniform priors); default: the assumption-labelled parameters")
+    cal.add_argument("--variants", default=None, metavar="T1,T3,...", help="variants competing with the baseline")
+    cal.add_argument("--population", type=_whole_number(2, 100_000), default=200, help="particles (default 200)")
+    cal.add_argument("--generations", type=_positive, default=6, help="generations incl. the prior's (default 6)")
+    cal.add_argument("--reps", type=_positive, default=4, help="paired replications per particle (default 4)")
+    cal.add_argument("--hold-out", default=None, metavar="P7,...", help="patterns left out of the distance")
+    cal.add_argument("--truth", type=Path, default=None, metavar="PARAMS.toml",
+                     help="known-answer check: pseudo-observed summaries simulated at these parameters")
+    cal.add_argument("--seed", type=_seed, default=20221)
+    cal.add_argument("--out", type=_out_dir, required=True)
+    add_execution_options(cal)
+
+    for sub_parser in (run, sa, var, pol):
+        sub_parser.add_argument("--posterior", type=Path, default=None, metavar="DIR",
+                                help="draw parameter sets from a calibration's posterior (trustnet calibrate)")
+
     return parser
+
+
+def posterior_points(directory: Path | None, n: int, seed: int) -> tuple[dict, ...]:
+    """With ``--posterior``: one design point per run, each its own posterior draw
+    (recorded as the run's design point in runs.parquet)."""
+    if directory is None:
+        return ()
+    from experiments.ensemble.posterior import draw_parameters
+
+    return tuple(draw_parameters(directory, n, seed))
 
 
 def _scenario(name: str, sets: list[str], variants: list[str] = ()):
@@ -308,8 +336,10 @@ def _scenario_key(name: str) -> str:
 def prepare_run(args):
     scenario = _scenario(args.scenario, args.set, args.variant)
     scenario = with_interventions(scenario, args.intervention)
-    study = Study(scenario=scenario, reps=args.reps, seed=args.seed, steps=args.steps,
-                  pairs_every=args.pairs, kind="run")
+    points = posterior_points(args.posterior, args.reps, args.seed)
+    study = Study(scenario=scenario, reps=1 if points else args.reps, seed=args.seed, steps=args.steps,
+                  pairs_every=args.pairs, kind="run", points=points or ({},), crn=not points,
+                  extra={"posterior": str(args.posterior)} if points else {})
     preflight(study, args.engine)
 
     def job(workers):
@@ -347,8 +377,13 @@ def prepare_policy(args):
     from model.interventions import INTERVENTIONS, parse_intervention
 
     scenarios = args.scenario or ["x", "y"]
-    draws = None
-    if args.uncertain is None:
+    draws, source = None, ""
+    if args.posterior is not None:
+        if args.uncertain is not None:
+            raise UsageError("trustnet policy: error: --posterior and --uncertain exclude each other")
+        draws = list(posterior_points(args.posterior, args.samples or 100, args.seed))
+        source = f"weighted draws of the calibrated posterior in {args.posterior}"
+    elif args.uncertain is None:
         if args.samples is not None or args.fail_fraction is not None:
             raise UsageError("trustnet policy: error: --samples and --fail-fraction need --uncertain FILE")
     else:
@@ -358,6 +393,7 @@ def prepare_policy(args):
         if not args.scenario and file_scenario:
             scenarios = [file_scenario]
         draws = lhs_draws(factors, args.samples or 100, args.seed)
+        source = f"Latin hypercube over {args.uncertain}"
     for name in scenarios:
         if "|" in name:  # design-point labels are scenario|intervention
             raise UsageError(f"trustnet: error: --scenario {name[:60]!r}: a path must not contain '|'")
@@ -389,7 +425,7 @@ def prepare_policy(args):
             summary, table = run_robust(args.out, scenarios, draws, args.intervention or None, combinations,
                                         args.reps or 10, args.seed, workers, args.block_size, args.quiet,
                                         engine=args.engine, steps=args.steps,
-                                        source=f"Latin hypercube over {args.uncertain}",
+                                        source=source,
                                         fraction=FAIL_FRACTION if args.fail_fraction is None else args.fail_fraction)
         code = report(summary, "trustnet policy")
         if table is not None:
@@ -416,11 +452,16 @@ def prepare_sa(args):
     else:
         factors, scenario, outputs = function_factors(args.model), "", ["y"]
     check_size(args.method, args.n)
+    base = None
+    if args.posterior:
+        from experiments.ensemble.posterior import posterior_mean
+
+        base = posterior_mean(args.posterior)
 
     def job(workers):
         summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
                                   args.second_order, args.seed, args.model, workers, args.block_size, args.quiet,
-                                  engine=args.engine)
+                                  engine=args.engine, base=base)
         code = report(summary, "trustnet sa")
         if indices is not None:
             print(f"report: {args.out / 'report.md'}")
@@ -445,7 +486,7 @@ def prepare_variants(args):
 
     def job(workers):
         summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed, chosen, workers,
-                                        args.block_size, args.quiet, engine=args.engine)
+                                        args.block_size, args.quiet, engine=args.engine, posterior=args.posterior)
         codes = [report(s, f"trustnet variants ({s.out.name})") for s in summaries]
         if table is not None:
             print(f"report: {args.out / 'report.md'}")
@@ -453,8 +494,31 @@ def prepare_variants(args):
     return job
 
 
+def prepare_calibrate(args):
+    import logging
+
+    from experiments.studies import calibration as cal
+
+    if args.engine != "batch" or args.block_size:
+        raise UsageError("trustnet calibrate: error: --engine and --block-size do not apply (a particle is one "
+                         "block of the batched engine)")
+    factors = cal.calibration_factors(args.factors)
+    models = cal.competing_models(args.variants)
+    spec = cal.Calibration(tuple(factors), models, args.population, args.reps, cal.held_out_patterns(args.hold_out),
+                           args.seed, cal.load_truth(args.truth, models) if args.truth else None)
+
+    def job(workers):
+        logging.getLogger("ABC").setLevel(logging.WARNING if args.quiet else logging.INFO)
+        # in many dimensions the unnormalised importance weights are tiny numbers; pyabc warns, then normalises
+        logging.getLogger("ABC.Population").setLevel(logging.ERROR)
+        result = cal.run_calibration(args.out, spec, args.generations, workers)
+        print(f"trustnet calibrate: {result.stopped}; report: {args.out / 'report.md'}")
+        return 0
+    return job
+
+
 PREPARE = {"run": prepare_run, "contrast": prepare_contrast, "policy": prepare_policy, "sa": prepare_sa,
-           "variants": prepare_variants}
+           "variants": prepare_variants, "calibrate": prepare_calibrate}
 
 
 class Terminated(BaseException):

@@ -9,9 +9,9 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_all_five_notebooks_exist():
+def test_all_six_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_contrast_xy", "03_theory_variants",
-                                           "04_policy_whatif", "05_sensitivity"]
+                                           "04_policy_whatif", "05_sensitivity", "06_calibration"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -12,7 +12,8 @@ per results directory, and its kind of study), `design` (studies, run specs, see
 `factors` (uncertain factors from a factor file), `tables` (run results as DataFrames),
 `blocks` (a block of runs in either engine of `model.engines`), `supervised` (watched
 worker processes), `executors` (`Workers`: in-process, worker processes chosen from the
-work, or Dask), `runner` (`execute`), `results` (`load`, `Tables`).
+work, or Dask), `runner` (`execute`), `results` (`load`, `Tables`), `posterior`
+(weighted draws of a calibration's posterior as design points).
 
 May import: `model` and third-party packages. Never `experiments.analysis`,
 `experiments.studies` or `experiments.cli`.

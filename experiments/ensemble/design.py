@@ -10,6 +10,9 @@ such a name into a `Scenario`; the name, not the function, is what the manifest 
 Seeds: with common random numbers (the default) replication i of every design point
 uses the same seed, ``SeedSequence(root).spawn(reps)[i]``; without, each (point,
 replication) has its own child ``SeedSequence(root, spawn_key=(point, replication))``.
+
+Scenario-specific overrides (``x.sharing_risk``, see `experiments.ensemble.factors`)
+apply only to the points whose base scenario has that name.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from experiments.ensemble.factors import scoped
 from experiments.ensemble.store import model_code_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 
@@ -67,10 +71,10 @@ class Study:
             return [{k: v for k, v in p.items() if k not in RESERVED} for p in self.points]
         out = []
         for k, point in enumerate(self.points):
-            overrides = {key: v for key, v in point.items() if key not in RESERVED}
             base = self.scenario
             if "scenario" in point:
                 base = self.resolve(point["scenario"])
+            overrides = scoped({key: v for key, v in point.items() if key not in RESERVED}, base.name)
             try:
                 out.append(base.with_overrides(overrides) if overrides else base)
             except ScenarioError as exc:

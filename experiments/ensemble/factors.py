@@ -3,9 +3,14 @@
 A factor file (TOML) lists ``[[factors]]`` tables with ``name`` (a numeric parameter of
 the registry, `model.parameters.SPECS`) and ``bounds`` = [low, high] within the
 parameter's range, and optionally the ``scenario`` they apply to. The studies turn
-factors into designs: SALib samples for sensitivity analysis, and later priors for
-calibration and uncertain draws for robust policy analysis. Validation is strict and
-every problem is one line naming the file and the factor.
+factors into designs: SALib samples for sensitivity analysis, priors for calibration
+and uncertain draws for robust policy analysis. Validation is strict and every problem
+is one line naming the file and the factor.
+
+A factor can be scenario-specific: ``x.sharing_risk`` varies ``sharing_risk`` only in
+the points whose scenario is ``x`` (a built-in scenario name), for parameters the
+scenarios set differently. Such names travel through designs as they are; `scoped`
+turns a point's overrides into those of its scenario.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 from model.files import parse_toml, read_text
 from model.parameters import SPEC_BY_NAME
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, builtin_scenarios
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,25 @@ class Factor:
     low: float
     high: float
     integer: bool = False
+
+    @property
+    def parameter(self) -> str:
+        """The registry parameter (``sharing_risk`` for ``x.sharing_risk``)."""
+        return split_name(self.name)[1]
+
+
+def split_name(name: str) -> tuple[str | None, str]:
+    """``x.sharing_risk`` -> ("x", "sharing_risk"); ``sharing_risk`` -> (None, "sharing_risk")."""
+    scenario, dot, parameter = name.partition(".")
+    return (scenario, parameter) if dot else (None, name)
+
+
+def scoped(overrides: dict, scenario: str) -> dict:
+    """The overrides that apply to ``scenario``: scenario-specific keys of that scenario
+    under their parameter's name (they win over a plain key), other scenarios' dropped."""
+    plain = {k: v for k, v in overrides.items() if "." not in k}
+    own = {split_name(k)[1]: v for k, v in overrides.items() if "." in k and split_name(k)[0] == scenario}
+    return {**plain, **own}
 
 
 def load_factors(path: str | Path) -> tuple[list[Factor], str | None]:
@@ -46,11 +70,16 @@ def parse_factors(text: str, where: str) -> tuple[list[Factor], str | None]:
         if not isinstance(entry, dict) or set(entry) - {"name", "bounds"}:
             raise ScenarioError(f"{here}: a factor has exactly 'name' and 'bounds'")
         name = entry.get("name")
-        spec = SPEC_BY_NAME.get(name)
+        scenario, parameter = split_name(name) if isinstance(name, str) else (None, name)
+        if scenario is not None and scenario not in builtin_scenarios():
+            raise ScenarioError(f"{here}: '{name}': unknown scenario '{scenario}' "
+                                f"(scenario-specific factors: {', '.join(builtin_scenarios())})")
+        spec = SPEC_BY_NAME.get(parameter)
         if spec is None or spec.kind not in (float, int):
             raise ScenarioError(f"{here}: '{name}' is not a numeric model parameter (see docs/ODD.md)")
-        if name in seen:
-            raise ScenarioError(f"{here}: '{name}' is listed twice")
+        clash = {name, parameter} if scenario else {name, *(f"{s}.{name}" for s in builtin_scenarios())}
+        if seen & clash:
+            raise ScenarioError(f"{here}: '{name}' is listed twice (or both for all scenarios and for one)")
         seen.add(name)
         bounds = entry.get("bounds")
         if (not isinstance(bounds, list) or len(bounds) != 2

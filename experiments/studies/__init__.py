@@ -7,7 +7,9 @@ runner) -> analyse -> report, as separable functions.
   (`trustnet variants`);
 * `policy` -- the study's recommendations I1-I6 as what-if interventions
   (`trustnet policy`);
-* `sensitivity` -- global sensitivity analysis with SALib (`trustnet sa`).
+* `sensitivity` -- global sensitivity analysis with SALib (`trustnet sa`);
+* `calibration` -- ABC-SMC posterior of the parameters and theory variants given the
+  patterns (`trustnet calibrate`).
 
 A study may import `model`, `experiments.ensemble` and `experiments.analysis`; studies
 do not import each other, and nothing here imports `experiments.cli`.

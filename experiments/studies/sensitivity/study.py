@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, Workers, execute, load
-from experiments.ensemble.factors import Factor
+from experiments.ensemble.factors import Factor, split_name
 from experiments.ensemble.store import write_json, write_text
 from experiments.studies.sensitivity import analytic
 from experiments.studies.sensitivity.design import METHODS, check_size, problem_of, sample
@@ -26,17 +26,21 @@ from model.scenario import ScenarioError, load_scenario
 def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs: list[str], n: int,
            reps: int, second_order: bool = False, seed: int = 20221, model: str = "trustnet",
            executor: ExecutorSpec | Workers | None = None, block_size: int | None = None, quiet: bool = False,
-           engine: str = "batch") -> tuple[RunSummary, pd.DataFrame | None]:
+           engine: str = "batch", base: dict | None = None) -> tuple[RunSummary, pd.DataFrame | None]:
+    """``base``: overrides of the parameters that are not factors, set at every point (with
+    ``--posterior``, the calibrated posterior mean); a factor's own value always wins."""
     if method not in METHODS:
         raise ScenarioError(f"--method {method}: choose from {', '.join(METHODS)}")
     check_size(method, n)
     out = Path(out)
     problem = problem_of(factors)
     x = sample(method, problem, n, second_order, seed)
+    varied = {f.parameter for f in factors}
+    base = {k: v for k, v in (base or {}).items() if split_name(k)[1] not in varied}
     points = []
     for row in x:
         values = {f.name: (int(round(v)) if f.integer else float(v)) for f, v in zip(factors, row, strict=True)}
-        points.append(values if model != "trustnet" else {"scenario": scenario, **values})
+        points.append(values if model != "trustnet" else {"scenario": scenario, **base, **values})
     base = load_scenario(scenario if model == "trustnet" else "x")
     study = Study(scenario=base, points=tuple(points), reps=reps, seed=seed, record_agents=False,
                   kind=f"sa-{method}", model=model,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from SALib.sample import latin
 
 from experiments.analysis.scorecard import criteria_points
+from experiments.analysis.theory import parse_variant  # noqa: F401 - re-exported
 from model.parameters import SPEC_BY_NAME
-from model.scenario import ScenarioError, load_scenario
+from model.scenario import load_scenario
 from model.variants import THEORY_PAIRS, UPDATE_RULES
 
 # the uncertain parameters sampled for the comparison (ranges from the registry)
@@ -22,22 +23,6 @@ def default_variants() -> dict[str, dict]:
     for rule in UPDATE_RULES[1:]:
         out[f"update_rule={rule}"] = {"update_rule": rule}
     return out
-
-
-def parse_variant(text: str) -> tuple[str, dict]:
-    """``T1=literature`` or ``T1=literature+T3=literature`` -> (name, overrides)."""
-    overrides = {}
-    for part in text.split("+"):
-        key, _, value = part.partition("=")
-        key, value = key.strip(), value.strip() or "literature"
-        if key not in SPEC_BY_NAME or SPEC_BY_NAME[key].kind is not str:
-            names = ", ".join([*THEORY_PAIRS, "update_rule"])
-            raise ScenarioError(f"variant '{part}': unknown theory pair '{key}' (choose from {names})")
-        try:
-            overrides[key] = SPEC_BY_NAME[key].check(value)
-        except ValueError as exc:
-            raise ScenarioError(f"variant '{part}': {key} {exc}") from None
-    return "+".join(f"{k}={v}" for k, v in overrides.items()), overrides
 
 
 def parameter_sample(n: int, seed: int) -> list[dict]:

@@ -30,10 +30,12 @@ def heatmap(table: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def report(table: pd.DataFrame, result: dict, sizes, seed: int) -> str:
+def report(table: pd.DataFrame, result: dict, sizes, seed: int, posterior=None) -> str:
+    sample = (f"{sizes.samples} weighted draws of the baseline's calibrated posterior ({posterior})"
+              if posterior else f"{sizes.samples} Latin-hypercube points over {len(UNCERTAIN)} uncertain "
+              f"parameters ({', '.join(UNCERTAIN)})")
     lines = ["# Theory variants against the patterns", "",
-             f"{sizes.samples} Latin-hypercube points over {len(UNCERTAIN)} uncertain parameters "
-             f"({', '.join(UNCERTAIN)}), {sizes.reps} replications per point, root seed {seed}. "
+             f"{sample}, {sizes.reps} replications per point, root seed {seed}. "
              "A variant's share is the share of sample points at which the pattern's criterion "
              "(docs/patterns.md) passes; brackets are Wilson 95% intervals.", "",
              "| variant | " + " | ".join((*PATTERNS, "all")) + " |", "|---|" + "---|" * (len(PATTERNS) + 1)]

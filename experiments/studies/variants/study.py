@@ -11,6 +11,7 @@ import pandas as pd
 
 from experiments.analysis.scorecard import RECORDING, resolve, score
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
+from experiments.ensemble.posterior import draw_parameters
 from experiments.ensemble.store import write_json, write_text
 from experiments.studies.variants.design import UNCERTAIN, default_variants, parameter_sample, points
 from experiments.studies.variants.report import heatmap, report
@@ -36,12 +37,15 @@ class _Prefixed:
 
 def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221,
                  variants: dict[str, dict] | None = None, executor: ExecutorSpec | None = None,
-                 block_size: int | None = None, quiet: bool = False, engine: str = "batch"
-                 ) -> tuple[list[RunSummary], pd.DataFrame | None]:
+                 block_size: int | None = None, quiet: bool = False, engine: str = "batch",
+                 posterior: Path | None = None) -> tuple[list[RunSummary], pd.DataFrame | None]:
+    """With ``posterior`` (a calibration directory) the sample points are weighted draws
+    of the baseline's posterior instead of the Latin hypercube over `UNCERTAIN`."""
     sizes = sizes or VariantSizes()
     variants = variants if variants is not None else default_variants()
     out = Path(out)
-    sample = parameter_sample(sizes.samples, seed)
+    sample = (draw_parameters(posterior, sizes.samples, seed) if posterior
+              else parameter_sample(sizes.samples, seed))
     x = load_scenario("x")
     summaries, score_rows, acts, baseline = [], [], {}, None
     for k, (name, overrides) in enumerate(variants.items()):
@@ -68,8 +72,9 @@ def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221
     table = shares(scores)
     table[["variant", "pattern", "share", "ci_low", "ci_high"]].to_csv(out / "variants.csv", index=False)
     result = {**verdict(table), "acts_in_x_and_y": acts}
-    write_json({"sample": sample, "uncertain": list(UNCERTAIN), "variants": variants, **result,
+    write_json({"sample": sample, "uncertain": list(UNCERTAIN) if posterior is None else "posterior",
+                "posterior": str(posterior) if posterior else None, "variants": variants, **result,
                 "samples": sizes.samples, "reps": sizes.reps, "root_seed": seed}, out / "verdict.json")
     heatmap(table, out / "variants.png")
-    write_text(report(table, result, sizes, seed), out / "report.md")
+    write_text(report(table, result, sizes, seed, posterior), out / "report.md")
     return summaries, table

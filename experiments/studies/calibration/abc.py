@@ -1,0 +1,97 @@
+"""The ABC-SMC run with pyabc: priors, models, distance, thresholds, and the history in
+``DIR/history.db`` (SQLite) from which an interrupted calibration resumes.
+
+One generation per call of ``ABCSMC.run`` on a fresh ``ABCSMC`` loaded from the
+history: before each, numpy's global generator in this process is seeded from
+``(seed, generation)``, and every proposal is seeded by the `OrderedSampler`. The
+transitions and the threshold are refitted from the history at the start of every
+generation, so a calibration that resumes from its last completed generation and one
+that never stopped take the same steps: same seed, same posterior.
+
+Thresholds: generation 0 accepts every prior draw whose runs succeeded (threshold
+`ACCEPT_ALL`: it is pyabc's calibration sample, kept as a population); each later threshold is the weighted median
+of the previous generation's distances (pyabc ``QuantileEpsilon``, alpha 0.5), down to
+0 (every criterion in the distance holds), where the calibration stops.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyabc
+
+from experiments.studies.calibration.design import Calibration
+from experiments.studies.calibration.kernel import BoxNormalTransition
+from experiments.studies.calibration.particles import ParticleModel
+from experiments.studies.calibration.sampler import OrderedSampler, seed_global
+from experiments.studies.calibration.summaries import PatternDistance, StatisticDistance
+
+MIN_ACCEPTANCE = 0.02  # a generation accepting fewer of its proposals ends the calibration
+MAIN_PROCESS = 2**31  # proposal number reserved for the main process's own draws
+HISTORY = "history.db"
+ACCEPT_ALL = 1e300  # generation 0's threshold: any finite distance (a failed particle's is infinite)
+class MedianThreshold(pyabc.QuantileEpsilon):
+    """pyabc's weighted-median threshold, recomputed from the history when a run starts.
+
+    With a fixed initial threshold, ``QuantileEpsilon`` does not look at the history when
+    a run is continued: a loaded calibration would restart at the initial threshold.
+    Here the threshold of generation t > 0 is always the weighted median of generation
+    t - 1's distances, whether that generation was just sampled or read back.
+    """
+
+    def __init__(self):
+        super().__init__(initial_epsilon=ACCEPT_ALL, alpha=0.5, weighted=True)
+
+    def initialize(self, t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config):
+        if t > 0:
+            self._update(t, get_weighted_distances())
+
+
+def priors(calib: Calibration) -> pyabc.Distribution:
+    """Uniform priors over the factors' bounds (the same for every model)."""
+    return pyabc.Distribution(**{f.name: pyabc.RV("uniform", f.low, f.high - f.low) for f in calib.factors})
+
+
+def build(calib: Calibration, sampler: OrderedSampler) -> pyabc.ABCSMC:
+    mode = "truth" if calib.truth else "patterns"
+    models = [ParticleModel(name, switches, calib.reps, mode) for name, switches in calib.models.items()]
+    distance = StatisticDistance() if calib.truth else PatternDistance(calib.hold_out)
+    bounds = {f.name: (f.low, f.high) for f in calib.factors}
+    return pyabc.ABCSMC(
+        [pyabc.FunctionModel(m, name=m.name) for m in models], [priors(calib) for _ in models],
+        pyabc.FunctionDistance(distance), population_size=calib.population, sampler=sampler,
+        transitions=[BoxNormalTransition(bounds) for _ in models],
+        eps=MedianThreshold())
+
+
+def start_history(calib: Calibration, sampler: OrderedSampler, out: Path, observed: dict,
+                  truth_meta: dict | None) -> None:
+    """Create ``out/history.db`` with the data, unless a calibration there has begun."""
+    if not (out / HISTORY).exists():
+        meta = truth_meta or {}
+        build(calib, sampler).new(f"sqlite:///{out / HISTORY}", observed, gt_model=meta.get("model"),
+                                  gt_par=meta.get("parameters"))
+
+
+def run_generations(calib: Calibration, sampler: OrderedSampler, out: Path, generations: int,
+                    on_generation=None) -> tuple[str, pyabc.ABCSMC]:
+    """Run until ``generations`` populations exist; returns why it stopped, and an ABCSMC
+    loaded with the history. Every generation starts from the history alone (a fresh
+    ABCSMC loads it), so an uninterrupted calibration and a resumed one are the same
+    code path."""
+    db = f"sqlite:///{out / HISTORY}"
+    while True:
+        smc = build(calib, sampler)
+        history = smc.load(db, 1)
+        t = history.max_t + 1
+        if t >= generations:
+            return f"{generations} generations done", smc
+        if t > 0 and float(history.get_all_populations().sort_values("t").epsilon.iloc[-1]) <= 0:
+            return "threshold 0 reached: every criterion in the distance holds in every particle", smc
+        seed_global(calib.seed, t, MAIN_PROCESS)
+        smc.run(minimum_epsilon=0.0, max_nr_populations=1, min_acceptance_rate=MIN_ACCEPTANCE)
+        if history.max_t < t:
+            return (f"generation {t} stopped: fewer than {MIN_ACCEPTANCE:.0%} of its proposals were "
+                    "accepted (the threshold is as low as this population can reach)"), smc
+        if on_generation is not None:
+            on_generation(t)

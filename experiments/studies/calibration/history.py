@@ -1,0 +1,76 @@
+"""Reading the history: the last generation as a weighted posterior, the models'
+probabilities per generation, and how much each factor is constrained.
+
+Weights in ``posterior.parquet`` are over the whole last population (they sum to 1 over
+all models; a model's share of the weight is its posterior probability).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyabc
+
+from experiments.studies.calibration.design import Calibration
+
+IDENTIFIED = 0.6  # a factor is "pinned down" when its posterior sd is below this share of the prior's
+FEW = 30  # below this effective sample size a model's constraints are not to be trusted
+
+
+def effective_size(posterior: pd.DataFrame, model: str) -> float:
+    """Kish's effective sample size of a model's particles."""
+    w = posterior.loc[posterior.model == model, "weight"].to_numpy(dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) and w.sum() > 0 else 0.0
+
+
+def posterior_frame(history: pyabc.History, calib: Calibration) -> pd.DataFrame:
+    names = list(calib.models)
+    columns = ["model", *(f.name for f in calib.factors), "weight"]
+    probs = history.get_model_probabilities()
+    frames = []
+    for m in history.alive_models(history.max_t):
+        params, w = history.get_distribution(m=m, t=history.max_t)
+        frame = params.reset_index(drop=True)
+        frame.insert(0, "model", names[m])
+        frame["weight"] = np.asarray(w, dtype=float) * float(probs.loc[history.max_t, m])
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def model_probabilities(history: pyabc.History, calib: Calibration) -> pd.DataFrame:
+    """``generation``, ``model``, ``probability`` for every generation and model (0 for a
+    model without particles), each generation summing to 1."""
+    names = list(calib.models)
+    wide = history.get_model_probabilities().reindex(columns=range(len(names)), fill_value=0.0).fillna(0.0)
+    rows = [{"generation": int(t), "model": names[m], "probability": float(wide.loc[t, m])}
+            for t in wide.index if t >= 0 for m in range(len(names))]
+    return pd.DataFrame(rows, columns=["generation", "model", "probability"])
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values)
+    v, w = values[order], weights[order]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cum, v))
+
+
+def constraint(posterior: pd.DataFrame, calib: Calibration, model: str) -> pd.DataFrame:
+    """Per factor, for one model: posterior mean, 90% interval and the ratio of its sd to
+    the prior's (uniform: width / sqrt 12); sorted, most constrained first."""
+    rows = posterior[posterior.model == model]
+    w = rows.weight.to_numpy(dtype=float)
+    out = []
+    for f in calib.factors:
+        v = rows[f.name].to_numpy(dtype=float)
+        if len(v) == 0 or w.sum() <= 0:
+            continue
+        mean = float(np.average(v, weights=w))
+        sd = float(np.sqrt(np.average((v - mean) ** 2, weights=w)))
+        out.append({"model": model, "factor": f.name, "prior_low": f.low, "prior_high": f.high, "mean": mean,
+                    "q05": weighted_quantile(v, w, 0.05), "q95": weighted_quantile(v, w, 0.95),
+                    "sd_ratio": sd / ((f.high - f.low) / np.sqrt(12.0))})
+    frame = pd.DataFrame(out, columns=["model", "factor", "prior_low", "prior_high", "mean", "q05", "q95",
+                                       "sd_ratio"])
+    return frame.sort_values("sd_ratio", kind="stable").reset_index(drop=True)

@@ -1,0 +1,80 @@
+"""One particle: a block of R paired replications of the criteria's points, in memory.
+
+A particle is a parameter set of one competing model. Its simulation runs every point
+of `criteria_points` (X, Y and whatever probes the criteria need) with the same R seeds
+(common random numbers), each recording group in one call of the batched engine, and
+returns tables that answer ``get(table, label)`` like `experiments.ensemble.Tables`,
+without touching the disk. The R seeds come from a root drawn by the caller.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from experiments.analysis.scorecard import RECORDING, criteria_points
+from experiments.ensemble.blocks import batch_engine
+from experiments.ensemble.design import RESERVED, replication_seeds
+from experiments.ensemble.factors import scoped
+from experiments.ensemble.tables import agent_frame, model_frame, pair_frame
+from model.parameters import SPEC_BY_NAME
+from model.scenario import load_scenario
+
+
+class MemoryTables:
+    """The runs of one recording group as tables, split by design-point label."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame | None]):
+        self.frames = frames
+
+    def get(self, table: str, label: str) -> pd.DataFrame:
+        frame = self.frames.get(table)
+        if frame is None:
+            raise KeyError(f"table '{table}' was not recorded")
+        return frame[frame.label == label]
+
+
+def typed(values: dict) -> dict:
+    """Parameter values as their registry types (integer factors are sampled as reals)."""
+    out = {}
+    for name, value in values.items():
+        spec = SPEC_BY_NAME.get(name.rpartition(".")[2])
+        out[name] = int(round(float(value))) if spec is not None and spec.kind is int else value
+    return out
+
+
+def run_points(points: list[dict], seeds: list[int], pairs_every: int, record_agents: bool,
+               steps: int | None = None) -> MemoryTables:
+    """Every point with every seed, through the batched engine; raises if a run fails."""
+    scenarios, run_seeds, runs, labels, reps = [], [], [], [], []
+    for p, point in enumerate(points):
+        base = load_scenario(point["scenario"])
+        scenario = base.with_overrides(scoped({k: v for k, v in point.items() if k not in RESERVED}, base.name))
+        for r, seed in enumerate(seeds):
+            scenarios.append(scenario)
+            run_seeds.append(seed)
+            runs.append(p * len(seeds) + r)
+            labels.append(point["label"])
+            reps.append(r)
+    results = batch_engine(scenarios, run_seeds, steps, pairs_every, record_agents)
+    for res in results:
+        if isinstance(res, BaseException):
+            raise RuntimeError(f"a run of the particle failed:\n{getattr(res, 'trace', repr(res))}")
+    key = pd.DataFrame({"run": runs, "replication": reps, "label": labels})
+    frames: dict[str, pd.DataFrame | None] = {"model": model_frame(results, runs).merge(key, on="run")}
+    frames["agents"] = frames["pairs"] = None
+    if record_agents:
+        frames["agents"] = pd.concat([agent_frame([res], [run], sc) for res, run, sc
+                                      in zip(results, runs, scenarios, strict=True)]).merge(key, on="run")
+    if pairs_every > 0:
+        frames["pairs"] = pd.concat([pair_frame([res], [run], sc) for res, run, sc
+                                     in zip(results, runs, scenarios, strict=True)]).merge(key, on="run")
+    return MemoryTables(frames)
+
+
+def simulate_particle(overrides: dict, root: int, reps: int, groups: tuple[str, ...] = ("main", "probes")
+                      ) -> dict[str, MemoryTables]:
+    """The criteria's points at ``overrides`` (a model's switches and a parameter set),
+    R replications with seeds spawned from ``root``; one `MemoryTables` per group."""
+    seeds = replication_seeds(root, reps)
+    points = criteria_points(typed(overrides))
+    return {g: run_points(points[g], seeds, **RECORDING[g]) for g in groups}
