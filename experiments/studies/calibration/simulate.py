@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.analysis.scorecard import RECORDING, criteria_points
+from experiments.analysis.scorecard import RECORDING, criteria_points, resolve
 from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.design import RESERVED, replication_seeds
 from experiments.ensemble.factors import scoped
 from experiments.ensemble.tables import agent_frame, model_frame, pair_frame
 from model.parameters import SPEC_BY_NAME
-from model.scenario import load_scenario
 
 
 class MemoryTables:
@@ -47,7 +46,7 @@ def run_points(points: list[dict], seeds: list[int], pairs_every: int, record_ag
     """Every point with every seed, through the batched engine; raises if a run fails."""
     scenarios, run_seeds, runs, labels, reps = [], [], [], [], []
     for p, point in enumerate(points):
-        base = load_scenario(point["scenario"])
+        base = resolve(point["scenario"])  # the criteria's probes are scenarios of their own
         scenario = base.with_overrides(scoped({k: v for k, v in point.items() if k not in RESERVED}, base.name))
         for r, seed in enumerate(seeds):
             scenarios.append(scenario)

@@ -89,7 +89,7 @@ def run_calibration(out: Path, calib: Calibration, generations: int,
     owned = not isinstance(executor, Workers)
     lender = Workers(executor or ExecutorSpec(workers=1)) if owned else executor
     try:
-        with lender.lend(seconds=float("inf")) as (pool, workers, _):  # a calibration is long: all workers
+        with lender.lend(seconds=1e9) as (pool, workers, _):  # a calibration is long: all the workers allowed
             result = _calibrate(out, calib, generations, pool, workers, on_generation, info)
     finally:
         if owned:
