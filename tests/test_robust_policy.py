@@ -237,3 +237,26 @@ def test_policy_command_robust_end_to_end(tmp_path):
     # resumable: the same command again has nothing left to run
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and "already done" in again.stdout
+
+
+def test_policy_takes_its_worlds_from_a_calibrated_posterior(tmp_path):
+    """``--posterior DIR``: every world is a weighted draw of the posterior (here a
+    constructed one), recorded in draws.csv; it excludes --uncertain."""
+    import json
+
+    import pandas as pd
+
+    from experiments.cli import main
+
+    post = tmp_path / "calib"
+    post.mkdir()
+    pd.DataFrame({"model": ["baseline"] * 3, "loss_ratio": [1.5, 3.0, 4.5], "x.turnover_rate": [0.1, 0.2, 0.3],
+                  "weight": [0.2, 0.3, 0.5]}).to_parquet(post / "posterior.parquet")
+    (post / "calibration.json").write_text(json.dumps({"models": {"baseline": {}}}))
+    out = tmp_path / "robust"
+    code = main(["policy", "--posterior", str(post), "--samples", "3", "--reps", "2", "--steps", "8",
+                 "--scenario", "x", "--intervention", "social_map", "--workers", "1", "--quiet", "--out", str(out)])
+    assert code == 0
+    draws = pd.read_csv(out / "draws.csv")
+    assert len(draws) == 3 and set(draws.loss_ratio) <= {1.5, 3.0, 4.5}
+    assert main(["policy", "--posterior", str(post), "--uncertain", "default", "--out", str(tmp_path / "o")]) == 2
