@@ -141,4 +141,5 @@ def feature_scores(per_draw: pd.DataFrame, draws: list[dict], seed: int) -> pd.D
                 max_features=max(1, round(x.shape[1] / 3)), random_state=state)
         rows += [{"scenario": scenario, "intervention": name, "metric": metric, "factor": f, "score": float(s)}
                  for f, s in scores.iloc[:, 0].items()]
-    return pd.DataFrame(rows, columns=["scenario", "intervention", "metric", "factor", "score"]).astype({"score": float})
+    frame = pd.DataFrame(rows, columns=["scenario", "intervention", "metric", "factor", "score"])
+    return frame.astype({"score": float})
