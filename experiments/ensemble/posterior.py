@@ -51,8 +51,8 @@ def load_posterior(directory: str | Path) -> Posterior:
     return Posterior(particles, models, factors)
 
 
-def draw_parameters(directory: str | Path, n: int, seed: int, model: str = "baseline") -> list[dict]:
-    """``n`` weighted draws of the posterior of ``model`` as override dicts."""
+def model_particles(directory: str | Path, model: str) -> tuple[Posterior, pd.DataFrame]:
+    """The posterior and the weighted particles of ``model``; one line if there are none."""
     post = load_posterior(directory)
     if model not in post.models:
         raise ScenarioError(f"{directory}: no model '{model}' in the posterior "
@@ -61,6 +61,12 @@ def draw_parameters(directory: str | Path, n: int, seed: int, model: str = "base
     if rows.empty or rows.weight.sum() <= 0:
         raise ScenarioError(f"{directory}: model '{model}' has no particles left in the last generation "
                             "(the patterns ruled it out); draw from another model")
+    return post, rows
+
+
+def draw_parameters(directory: str | Path, n: int, seed: int, model: str = "baseline") -> list[dict]:
+    """``n`` weighted draws of the posterior of ``model`` as override dicts."""
+    post, rows = model_particles(directory, model)
     w = rows.weight.to_numpy(dtype=float)
     picks = np.random.default_rng(seed).choice(len(rows), size=n, replace=True, p=w / w.sum())
     draws = []
@@ -81,13 +87,7 @@ def posterior_mean(directory: str | Path, model: str = "baseline") -> dict:
     """The weighted posterior mean of ``model`` as overrides (with its variant switches):
     a single evidence-based point, for analyses that need one base point rather than
     draws (the sensitivity analysis varies its factors around it)."""
-    post = load_posterior(directory)
-    if model not in post.models:
-        raise ScenarioError(f"{directory}: no model '{model}' in the posterior "
-                            f"(calibrated: {', '.join(post.models)})")
-    rows = post.particles[post.particles.model == model]
-    if rows.empty or rows.weight.sum() <= 0:
-        raise ScenarioError(f"{directory}: model '{model}' has no particles left in the last generation")
+    post, rows = model_particles(directory, model)
     w = rows.weight.to_numpy(dtype=float)
     return {**post.models[model], **{name: _typed(name, np.average(rows[name].to_numpy(dtype=float), weights=w))
                                      for name in post.factors}}
