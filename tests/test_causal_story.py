@@ -201,7 +201,6 @@ def test_timeline_changes_settings_and_is_validated():
 
 def test_t2_literature_keeps_tunnel_vision_and_adds_blind_spots():
     sc = dict(contact_rate=0.6, learn_backup=0.0)
-    lit = run_reps(small_scenario(**sc, T2="literature"), 6, steps=60)
     orgs = [{"name": "chair", "domain": "safety", "role": "chair"},
             {"name": "care-a", "domain": "care"}, {"name": "care-b", "domain": "care", "availability": 0.5},
             {"name": "housing", "domain": "housing"}]

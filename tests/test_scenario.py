@@ -73,7 +73,7 @@ def test_parity_y_equals_x_where_the_study_is_silent():
         text = (resources.files("model.scenarios") / f"{name}.toml").read_text()
         for key in CITED_DIFFERENCES:
             line = next(ln for ln in text.splitlines() if ln.startswith(f"{key} ="))
-            assert "§" in line or key == "task_clarity" and "§" in text, (name, key)
+            assert "§" in line, (name, key)
             assert any(ch.isdigit() for ch in line.split("#", 1)[1]), (name, key)  # a seed line
 
 

@@ -77,8 +77,7 @@ def hybrid(levels: dict[str, float], horizon: int | None = None) -> Scenario:
     lv = {g: float(levels.get(g, 0.0)) for g in GROUPS}
     x, y = _raw("x"), _raw("y")
     on_y = lv["composition"] >= 0.5
-    base, other = (copy.deepcopy(y), x) if on_y else (copy.deepcopy(x), y)
-    mapping = ROLE_MAP["x_to_y"] if on_y else ROLE_MAP["y_to_x"]
+    base = copy.deepcopy(y if on_y else x)
 
     params = base.setdefault("parameters", {})
     for group, names in PARAMS.items():
@@ -130,7 +129,6 @@ def hybrid(levels: dict[str, float], horizon: int | None = None) -> Scenario:
                 for k in Y_EVENT_KEYS:
                     e.pop(k, None)
     base["events"] = sorted(events, key=lambda e: (e["week"], e["org"]))
-    del mapping, other
     base["name"] = "hybrid"
     base["description"] = "X/Y hybrid: " + ", ".join(f"{g}={lv[g]:g}" for g in GROUPS)
     if horizon is not None:
