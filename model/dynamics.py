@@ -205,8 +205,11 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
                  sig: Signals) -> np.ndarray:
     """Meeting weeks: share information, review last round's actions, agree new ones.
 
-    Returns the (B, N) sharing of this week (zero where no meeting).
+    Returns the (B, N) sharing of this week (zero where no meeting). In a week in which
+    no run of the block meets nothing here changes, so the sub-step is skipped.
     """
+    if not meeting.any():
+        return np.zeros((s.batch, st.n))
     m1, m2 = meeting[:, None], meeting[:, None, None]
     at_table = s.present & m1
     written = m1 & ~s.present & members(st, s.week)[None, :] & (u.input < pb.col("absent_input", 1))
@@ -315,6 +318,8 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     ``general_channel``. Successful contacts add information to the shared cases and
     may turn the person reached into a fixed contact (routine).
     """
+    if meeting.all():  # contacts happen between meetings only
+        return _inform_cases(s, pb, 0.0)
     need = open_needs(s).astype(float)
     shared = (co_needed(need) > 0) & st.offdiag[None]
     w = pb.col("emp_contact", 2)
@@ -323,6 +328,8 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     want = shared & s.present[:, :, None] & (u.contact < chance) & ~meeting[:, None, None] & ready
     basis, floor = trust_basis(s, pb)
     want &= basis > floor
+    if not want.any():
+        return _inform_cases(s, pb, 0.0)
     threshold = pb.col("route_threshold", 2)
     doubt = s.cog < threshold
     direct = want & ~doubt
@@ -350,11 +357,21 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
     # information reaches the cases the contact was about: direct contacts serve the
     # cases shared with the partner; a detour serves the cases of the partner routed around
     served = _credit(succ * direct, succ, redirects)
-    hits = on_cases(need, served)
-    keep = (1.0 - pb.col("contact_info", 1)) ** hits
-    s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
+    _inform_cases(s, pb, on_cases(need, served))
     blocked = _credit(stall * direct, stall.astype(float), redirects)
     return on_cases(need, blocked) > 0
+
+
+def _inform_cases(s: State, pb: ParamBatch, hits: np.ndarray | float) -> np.ndarray:
+    """Each contact about an open case maps ``contact_info`` of what is still unknown.
+
+    Applied in every week, also to cases no contact reached (``hits`` 0), so that the
+    weeks in which the contact step is skipped go through the same arithmetic. Returns
+    the (B, S) stalled cases of a week without stalls (none).
+    """
+    keep = (1.0 - pb.col("contact_info", 1)) ** hits
+    s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
+    return np.zeros(s.case_open.shape, dtype=bool)
 
 
 def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -449,8 +466,10 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     team, not the police, study §4.1.3.2); each such member's data are touched with a
     chance that grows with how much it shared (``misuse_reach`` x its sharing), and each
     victim may detect it. ``exposure`` counts, per pair, the meetings at which i's data
-    lay on the table before j in this way.
+    lay on the table before j in this way. Only meeting weeks expose data.
     """
+    if not meeting.any():
+        return
     at_table = s.present & meeting[:, None]
     temptation = st.conflict[None, :] * (1.0 - s.align)
     threshold = s.threshold + pb.col("threshold_boost", 1)  # I2: clear limits on the use of data
