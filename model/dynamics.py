@@ -21,7 +21,7 @@ from model.draws import WeekDraws, poisson_quantile
 from model.levers import levers
 from model.scenario import DOMAINS
 from model.state import State, intent_prior
-from model.structure import ParamBatch, Structure
+from model.structure import ParamBatch, Structure, memo
 from model.trust import gate, transfer, update_cognitive, update_empathic, update_intentional
 
 
@@ -78,6 +78,16 @@ def members(st: Structure, week: int) -> np.ndarray:
     return st.join_week <= week
 
 
+def count(mask: np.ndarray) -> np.ndarray:
+    """Number of True along the last axis, as exact floats.
+
+    A matrix product with a vector of ones: numpy's own reductions along a short last
+    axis cost several times more. The operands are 0/1, so the sums are exact whatever
+    the order of summation.
+    """
+    return mask.astype(np.float64) @ np.ones(mask.shape[-1])
+
+
 # ----------------------------------------------------------------------------- cases
 
 
@@ -112,18 +122,20 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     free = ~s.case_open
     rank = np.cumsum(free, axis=1)
     fill = free & (rank <= demand[:, None])
-    s.waiting = demand - fill.sum(axis=1)
-    draws = np.where(st.case_holder[None, None, :], u.need, np.inf)
-    second = np.partition(draws, 1, axis=-1)[..., 1:2] if st.n > 1 else draws
-    need = (draws < pb.col("need_prob", 2)) | (draws <= second)
-    need &= (st.case_holder & members(st, s.week))[None, None, :]
-    fill3 = fill[:, :, None]
-    s.case_need = np.where(fill3, need, s.case_need)
-    s.case_open = s.case_open | fill
+    s.waiting = demand - count(fill)
+    bb, cc = np.nonzero(fill)  # the slots filled this week; only their draws are read
+    if not len(bb):
+        return
+    draws = np.where(st.case_holder[None, :], u.need[bb, cc], np.inf)
+    second = np.partition(draws, 1, axis=-1)[:, 1:2] if st.n > 1 else draws
+    need = (draws < pb.col("need_prob", 1)[bb]) | (draws <= second)
+    need &= (st.case_holder & members(st, s.week))[None, :]
+    s.case_need[bb, cc] = need
+    s.case_open[bb, cc] = True
     for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
-        setattr(s, name, getattr(s, name) & ~fill3)
-    for name in ("case_know", "case_progress"):
-        setattr(s, name, np.where(fill, 0.0, getattr(s, name)))
+        getattr(s, name)[bb, cc] = False
+    s.case_know[bb, cc] = 0.0
+    s.case_progress[bb, cc] = 0.0
 
 
 def close_cases(s: State, done: np.ndarray) -> None:
@@ -150,8 +162,10 @@ def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
     in Y says autonomy is kept although the municipality pays); on the literature's side
     unequal resources restrict autonomy whatever the voice (`variants.voice_shortfall`).
     """
-    loss = pb.col("power_asymmetry", 1) * variants.voice_shortfall(pb) * moderates(pb, "autonomy", 1)
-    return 1.0 - loss * (~st.pays)[None, :]
+    def compute():
+        loss = pb.col("power_asymmetry", 1) * variants.voice_shortfall(pb) * moderates(pb, "autonomy", 1)
+        return 1.0 - loss * (~st.pays)[None, :]
+    return memo(pb, ("willingness", id(st)), compute)
 
 
 def trust_basis(s: State, pb: ParamBatch, dims: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -423,31 +437,37 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
     """
     need = open_needs(s)
     pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
-    overlap_on_case = (need.astype(float) @ st.overlap.T.astype(float)) > 0
-    confusion = (1.0 - pb.col("task_clarity", 2)) * moderates(pb, "coordination", 2)
+    if pending.any():  # else no action moves and no case progresses
+        _act(s, st, pb, u, need, pending & ~stalled_cases[:, :, None])
+    resolved = s.case_open & (s.case_progress >= pb.col("case_work", 1))
+    if not resolved.any():
+        return
+    rf = (need & resolved[:, :, None]).astype(float)
+    sig.successes += co_needed(rf) * st.offdiag[None]
+    s.resolved = s.resolved + resolved.sum(axis=1)
+    close_cases(s, resolved)
+
+
+def _act(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, need: np.ndarray, workable: np.ndarray) -> None:
+    """The agreed actions that can be worked on this week are done, lost or left undone."""
+    overlap_on_case = (need.astype(float) @ memo(st, ("overlap",), lambda: st.overlap.T.astype(float))) > 0
+    confusion = memo(pb, ("confusion",), lambda: (1.0 - pb.col("task_clarity", 2))
+                     * moderates(pb, "coordination", 2))
     capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
     commitment = s.align * s.clarity  # own goal, and how clear and shared the goal looks
     effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - commitment))
-    effort = effort * variants.sham(pb, st, 1)
+    effort = effort * memo(pb, ("sham", id(st)), lambda: variants.sham(pb, st, 1))
     able = u.act < capacity
     willing = u.effort < effort[:, None, :]
-    workable = pending & ~stalled_cases[:, :, None]
     done = workable & able & willing
     lost = workable & willing & ~able & (u.act < s.capacity[:, None, :])  # lost to task confusion
     s.confusions = s.confusions + lost.sum(axis=(1, 2))
     s.case_shirked = s.case_shirked | (workable & able & ~willing)
     s.case_done = s.case_done | done
     s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
-    n_done = done.sum(axis=-1)
+    n_done = count(done)
     s.round_delivered = s.round_delivered + n_done.sum(axis=1)
-    n_need = need.sum(axis=-1)
-    s.case_progress = s.case_progress + s.case_know * n_done / np.maximum(n_need, 1)
-
-    resolved = s.case_open & (s.case_progress >= pb.col("case_work", 1))
-    rf = (need & resolved[:, :, None]).astype(float)
-    sig.successes += co_needed(rf) * st.offdiag[None]
-    s.resolved = s.resolved + resolved.sum(axis=1)
-    close_cases(s, resolved)
+    s.case_progress = s.case_progress + s.case_know * n_done / np.maximum(count(need), 1)
 
 
 # ----------------------------------------------------------------------- opportunism

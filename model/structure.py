@@ -47,6 +47,20 @@ class ParamBatch:
         return self._cols[key]
 
 
+def memo(pb, key: tuple, compute):
+    """``compute()`` once per parameter object (a `ParamBatch` or a week's `Levers`).
+
+    For values of the weekly process that depend only on the parameters (and the
+    structure, which belongs in ``key``), so that a block does not recompute them every
+    week. A `Levers` object is built anew whenever the levers may change, so its cache
+    never outlives the values it was computed from.
+    """
+    cache = pb.__dict__.setdefault("_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 @dataclass
 class Structure:
     """Per-organisation facts fixed for the whole run (shape (N,) or (N, N))."""
