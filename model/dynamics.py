@@ -174,10 +174,19 @@ def trust_basis(s: State, pb: ParamBatch, dims: int = 2) -> tuple[np.ndarray, np
     Normally intentional trust with floor ``intent_gate``; with the ``trust_gate``
     mechanism off, the mean of the three kinds with no floor.
     """
-    on = pb.col("trust_gate", 2)
-    basis = np.where(on, s.intent, (s.intent + s.cog + s.emp) / 3.0)
-    floor = np.where(pb.col("trust_gate", dims), pb.col("intent_gate", dims), 0.0)
-    return basis, floor
+    floor = trust_gate(pb, dims)[1]
+    return basis_of(pb.col("trust_gate", 2), s.intent, s.cog, s.emp), floor
+
+
+def trust_gate(pb: ParamBatch, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``trust_gate`` switch and the gate's floor, (B, 1, ...) with ``dims`` trailing axes."""
+    on = pb.col("trust_gate", dims)
+    return on, memo(pb, ("gate_floor", dims), lambda: np.where(on, pb.col("intent_gate", dims), 0.0))
+
+
+def basis_of(on: np.ndarray, intent: np.ndarray, cog: np.ndarray, emp: np.ndarray) -> np.ndarray:
+    """Intentional trust where the gate is on, else the mean of the three kinds."""
+    return np.where(on, intent, (intent + cog + emp) / 3.0)
 
 
 def table_trust(trust: np.ndarray, pair: np.ndarray, pb: ParamBatch) -> np.ndarray:
@@ -403,20 +412,34 @@ def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.nda
 
     For each doubted pair (i, j) the member turns to the organisation k of j's domain
     (k != i, j) that holds case information and has its intentional trust, choosing the
-    one in which it has the highest cognitive trust, if that trust reaches the threshold.
-    Returns ``detour`` (B, N, N) bool, the contacts i -> k made instead, and the index
-    arrays (b, i, j, k) of the redirections.
+    one in which it has the highest cognitive trust (the first such one on ties), if that
+    trust reaches the threshold. Returns ``detour`` (B, N, N) bool, the contacts i -> k
+    made instead, and the index arrays (b, i, j, k) of the redirections.
+
+    The candidates depend on j only through its domain and through k != j, so the search
+    runs once per (run, member, domain): the best candidate serves every doubted partner
+    of that domain except itself, which gets the second best.
     """
     b, n = doubted.shape[0], st.n
     detour = np.zeros((b, n, n), dtype=bool)
     bb, ii, jj = np.nonzero(doubted)
     if not len(bb):
         return detour, (bb, ii, jj, jj)
-    candidates = st.same_domain[jj] & (np.arange(n)[None, :] != ii[:, None])  # k like j, not i
-    candidates &= st.case_holder[None, :] & (basis[bb, ii, :] > floor.reshape(-1)[bb, None])
-    score = np.where(candidates, s.cog[bb, ii, :], -1.0)
-    kk = score.argmax(axis=1)
-    ok = score[np.arange(len(kk)), kk] >= threshold.reshape(-1)[bb]
+    ndom = len(DOMAINS)
+    group, inverse = np.unique((bb * n + ii) * ndom + st.domain[jj], return_inverse=True)
+    gb, gi, gd = group // (n * ndom), (group // ndom) % n, group % ndom
+    candidates = (st.domain[None, :] == gd[:, None]) & (np.arange(n)[None, :] != gi[:, None])
+    candidates &= st.case_holder[None, :] & (basis[gb, gi, :] > floor.reshape(-1)[gb, None])
+    score = np.where(candidates, s.cog[gb, gi, :], -1.0)
+    rows = np.arange(len(group))
+    first = score.argmax(axis=1)
+    best = score[rows, first]
+    score[rows, first] = -1.0
+    second = score.argmax(axis=1)
+    runner_up = score[rows, second]
+    taken = first[inverse] == jj  # the best candidate is the doubted partner itself
+    kk = np.where(taken, second[inverse], first[inverse])
+    ok = np.where(taken, runner_up[inverse], best[inverse]) >= threshold.reshape(-1)[bb]
     bb, ii, jj, kk = bb[ok], ii[ok], jj[ok], kk[ok]
     detour[bb, ii, kk] = True
     return detour, (bb, ii, jj, kk)
@@ -545,32 +568,78 @@ def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
 
 
 def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
-    """Apply the three update rules to all pairs of all runs at once."""
-    off = st.offdiag[None]
+    """Apply the three update rules to every pair that has something to update.
+
+    A pair without any signal this week and without reputation damage is left exactly
+    as it is by all three rules (at zero signal every step adds or multiplies by an exact
+    zero or one). When such idle pairs are the majority -- large networks, quiet weeks --
+    the rules run on the active pairs only, gathered into 1-D arrays; otherwise on the
+    whole arrays. The rules are the same functions either way and give the same numbers
+    bit for bit (tests).
+    """
+    idx = None
+    if st.n >= SPARSE_MIN_N:
+        total = sig.successes + sig.reported + sig.missing + sig.freerides + sig.misuses + sig.joint + sig.stalls
+        active = ((total != 0) | (s.damage > 0)) & st.offdiag[None]
+        if np.count_nonzero(active) < SPARSE_SHARE * active.size:
+            idx = np.flatnonzero(active)
+    p = _Gather(idx, st.n)
     # separate_kinds off: one undifferentiated trust, so feedback also moves goodwill, with
     # the cognitive rule's weights (missing feedback scaled to the intentional loss ratio)
-    rates = variants.rule_rates(pb)
-    merged = ~pb.col("separate_kinds", 2)
-    successes = sig.successes + np.where(merged, sig.reported, 0.0)
-    competence = np.where(merged, sig.missing * s.values_feedback[:, :, None]
-                          * rates["cog_loss_ratio"] / rates["loss_ratio"], 0.0)
-    blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
-    s.intent, s.damage = update_intentional(
-        s.intent, s.damage, successes, sig.misuses, sig.freerides * (1.0 - blind), other_negative=competence,
-        gain=pb.col("intent_gain", 2), loss_ratio=rates["loss_ratio"],
-        misuse_signal=pb.col("misuse_signal", 2), freeride_signal=pb.col("freeride_signal", 2),
-        reputation_damage=rates["reputation_damage"], forgetting=pb.col("damage_forgetting", 2))
-    s.cog = update_cognitive(s.cog, sig.reported, sig.missing, s.values_feedback[:, :, None],
-                             gain=pb.col("cog_gain", 2), loss_ratio=rates["cog_loss_ratio"])
+    rates = {k: p(v) for k, v in memo(pb, ("rule_rates",), lambda: variants.rule_rates(pb)).items()}
+    merged = p(~pb.col("separate_kinds", 2))
+    succ, reported, missing, emp = p(sig.successes), p(sig.reported), p(sig.missing), p(s.emp)
+    feedback = p(s.values_feedback[:, :, None])
+    successes = succ + np.where(merged, reported, 0.0)
+    competence = np.where(merged, missing * feedback * rates["cog_loss_ratio"] / rates["loss_ratio"], 0.0)
+    blind = np.where(p(variants.literature(pb, "T2", 2)), p(pb.col("identification_blindness", 2)) * emp, 0.0)
+    intent, damage = update_intentional(
+        p(s.intent), p(s.damage), successes, p(sig.misuses), p(sig.freerides) * (1.0 - blind),
+        other_negative=competence, gain=p(pb.col("intent_gain", 2)), loss_ratio=rates["loss_ratio"],
+        misuse_signal=p(pb.col("misuse_signal", 2)), freeride_signal=p(pb.col("freeride_signal", 2)),
+        reputation_damage=rates["reputation_damage"], forgetting=p(pb.col("damage_forgetting", 2)))
+    cog = update_cognitive(p(s.cog), reported, missing, feedback,
+                           gain=p(pb.col("cog_gain", 2)), loss_ratio=rates["cog_loss_ratio"])
     # empathic trust follows successful joint work; identification adds most across domains
-    cross = st.offdiag & ~st.same_domain
-    joint = (sig.joint + sig.successes) * (1.0 + pb.col("identification", 2) * cross[None])
-    basis, floor = trust_basis(s, pb)
-    s.emp = update_empathic(s.emp, joint, basis, sig.stalls, gain=pb.col("emp_gain", 2),
-                            intent_floor=floor,
-                            stall_damage=pb.col("stall_damage", 2))
-    for name in ("intent", "cog", "emp", "damage"):
-        setattr(s, name, np.where(off, getattr(s, name), 0.0))
+    cross = memo(st, ("cross",), lambda: (st.offdiag & ~st.same_domain)[None])
+    joint = (p(sig.joint) + succ) * (1.0 + p(pb.col("identification", 2)) * p(cross))
+    on, floor = trust_gate(pb, 2)
+    emp = update_empathic(emp, joint, basis_of(p(on), intent, cog, emp), p(sig.stalls),
+                          gain=p(pb.col("emp_gain", 2)), intent_floor=p(floor),
+                          stall_damage=p(pb.col("stall_damage", 2)))
+    for name, value in (("intent", intent), ("cog", cog), ("emp", emp), ("damage", damage)):
+        if idx is None:
+            value[:, st.diagonal, st.diagonal] = 0.0  # the diagonal is unused and kept at zero
+            setattr(s, name, value)
+        else:
+            np.put(getattr(s, name), idx, value)
+
+
+# The trust rules run on the active pairs only in networks of at least SPARSE_MIN_N
+# organisations, in weeks with fewer than SPARSE_SHARE of the pairs active: below that
+# size finding the active pairs costs more than it saves (benchmarks/engines.py).
+SPARSE_MIN_N = 30
+SPARSE_SHARE = 0.5
+
+
+class _Gather:
+    """Picks the active pairs out of arrays that broadcast to (B, N, N) -- pairs, parameters
+    (B, 1, 1), trustor attributes (B, N, 1), structure (1, N, N) -- as 1-D arrays; with no
+    active set (``flat`` None, dense weeks) it returns the arrays as they are."""
+
+    def __init__(self, flat: np.ndarray | None, n: int):
+        self.flat = flat
+        if flat is not None:
+            self.axes = (flat // (n * n), (flat // n) % n, flat % n)
+            self.index: dict[tuple[int, ...], np.ndarray] = {}
+
+    def __call__(self, a: np.ndarray) -> np.ndarray:
+        if self.flat is None:
+            return a
+        if a.shape not in self.index:
+            b, i, j = (ax if size > 1 else 0 for ax, size in zip(self.axes, a.shape, strict=True))
+            self.index[a.shape] = b * (a.shape[1] * a.shape[2]) + i * a.shape[2] + j
+        return np.take(a.reshape(-1), self.index[a.shape])
 
 
 # ---------------------------------------------------------------------------- climate

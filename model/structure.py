@@ -89,6 +89,11 @@ class Structure:
     def n(self) -> int:
         return len(self.names)
 
+    @property
+    def diagonal(self) -> np.ndarray:
+        """Index of the diagonal of an (N, N) array: ``a[:, d, d]`` for a block's pairs."""
+        return np.arange(self.n)
+
     @classmethod
     def from_scenario(cls, sc: Scenario, horizon: int | None = None) -> Structure:
         horizon = sc.horizon if horizon is None else horizon
