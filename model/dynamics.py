@@ -78,14 +78,14 @@ def members(st: Structure, week: int) -> np.ndarray:
     return st.join_week <= week
 
 
-def count(mask: np.ndarray) -> np.ndarray:
-    """Number of True along the last axis, as exact floats.
+def count(a: np.ndarray) -> np.ndarray:
+    """Sums along the last axis of a boolean or whole-numbered array, as exact floats.
 
     A matrix product with a vector of ones: numpy's own reductions along a short last
-    axis cost several times more. The operands are 0/1, so the sums are exact whatever
-    the order of summation.
+    axis cost several times more. The entries are whole numbers, so the sums are exact
+    whatever the order of summation.
     """
-    return mask.astype(np.float64) @ np.ones(mask.shape[-1])
+    return np.asarray(a, dtype=np.float64) @ np.ones(a.shape[-1])
 
 
 # ----------------------------------------------------------------------------- cases
@@ -102,7 +102,7 @@ def co_needed(need: np.ndarray) -> np.ndarray:
 
 def on_cases(need: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """(B, S) sum over pairs (i, j) both needed on case c of ``pairs[b, i, j]``."""
-    return ((need @ pairs) * need).sum(axis=-1)
+    return count((need @ pairs) * need)  # whole numbers: counts of contacts
 
 
 def open_needs(s: State) -> np.ndarray:
@@ -426,7 +426,11 @@ def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.nda
     if not len(bb):
         return detour, (bb, ii, jj, jj)
     ndom = len(DOMAINS)
-    group, inverse = np.unique((bb * n + ii) * ndom + st.domain[jj], return_inverse=True)
+    key = (bb * n + ii) * ndom + st.domain[jj]
+    seen = np.zeros(b * n * ndom, dtype=np.intp)
+    seen[key] = 1
+    group = np.flatnonzero(seen)
+    inverse = np.cumsum(seen)[key] - 1
     gb, gi, gd = group // (n * ndom), (group // ndom) % n, group % ndom
     candidates = (st.domain[None, :] == gd[:, None]) & (np.arange(n)[None, :] != gi[:, None])
     candidates &= st.case_holder[None, :] & (basis[gb, gi, :] > floor.reshape(-1)[gb, None])
@@ -587,12 +591,17 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     # separate_kinds off: one undifferentiated trust, so feedback also moves goodwill, with
     # the cognitive rule's weights (missing feedback scaled to the intentional loss ratio)
     rates = {k: p(v) for k, v in memo(pb, ("rule_rates",), lambda: variants.rule_rates(pb)).items()}
-    merged = p(~pb.col("separate_kinds", 2))
     succ, reported, missing, emp = p(sig.successes), p(sig.reported), p(sig.missing), p(s.emp)
     feedback = p(s.values_feedback[:, :, None])
-    successes = succ + np.where(merged, reported, 0.0)
-    competence = np.where(merged, missing * feedback * rates["cog_loss_ratio"] / rates["loss_ratio"], 0.0)
-    blind = np.where(p(variants.literature(pb, "T2", 2)), p(pb.col("identification_blindness", 2)) * emp, 0.0)
+    successes, competence, blind = succ, 0.0, 0.0  # what the branches below give when no run takes them
+    merged = ~pb.col("separate_kinds", 2)
+    if merged.any():
+        merged = p(merged)
+        successes = succ + np.where(merged, reported, 0.0)
+        competence = np.where(merged, missing * feedback * rates["cog_loss_ratio"] / rates["loss_ratio"], 0.0)
+    t2 = variants.literature(pb, "T2", 2)
+    if t2.any():
+        blind = np.where(p(t2), p(pb.col("identification_blindness", 2)) * emp, 0.0)
     intent, damage = update_intentional(
         p(s.intent), p(s.damage), successes, p(sig.misuses), p(sig.freerides) * (1.0 - blind),
         other_negative=competence, gain=p(pb.col("intent_gain", 2)), loss_ratio=rates["loss_ratio"],

@@ -56,7 +56,10 @@ def update_intentional(intent: np.ndarray, damage: np.ndarray, successes: np.nda
     * ``other_negative``: further negative signal, already in signal units (used when
       intentional trust is not kept apart from competence trust).
     """
-    damage = 1.0 - (1.0 - damage) * (1.0 - reputation_damage) ** misuses
+    if np.any(misuses):  # (else the factor is exactly 1)
+        damage = 1.0 - (1.0 - damage) * (1.0 - reputation_damage) ** misuses
+    else:
+        damage = 1.0 - (1.0 - damage)
     damage = damage * (1.0 - forgetting)
     negative = misuse_signal * misuses + freeride_signal * freerides + other_negative
     intent = asymmetric_update(intent, successes, negative, gain, loss_ratio, 1.0 - damage)
@@ -85,7 +88,8 @@ def update_empathic(emp: np.ndarray, joint_time: np.ndarray, intent: np.ndarray,
     """
     grow = np.minimum(gain * joint_time * gate(intent, intent_floor), 1.0)
     emp = emp + grow * (1.0 - emp)
-    emp = emp * (1.0 - stall_damage) ** stalls
+    if np.any(stalls):  # (else the factor is exactly 1)
+        emp = emp * (1.0 - stall_damage) ** stalls
     return np.clip(emp, 0.0, 1.0)
 
 
