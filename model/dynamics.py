@@ -704,45 +704,67 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     joined = np.broadcast_to((st.join_week == s.week) & (s.week > 0), scheduled.shape)
     leave = ((u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled) & members(st, s.week - 1)[None, :]
     s.last_turnover = leave.sum(axis=1).astype(float)
+    s.turnover_events = s.turnover_events + leave.sum(axis=1)
     arrive = leave | joined
-    if not arrive.any():
+    r = np.flatnonzero(arrive.any(axis=1))  # the runs with a newcomer; the others are left as they are
+    if not len(r):
         return
+    _seat_newcomers(s, st, _Rows(pb, r), u.newcomer[r], r, leave[r], joined[r], arrive[r], week)
+
+
+class _Rows:
+    """The parameters of the runs ``r`` of a block (the `ParamBatch` interface of ``col``)."""
+
+    def __init__(self, pb: ParamBatch, r: np.ndarray):
+        self.pb, self.r = pb, r
+
+    def col(self, name: str, extra_dims: int) -> np.ndarray:
+        return self.pb.col(name, extra_dims)[self.r]
+
+
+def _seat_newcomers(s: State, st: Structure, pb: _Rows, drawn_u: np.ndarray, r: np.ndarray, leave: np.ndarray,
+                    joined: np.ndarray, arrive: np.ndarray, week: int) -> None:
+    """`turnover` for the runs ``r`` that have a newcomer this week (arrays restricted to them)."""
+    off = st.offdiag[None]
     relearn = moderates(pb, "stability", 2)  # stability: a newcomer has to re-learn (off: keeps all)
     share2 = np.where(relearn, pb.col("transfer_share", 2), 1.0)
     share2 = np.where(joined[:, :, None] | joined[:, None, :], 0.0, share2)  # nothing to pass on
-    touched = (arrive[:, :, None] | arrive[:, None, :]) & st.offdiag[None]
-    s.cog = np.where(touched, transfer(s.cog, pb.col("cog_start", 2), share2), s.cog)
-    s.emp = np.where(touched, s.emp * share2, s.emp)
-    s.fixed = s.fixed & ~(touched & relearn)
-    trained = np.maximum(s.language * np.where(joined, 0.0, share2[:, :, 0]), pb.col("training", 1))  # I2
-    s.language = np.where(arrive, trained, s.language)
-    s.last_turnover_week = np.where(leave.any(axis=1), float(s.week), s.last_turnover_week)
-    s.tenure = np.where(arrive, 0.0, s.tenure)
+    touched = (arrive[:, :, None] | arrive[:, None, :]) & off
+    cog, emp = s.cog[r], s.emp[r]
+    s.cog[r] = np.where(touched, transfer(cog, pb.col("cog_start", 2), share2), cog)
+    s.emp[r] = np.where(touched, emp * share2, emp)
+    s.fixed[r] = s.fixed[r] & ~(touched & relearn)
+    language = s.language[r]
+    trained = np.maximum(language * np.where(joined, 0.0, share2[:, :, 0]), pb.col("training", 1))  # I2
+    s.language[r] = np.where(arrive, trained, language)
+    s.last_turnover_week[r] = np.where(leave.any(axis=1), float(s.week), s.last_turnover_week[r])
+    s.tenure[r] = np.where(arrive, 0.0, s.tenure[r])
 
     newcomer = {}
     for key, base in st.base_rep.items():
         override = st.event_values[key][week] if s.week <= st.horizon else np.full(st.n, np.nan)
         value = np.where(np.isnan(override), base, override)[None, :]
         if key == "goal_alignment":
-            drawn = np.clip(base[None, :] + st.newcomer_spread * (2.0 * u.newcomer - 1.0), 0.0, 1.0)
+            drawn = np.clip(base[None, :] + st.newcomer_spread * (2.0 * drawn_u - 1.0), 0.0, 1.0)
             value = np.where(np.isnan(override)[None, :], drawn, value)
         newcomer[key] = np.broadcast_to(value, leave.shape)
     for attr, key in (("align", "goal_alignment"), ("capacity", "capacity"),
                       ("values_feedback", "values_feedback"), ("availability", "availability"),
                       ("threshold", "opportunism_threshold"), ("reticence", "outsider_reticence")):
-        setattr(s, attr, np.where(leave, newcomer[key], getattr(s, attr)))
+        getattr(s, attr)[r] = np.where(leave, newcomer[key], getattr(s, attr)[r])
 
     # coordination: a diverging newcomer erodes the goal's clarity for the others
-    divergence = np.where(leave, np.maximum(st.base_rep["goal_alignment"][None, :] - s.align, 0.0), 0.0)
+    align = s.align[r]
+    divergence = np.where(leave, np.maximum(st.base_rep["goal_alignment"][None, :] - align, 0.0), 0.0)
     erosion = pb.col("goal_erosion", 1) * moderates(pb, "coordination", 1) * divergence
     kept = np.prod(1.0 - np.minimum(erosion, 1.0), axis=1, keepdims=True)  # over this week's newcomers
-    others = np.where(arrive, 0.0, s.clarity * kept)
+    others = np.where(arrive, 0.0, s.clarity[r] * kept)
     settled = np.maximum((~arrive).sum(axis=1, keepdims=True), 1)
-    s.clarity = np.where(arrive, others.sum(axis=1, keepdims=True) / settled, others)
+    clarity = np.where(arrive, others.sum(axis=1, keepdims=True) / settled, others)
+    s.clarity[r] = clarity
 
-    prior = intent_prior(pb, s.clarity, s.align)  # (B, N, 1): trustor's expectation
-    ceiling = 1.0 - s.damage
-    toward = np.minimum(np.broadcast_to(prior, s.intent.shape), ceiling)
-    s.intent = np.where(arrive[:, None, :] & st.offdiag[None], toward, s.intent)  # others -> newcomer
-    s.intent = np.where(arrive[:, :, None] & st.offdiag[None], toward, s.intent)  # newcomer -> others
-    s.turnover_events = s.turnover_events + leave.sum(axis=1)
+    prior = intent_prior(pb, clarity, align)  # (R, N, 1): trustor's expectation
+    intent = s.intent[r]
+    toward = np.minimum(np.broadcast_to(prior, intent.shape), 1.0 - s.damage[r])  # under the ceiling
+    intent = np.where(arrive[:, None, :] & off, toward, intent)  # others -> newcomer
+    s.intent[r] = np.where(arrive[:, :, None] & off, toward, intent)  # newcomer -> others
