@@ -186,6 +186,8 @@ def trust_gate(pb: ParamBatch, dims: int) -> tuple[np.ndarray, np.ndarray]:
 
 def basis_of(on: np.ndarray, intent: np.ndarray, cog: np.ndarray, emp: np.ndarray) -> np.ndarray:
     """Intentional trust where the gate is on, else the mean of the three kinds."""
+    if np.all(on):
+        return intent
     return np.where(on, intent, (intent + cog + emp) / 3.0)
 
 
@@ -370,17 +372,18 @@ def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDra
 
     s.contacts = s.contacts + success
     s.fixed = s.fixed | (success & (u.routine < pb.col("routine_rate", 2)))
+    succ = success.astype(float)
+    sig.joint += pb.col("contact_joint", 2) * (succ + np.swapaxes(succ, 1, 2))
+    # information reaches the cases the contact was about: direct contacts serve the
+    # cases shared with the partner; a detour serves the cases of the partner routed around
+    served = _credit(succ * direct, succ, redirects)
+    stalled_cases = _inform_cases(s, pb, on_cases(need, served))
+    if not stall.any():
+        return stalled_cases
     s.backup = s.backup | (stall & (u.backup < pb.col("learn_backup", 2)))
     s.stalled = s.stalled + stall
     s.stalls = s.stalls + stall.sum(axis=(1, 2))
     sig.stalls += stall
-    succ = success.astype(float)
-    sig.joint += pb.col("contact_joint", 2) * (succ + np.swapaxes(succ, 1, 2))
-
-    # information reaches the cases the contact was about: direct contacts serve the
-    # cases shared with the partner; a detour serves the cases of the partner routed around
-    served = _credit(succ * direct, succ, redirects)
-    _inform_cases(s, pb, on_cases(need, served))
     blocked = _credit(stall * direct, stall.astype(float), redirects)
     return on_cases(need, blocked) > 0
 

@@ -84,10 +84,13 @@ def culture_loss(pb: ParamBatch, cross_domain: np.ndarray, atmosphere: np.ndarra
 def readiness(pb: ParamBatch, tenure: np.ndarray, at_table: np.ndarray, holders: np.ndarray) -> np.ndarray:
     """(B, 1) 1 where the table may share; T6 literature: 0 until the members present have
     been together for ``stability_start`` weeks on average (stability as a precondition)."""
+    t6 = literature(pb, "T6", 0)
+    if not t6.any():
+        return np.ones((len(t6), 1))
     who = at_table & holders[None, :]
     mean_tenure = np.where(who, tenure, 0.0).sum(axis=1) / np.maximum(who.sum(axis=1), 1)
     ready = mean_tenure >= pb.stability_start
-    return np.where(literature(pb, "T6", 0), ready, True)[:, None].astype(float)
+    return np.where(t6, ready, True)[:, None].astype(float)
 
 
 def sham(pb: ParamBatch, st: Structure, dims: int) -> np.ndarray:
