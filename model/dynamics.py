@@ -435,15 +435,19 @@ def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.nda
     group = np.flatnonzero(seen)
     inverse = np.cumsum(seen)[key] - 1
     gb, gi, gd = group // (n * ndom), (group // ndom) % n, group % ndom
-    candidates = (st.domain[None, :] == gd[:, None]) & (np.arange(n)[None, :] != gi[:, None])
-    candidates &= st.case_holder[None, :] & (basis[gb, gi, :] > floor.reshape(-1)[gb, None])
-    score = np.where(candidates, s.cog[gb, gi, :], -1.0)
-    rows = np.arange(len(group))
-    first = score.argmax(axis=1)
-    best = score[rows, first]
-    score[rows, first] = -1.0
-    second = score.argmax(axis=1)
-    runner_up = score[rows, second]
+    first, second = np.zeros(len(group), dtype=np.intp), np.zeros(len(group), dtype=np.intp)
+    best, runner_up = np.full(len(group), -1.0), np.full(len(group), -1.0)
+    for d in np.unique(gd):  # per domain, over the columns of that domain's organisations
+        g, cols = np.flatnonzero(gd == d), np.flatnonzero(st.domain == d)
+        candidates = (cols[None, :] != gi[g, None]) & st.case_holder[cols][None, :]
+        candidates &= basis[gb[g, None], gi[g, None], cols[None, :]] > floor.reshape(-1)[gb[g], None]
+        score = np.where(candidates, s.cog[gb[g, None], gi[g, None], cols[None, :]], -1.0)
+        rows = np.arange(len(g))
+        top = score.argmax(axis=1)
+        first[g], best[g] = cols[top], score[rows, top]
+        score[rows, top] = -1.0
+        top = score.argmax(axis=1)
+        second[g], runner_up[g] = cols[top], score[rows, top]
     taken = first[inverse] == jj  # the best candidate is the doubted partner itself
     kk = np.where(taken, second[inverse], first[inverse])
     ok = np.where(taken, runner_up[inverse], best[inverse]) >= threshold.reshape(-1)[bb]
