@@ -56,10 +56,8 @@ def update_intentional(intent: np.ndarray, damage: np.ndarray, successes: np.nda
     * ``other_negative``: further negative signal, already in signal units (used when
       intentional trust is not kept apart from competence trust).
     """
-    if np.any(misuses):  # (else the factor is exactly 1)
-        damage = 1.0 - (1.0 - damage) * (1.0 - reputation_damage) ** misuses
-    else:
-        damage = 1.0 - (1.0 - damage)
+    kept = (1.0 - reputation_damage) ** misuses if np.any(misuses) else 1.0  # (exactly 1 without misuse)
+    damage = 1.0 - (1.0 - damage) * kept
     damage = damage * (1.0 - forgetting)
     negative = misuse_signal * misuses + freeride_signal * freerides + other_negative
     intent = asymmetric_update(intent, successes, negative, gain, loss_ratio, 1.0 - damage)
