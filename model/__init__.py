@@ -13,11 +13,22 @@ many runs at once); `app` with `app_ensemble` (the web page and its ensemble vie
 May import: third-party packages only; nothing from `experiments`.
 """
 
-from model.network_model import TrustNetworkModel
 from model.parameters import SPECS, Params
 from model.scenario import Scenario, ScenarioError, load_scenario, synthetic_scenario
 
 __version__ = "0.1.0"
+
+
+
+def __getattr__(name: str):
+    """`TrustNetworkModel` on first use: importing Mesa takes most of a worker process's
+    start-up, and the batched engine (what the workers run) does not need it."""
+    if name == "TrustNetworkModel":
+        from model.network_model import TrustNetworkModel
+
+        return TrustNetworkModel
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
+
 
 __all__ = ["SPECS", "Params", "Scenario", "ScenarioError", "TrustNetworkModel", "load_scenario",
            "synthetic_scenario", "__version__"]

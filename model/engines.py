@@ -31,7 +31,6 @@ import numpy as np
 from model.draws import WeekDraws, draws_per_week
 from model.dynamics import advance_week
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, agent_metrics, model_metrics, pair_metrics
-from model.network_model import TrustNetworkModel
 from model.scenario import Scenario
 from model.state import State, initial_state
 from model.structure import ParamBatch, Structure
@@ -87,6 +86,8 @@ class Recorder:
 def simulate(scenario: Scenario, seed: int, steps: int | None = None,
              pairs_every: int = 0, record_agents: bool = True) -> RunResult:
     """The Mesa engine: one replication through `TrustNetworkModel`, every week recorded."""
+    from model.network_model import TrustNetworkModel  # Mesa only where it is used (worker start-up)
+
     steps = scenario.horizon if steps is None else steps
     model = TrustNetworkModel(scenario=scenario, rng=seed, collect=False)
     rec = Recorder(steps, 1, model.structure.n, pairs_every, record_agents)

@@ -172,6 +172,12 @@ def test_by_default_only_idle_cores_get_workers(monkeypatch):
     assert executors.idle_cores() == cores
     monkeypatch.setattr(os, "getloadavg", lambda: (cores + 5.0, 0.0, 0.0))  # a machine busy with other work
     assert executors.idle_cores() == 1
+    monkeypatch.setattr(executors.time, "process_time", lambda: 1e9)  # this process has been computing...
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 0.0, 0.0))  # ...and is all the load there is
+    assert executors.idle_cores() == cores
+    monkeypatch.setattr(executors.time, "process_time", lambda: 0.0)  # an idle process: the load is others'
+    assert executors.idle_cores() == max(1, cores - 1)
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores + 5.0, 0.0, 0.0))
     with Workers(ExecutorSpec()) as workers, workers.lend(10.0) as (_, k, where):
         assert where == "in this process"  # two processes would only take turns with the others
     if cores >= 2:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -104,14 +105,24 @@ def choose_workers(seconds: float, cap: int, isolate: bool = False, running: int
 
 
 def idle_cores() -> int:
-    """Cores not already busy (count minus the 1-minute load average), at least one: on a
-    machine shared with other work, more processes than idle cores only take turns."""
+    """Cores not busy with other work, at least one: on a machine shared with other work,
+    more processes than idle cores only take turns.
+
+    The count minus the 1-minute load average -- less this process's own part of that
+    load (its CPU share since it started, at most one core): while its workers run it
+    waits, so a command that computed before starting them (a benchmark, the second
+    sub-study of a command) must not count itself as other work.
+    """
     cores = os.cpu_count() or 1
     try:
         load = os.getloadavg()[0]
     except OSError:
         return cores
-    return max(1, min(cores, int(cores - load + 0.5)))
+    own = min(1.0, time.process_time() / max(time.monotonic() - _STARTED, 1.0))
+    return max(1, min(cores, int(cores - max(load - own, 0.0) + 0.5)))
+
+
+_STARTED = time.monotonic()  # about when this process started (the module is imported early)
 
 
 def probe_scheduler(address: str, timeout: float = 3.0) -> None:
