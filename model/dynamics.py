@@ -409,6 +409,9 @@ def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray
     return out
 
 
+DETOUR_COLUMNS = 64  # above this many organisations the detour search goes domain by domain
+
+
 def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.ndarray,
                  basis: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """Redirect contacts away from doubted partners.
@@ -437,9 +440,13 @@ def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.nda
     gb, gi, gd = group // (n * ndom), (group // ndom) % n, group % ndom
     first, second = np.zeros(len(group), dtype=np.intp), np.zeros(len(group), dtype=np.intp)
     best, runner_up = np.full(len(group), -1.0), np.full(len(group), -1.0)
-    for d in np.unique(gd):  # per domain, over the columns of that domain's organisations
-        g, cols = np.flatnonzero(gd == d), np.flatnonzero(st.domain == d)
-        candidates = (cols[None, :] != gi[g, None]) & st.case_holder[cols][None, :]
+    everyone = np.arange(n)
+    # in large networks per domain, over the columns of that domain's organisations only
+    parts = ([(np.flatnonzero(gd == d), np.flatnonzero(st.domain == d)) for d in np.unique(gd)]
+             if n > DETOUR_COLUMNS else [(np.arange(len(group)), everyone)])
+    for g, cols in parts:
+        candidates = (st.domain[cols][None, :] == gd[g, None]) & (cols[None, :] != gi[g, None])
+        candidates &= st.case_holder[cols][None, :]
         candidates &= basis[gb[g, None], gi[g, None], cols[None, :]] > floor.reshape(-1)[gb[g], None]
         score = np.where(candidates, s.cog[gb[g, None], gi[g, None], cols[None, :]], -1.0)
         rows = np.arange(len(g))

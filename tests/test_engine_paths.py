@@ -72,8 +72,11 @@ def _detours_by_definition(cog, st, doubted, threshold, basis, floor):
     return sorted(out)
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_detour_search_picks_the_most_trusted_alternative_of_the_domain(seed):
+@pytest.mark.parametrize("by_domain", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_detour_search_picks_the_most_trusted_alternative_of_the_domain(seed, by_domain, monkeypatch):
+    if by_domain:  # the large-network path: one domain's columns at a time
+        monkeypatch.setattr(dynamics, "DETOUR_COLUMNS", 0)
     rng = np.random.default_rng(seed)
     st = Structure.from_scenario(load_scenario("synthetic:15"))
     b, n = 4, st.n
