@@ -168,16 +168,12 @@ def test_workers_are_chosen_from_the_work():
 
 def test_by_default_only_idle_cores_get_workers(monkeypatch):
     cores = os.cpu_count()
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(executors, "others_busy", lambda: 0.0)
     assert executors.idle_cores() == cores
-    monkeypatch.setattr(os, "getloadavg", lambda: (cores + 5.0, 0.0, 0.0))  # a machine busy with other work
-    assert executors.idle_cores() == 1
-    monkeypatch.setattr(executors.time, "process_time", lambda: 1e9)  # this process has been computing...
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 0.0, 0.0))  # ...and is all the load there is
-    assert executors.idle_cores() == cores
-    monkeypatch.setattr(executors.time, "process_time", lambda: 0.0)  # an idle process: the load is others'
+    monkeypatch.setattr(executors, "others_busy", lambda: 1.0)
     assert executors.idle_cores() == max(1, cores - 1)
-    monkeypatch.setattr(os, "getloadavg", lambda: (cores + 5.0, 0.0, 0.0))
+    monkeypatch.setattr(executors, "others_busy", lambda: cores + 5.0)  # a machine busy with other work
+    assert executors.idle_cores() == 1
     with Workers(ExecutorSpec()) as workers, workers.lend(10.0) as (_, k, where):
         assert where == "in this process"  # two processes would only take turns with the others
     if cores >= 2:
@@ -270,3 +266,18 @@ def test_the_pool_names_the_signal_and_replaces_dead_workers():
         assert pool.submit(os.getpid).result(timeout=120) not in (first, second)
     finally:
         pool.shutdown()
+
+
+def test_busy_cores_are_measured_while_this_process_waits():
+    """Another process spinning shows as about one busy core; this process's own work
+    does not count (it sleeps while it samples)."""
+    quiet = executors.others_busy(0.3)
+    spin = subprocess.Popen([sys.executable, "-c", "import time\nprint(flush=True)\nt = time.time()\n"
+                             "while time.time() - t < 3: pass"], stdout=subprocess.PIPE)
+    try:
+        spin.stdout.readline()  # it is spinning
+        busy = executors.others_busy(0.5)
+    finally:
+        spin.kill()
+        spin.wait()
+    assert busy - quiet > 0.5

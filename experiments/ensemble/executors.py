@@ -106,23 +106,38 @@ def choose_workers(seconds: float, cap: int, isolate: bool = False, running: int
 
 def idle_cores() -> int:
     """Cores not busy with other work, at least one: on a machine shared with other work,
-    more processes than idle cores only take turns.
+    more processes than idle cores only take turns."""
+    cores = os.cpu_count() or 1
+    return max(1, min(cores, int(cores - others_busy() + 0.5)))
 
-    The count minus the 1-minute load average -- less this process's own part of that
-    load (its CPU share since it started, at most one core): while its workers run it
-    waits, so a command that computed before starting them (a benchmark, the second
-    sub-study of a command) must not count itself as other work.
+
+def others_busy(sample: float = 0.2) -> float:
+    """Cores that other processes keep busy now.
+
+    On Linux the CPU times of ``/proc/stat``, sampled over ``sample`` seconds while this
+    process sleeps -- so its own work before it starts its workers (a benchmark, the
+    previous sub-study of a command) does not count, as it would in the load average,
+    which is the fallback elsewhere.
     """
     cores = os.cpu_count() or 1
     try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return cores
-    own = min(1.0, time.process_time() / max(time.monotonic() - _STARTED, 1.0))
-    return max(1, min(cores, int(cores - max(load - own, 0.0) + 0.5)))
+        before = _cpu_times()
+        time.sleep(sample)
+        after = _cpu_times()
+    except (OSError, ValueError):
+        try:
+            return os.getloadavg()[0]
+        except OSError:
+            return 0.0
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent[:8])  # user nice system idle iowait irq softirq steal
+    idle = spent[3] + spent[4]
+    return cores * (1.0 - idle / total) if total > 0 else 0.0
 
 
-_STARTED = time.monotonic()  # about when this process started (the module is imported early)
+def _cpu_times() -> list[int]:
+    with open("/proc/stat", encoding="ascii") as f:
+        return [int(v) for v in f.readline().split()[1:]]
 
 
 def probe_scheduler(address: str, timeout: float = 3.0) -> None:
