@@ -112,3 +112,12 @@ def test_shapley_known_answers():
     gap = additive[frozenset(GROUPS)]
     for _, row in table.iterrows():
         assert row.share == pytest.approx(weights[row.group] / gap)
+
+
+def test_no_robustness_points_means_no_robustness_studies():
+    """``--robust-points 0`` skips the robustness sample (it used to divide by zero)."""
+    from experiments.studies.contrast.design import robust_studies, studies
+
+    sizes = Sizes(robust_points=0)
+    assert robust_studies(sizes, 1) == {}
+    assert set(studies(sizes, 1)) == {"main", "probes", "sweeps", "decomposition"}

@@ -85,8 +85,11 @@ def assumed_factors() -> list[Factor]:
 
 
 def robust_sample(n: int, seed: int) -> list[dict]:
-    """Latin hypercube over `assumed_factors` (SALib)."""
+    """Latin hypercube over `assumed_factors` (SALib); none for ``n`` 0 (no robustness study)."""
     from SALib.sample import latin
+
+    if n == 0:
+        return []
 
     factors = assumed_factors()
     problem = {"num_vars": len(factors), "names": [f.name for f in factors],
