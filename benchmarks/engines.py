@@ -68,6 +68,11 @@ def runner(sc, runs: int, engine: str, workers: int | None) -> tuple[float, str]
         return rate, json.loads((Path(tmp) / "out" / "manifest.json").read_text())["attempts"][-1]["where"]
 
 
+def best_of(times: int, measure, *args) -> tuple[float, str]:
+    """The fastest of ``times`` measurements (a shared machine only ever slows a run down)."""
+    return max((measure(*args) for _ in range(times)), key=lambda m: m[0])
+
+
 def rng_floor(sc, runs: int) -> float:
     """Runs per second if drawing the random numbers were all an engine did."""
     size = draws_per_week(sc.n, sc.params.max_cases)
@@ -108,17 +113,22 @@ def large_network(n: int, weeks: int) -> tuple[float, float]:
     return max(peak, before) / 1024, float(out.stdout.strip())
 
 
-def sobol_minutes(n: int, reps: int) -> tuple[float, int]:
-    """Minutes the default Sobol study (default factors and scenario, default workers)
-    takes at base sample ``SOBOL_N``, extrapolated from its run rate at base sample ``n``."""
+def sobol_minutes(sizes: tuple[int, int], reps: int) -> tuple[float, int]:
+    """Minutes the default Sobol study (default factors and scenario, default workers,
+    analysis and figures included) takes at base sample ``SOBOL_N``: timed at two small
+    base samples and extrapolated along the straight line through them (fixed cost plus
+    cost per run)."""
     factors, scenario = load_factors("default")
-    d = len(factors)
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        run_sa(Path(tmp), "sobol", factors, scenario or "y", ["collaboration"], n, reps, quiet=True)
-        seconds = time.perf_counter() - start
-    runs, full = n * (d + 2) * reps, SOBOL_N * (d + 2) * SOBOL_REPS
-    return seconds / runs * full / 60.0, full
+    seconds = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            run_sa(Path(tmp), "sobol", factors, scenario or "y", ["collaboration"], n, reps, quiet=True)
+            seconds.append(time.perf_counter() - start)
+    runs = [n * (len(factors) + 2) * reps for n in sizes]
+    per_run = (seconds[1] - seconds[0]) / (runs[1] - runs[0])
+    full = SOBOL_N * (len(factors) + 2) * SOBOL_REPS
+    return (seconds[0] + per_run * (full - runs[0])) / 60.0, full
 
 
 def goal_row(label: str, measured: str, ratio: float, goal: str, met: bool) -> None:
@@ -165,10 +175,10 @@ def main() -> None:
         seconds, floor = sizes[n]
         print(f"  {n:>4} organisations: {seconds * 1000:9.1f} ms (random-number floor {floor * 1000:7.1f} ms)")
 
-    runner_small = {w: runner(sc, 100, "batch", w) for w in (1, None)}
-    runner_large = {w: runner(sc, 2000, "batch", w) for w in (1, None)}
+    runner_small = {w: best_of(3, runner, sc, 100, "batch", w) for w in (1, None)}
+    runner_large = {w: best_of(3, runner, sc, 2000, "batch", w) for w in (1, None)}
     peak, per_week = large_network(2000, 4)
-    sobol, sobol_runs = sobol_minutes(16, SOBOL_REPS)
+    sobol, sobol_runs = sobol_minutes((16, 64), SOBOL_REPS)
 
     x, y = rates["x"], rates["y"]
     floor_ratio = x["random-number floor"] / x["batched engine alone, block of 100"]
@@ -194,7 +204,7 @@ def main() -> None:
     goal_row(f"Sobol, N = {SOBOL_N}, {SOBOL_REPS} reps ({sobol_runs:,} runs), x 10 min",
              f"{sobol:.1f} min", sobol / 10, "<= 1", sobol <= 10)
     print("  (ratio: x the floor; x faster; x the time allowed; share of memory; x in-process. The first "
-          "runner row allows 5% for timing noise; the Sobol row is extrapolated from N = 16.)")
+          "runner row allows 5% for timing noise; the Sobol row is extrapolated from N = 16 and 64.)")
 
 
 if __name__ == "__main__":

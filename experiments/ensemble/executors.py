@@ -187,7 +187,9 @@ class Workers:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield client.get_executor(pure=False), workers, self.spec.describe()
             return
-        cap = self.spec.workers or max(idle_cores(), self.running)  # default: the cores free now
+        cap = self.spec.workers or os.cpu_count() or 1
+        if not self.spec.workers and choose_workers(seconds, cap, isolate, self.running):
+            cap = max(idle_cores(), self.running)  # default: the cores free now (measured only if it matters)
         k = choose_workers(seconds, cap, isolate, self.running)
         if k == 0:
             yield SerialExecutor(), 1, "in this process"
