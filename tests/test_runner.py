@@ -146,7 +146,9 @@ def test_bad_engine_and_other_study_are_refused_before_running(tmp_path):
 
 
 def test_auto_block_size():
-    assert auto_block_size(10, 2) == 2
+    assert auto_block_size(10, 2) == 10 and auto_block_size(10, 2, "mesa") == 2
+    assert auto_block_size(400, 2) == 100  # not 50: small blocks cost the batched engine its advantage
+    assert auto_block_size(2000, 2) == 250  # four blocks per worker
     assert auto_block_size(100000, 2) == 256 and auto_block_size(100000, 2, "mesa") == 50
     assert auto_block_size(1, 8) == 1
     assert np.all([auto_block_size(n, w) >= 1 for n in (1, 7, 99) for w in (1, 2, 16)])

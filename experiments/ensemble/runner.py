@@ -49,6 +49,7 @@ from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
 
 TABLES = ("model", "agents", "pairs")
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
+MIN_BLOCK = {"batch": 100}  # runs per block below which the batched engine loses its advantage
 PAIR_WORKSPACE = 40  # (N, N) float arrays a run holds while it steps: state and temporaries
 
 
@@ -70,12 +71,15 @@ class RunSummary:
 
 
 def auto_block_size(n_runs: int, workers: int, engine: str = "batch", run_bytes: int = 0) -> int:
-    """At least four blocks per worker (balance, progress, resume), at most MAX_BLOCK runs,
-    and no more runs than a quarter of the free memory holds per worker."""
+    """At least four blocks per worker (balance, progress, resume) unless that makes blocks
+    smaller than MIN_BLOCK (the batched engine's cost per run doubles from 100 runs a
+    block down to 25), at most MAX_BLOCK runs, and no more runs than a quarter of the
+    free memory holds per worker."""
     cap = MAX_BLOCK.get(engine, MAX_BLOCK["mesa"])
     if run_bytes:
         cap = min(cap, max(1, available_memory() // (4 * max(1, workers) * run_bytes)))
-    return max(1, min(cap, math.ceil(n_runs / (4 * max(1, workers)))))
+    wanted = max(math.ceil(n_runs / (4 * max(1, workers))), MIN_BLOCK.get(engine, 1))
+    return max(1, min(cap, wanted, n_runs))
 
 
 def run_bytes(n: int, weeks: int, pairs_every: int, record_agents: bool) -> int:
