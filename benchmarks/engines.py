@@ -25,15 +25,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-from mesa.batchrunner import batch_run
 
 from experiments import ExecutorSpec, Study, execute
 from experiments.ensemble import replication_seeds
-from experiments.studies.sensitivity.design import load_factors
-from experiments.studies.sensitivity.study import run_sa
-from model import TrustNetworkModel, load_scenario
+from model import load_scenario
 from model.draws import draws_per_week
 from model.engines import simulate_batch
+
+# Mesa, SALib and the sensitivity study are imported where they are used: worker processes
+# import this script again when they start, and its imports would count as their start-up.
 
 SOBOL_N, SOBOL_REPS = 2048, 10  # the full sensitivity study of the goal table
 
@@ -43,6 +43,8 @@ def per_second(runs: int, seconds: float) -> float:
 
 
 def mesa_one_by_one(sc, runs: int) -> float:
+    from model import TrustNetworkModel
+
     start = time.perf_counter()
     for seed in replication_seeds(1, runs):
         TrustNetworkModel(scenario=sc, rng=seed, collect=False).run_for(sc.horizon)
@@ -50,6 +52,10 @@ def mesa_one_by_one(sc, runs: int) -> float:
 
 
 def mesa_batch_run(sc, runs: int) -> float:
+    from mesa.batchrunner import batch_run
+
+    from model import TrustNetworkModel
+
     start = time.perf_counter()
     batch_run(TrustNetworkModel, parameters={"scenario": [sc]}, number_processes=1,
               rng=replication_seeds(1, runs), data_collection_period=-1, max_steps=sc.horizon,
@@ -118,6 +124,9 @@ def sobol_minutes(sizes: tuple[int, int], reps: int) -> tuple[float, int]:
     analysis and figures included) takes at base sample ``SOBOL_N``: timed at two small
     base samples and extrapolated along the straight line through them (fixed cost plus
     cost per run)."""
+    from experiments.studies.sensitivity.design import load_factors
+    from experiments.studies.sensitivity.study import run_sa
+
     factors, scenario = load_factors("default")
     seconds = []
     for n in sizes:

@@ -111,7 +111,7 @@ def idle_cores() -> int:
     return max(1, min(cores, int(cores - others_busy() + 0.5)))
 
 
-def others_busy(sample: float = 0.2) -> float:
+def others_busy(sample: float = 0.1) -> float:
     """Cores that other processes keep busy now.
 
     On Linux the CPU times of ``/proc/stat``, sampled over ``sample`` seconds while this
