@@ -8,6 +8,12 @@ share a block. The Mesa model calls `advance_week` with B = 1.
 
 Axis conventions: b run, c case slot, i/j organisations; pairwise arrays are indexed
 [b, trustor, trustee].
+
+Speed without other numbers: a sub-step that no run of the block needs this week is
+skipped, some work is done only on the runs, slots or pairs it concerns, and in large
+networks the trust rules run on the active pairs only. Each shortcut is an exact
+identity of the arithmetic it replaces (ODD 7.6; `tests/test_engine_paths.py` holds the
+engine's outputs from before the shortcuts and compares them bit for bit).
 """
 
 from __future__ import annotations
