@@ -268,6 +268,7 @@ def test_the_pool_names_the_signal_and_replaces_dead_workers():
         pool.shutdown()
 
 
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="elsewhere the load average stands in (it lags a minute)")
 def test_busy_cores_are_measured_while_this_process_waits():
     """Another process spinning shows as about one busy core; this process's own work
     does not count (it sleeps while it samples)."""
