@@ -151,6 +151,13 @@ def report(summary: RunSummary, what: str) -> int:
     return 0
 
 
+def finished(code: int, page: Path | None) -> int:
+    """Say where the study's report is (when it was written); pass the exit status on."""
+    if page is not None:
+        print(f"report: {page}")
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="trustnet", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -366,8 +373,7 @@ def prepare_contrast(args):
             card = result["scorecard"]
             print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
                   + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
-            print(f"report: {args.out / 'report.md'}")
-        return max(codes)
+        return finished(max(codes), args.out / "report.md" if result else None)
     return job
 
 
@@ -427,10 +433,7 @@ def prepare_policy(args):
                                         engine=args.engine, steps=args.steps,
                                         source=source,
                                         fraction=FAIL_FRACTION if args.fail_fraction is None else args.fail_fraction)
-        code = report(summary, "trustnet policy")
-        if table is not None:
-            print(f"report: {args.out / 'report.md'}")
-        return code
+        return finished(report(summary, "trustnet policy"), args.out / "report.md" if table is not None else None)
     return job
 
 
@@ -462,10 +465,7 @@ def prepare_sa(args):
         summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
                                   args.second_order, args.seed, args.model, workers, args.block_size, args.quiet,
                                   engine=args.engine, base=base)
-        code = report(summary, "trustnet sa")
-        if indices is not None:
-            print(f"report: {args.out / 'report.md'}")
-        return code
+        return finished(report(summary, "trustnet sa"), args.out / "report.md" if indices is not None else None)
     return job
 
 
@@ -488,9 +488,7 @@ def prepare_variants(args):
         summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed, chosen, workers,
                                         args.block_size, args.quiet, engine=args.engine, posterior=args.posterior)
         codes = [report(s, f"trustnet variants ({s.out.name})") for s in summaries]
-        if table is not None:
-            print(f"report: {args.out / 'report.md'}")
-        return max(codes)
+        return finished(max(codes), args.out / "report.md" if table is not None else None)
     return job
 
 

@@ -19,7 +19,6 @@ from model.scenario import Scenario, ScenarioError, load_scenario, synthetic_sce
 __version__ = "0.1.0"
 
 
-
 def __getattr__(name: str):
     """`TrustNetworkModel` on first use: importing Mesa takes most of a worker process's
     start-up, and the batched engine (what the workers run) does not need it."""

@@ -723,8 +723,9 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     scheduled = scheduled[None, :] & pb.col("scheduled_events", 1)
     joined = np.broadcast_to((st.join_week == s.week) & (s.week > 0), scheduled.shape)
     leave = ((u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled) & members(st, s.week - 1)[None, :]
-    s.last_turnover = leave.sum(axis=1).astype(float)
-    s.turnover_events = s.turnover_events + leave.sum(axis=1)
+    left = leave.sum(axis=1)
+    s.last_turnover = left.astype(float)
+    s.turnover_events = s.turnover_events + left
     arrive = leave | joined
     r = np.flatnonzero(arrive.any(axis=1))  # the runs with a newcomer; the others are left as they are
     if not len(r):

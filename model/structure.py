@@ -48,12 +48,12 @@ class ParamBatch:
 
 
 def memo(pb, key: tuple, compute):
-    """``compute()`` once per parameter object (a `ParamBatch` or a week's `Levers`).
+    """``compute()`` once per object: a `ParamBatch`, a week's `Levers` or a `Structure`.
 
     For values of the weekly process that depend only on the parameters (and the
-    structure, which belongs in ``key``), so that a block does not recompute them every
-    week. A `Levers` object is built anew whenever the levers may change, so its cache
-    never outlives the values it was computed from.
+    structure, whose identity then belongs in ``key``) or only on the structure, so that
+    a block does not recompute them every week. A `Levers` object is built anew whenever
+    the levers may change, so its cache never outlives the values it was computed from.
     """
     cache = pb.__dict__.setdefault("_memo", {})
     if key not in cache:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from experiments.ensemble.store import ManifestError, manifest, read_manifest, write_json
+from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json
 
 LOCK = ".trustnet.lock"
 HOLDER = ".trustnet.holder.json"
@@ -86,7 +86,7 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
     try:
         if outermost:
             write_json({"pid": os.getpid(), "host": socket.gethostname(), "command": manifest()["command"],
-                        "since": _now()}, out / HOLDER)
+                        "since": now()}, out / HOLDER)
         if kind is not None:
             _check_kind(out, kind)
         yield out
@@ -127,8 +127,3 @@ def _holder(out: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError):
         return "holder unknown"
 
-
-def _now() -> str:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

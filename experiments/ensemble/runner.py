@@ -26,7 +26,6 @@ next invocation notices (its attempt never finished) and runs in worker processe
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import traceback
@@ -42,7 +41,7 @@ from experiments.ensemble.blocks import BlockResult, BlockTask, resolve_engine, 
 from experiments.ensemble.design import RunSpec, Study, replication_seeds
 from experiments.ensemble.executors import ExecutorSpec, Workers, estimate_seconds
 from experiments.ensemble.ownership import OWN_FILES, DirectoryError, claim
-from experiments.ensemble.store import ManifestError, manifest, read_manifest, write_json, write_parquet
+from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json, write_parquet
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
 from model.engines import structure_key
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
@@ -253,7 +252,7 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
     attempts = info["attempts"]
     died_before = bool(attempts) and "finished" not in attempts[-1]
     attempt = len(attempts)
-    attempts.append({"started": _now(), "executor": _spec(executor).describe(), "engine": engine,
+    attempts.append({"started": now(), "executor": _spec(executor).describe(), "engine": engine,
                      "command": manifest()["command"], "runs_to_do": len(todo)})
     write_json(info, out / "manifest.json")
 
@@ -282,7 +281,7 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
                     workers.close()
         status = "finished"
     finally:
-        attempts[-1].update({"finished": _now(), "status": status, **counts})
+        attempts[-1].update({"finished": now(), "status": status, **counts})
         write_json(info, out / "manifest.json")
     return RunSummary(total=len(all_runs), succeeded=counts["succeeded"], failed=counts["failed"],
                       skipped=len(all_runs) - len(todo), out=out)
@@ -357,6 +356,3 @@ def _lost(exc: BaseException, run_timeout: float | None) -> str:
 def _chunks(items: list[RunSpec], size: int) -> list[list[RunSpec]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
