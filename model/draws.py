@@ -1,127 +1,124 @@
-"""The random numbers one week consumes, in one fixed layout.
+"""The random numbers of a run: a counter-based generator, one number per decision.
 
-Every stochastic decision of a week reads a uniform number from a `WeekDraws`. The
-numbers are drawn as *one* block of ``draws_per_week(n, s)`` uniforms per run and week,
-always the same count in the same order, whatever happens in the run. This gives three
-properties the experiments rely on:
+Every stochastic decision of the weekly process reads a uniform number in [0, 1) that
+is a *function* of the run's key and of what is decided: ``(week, purpose, i, j)``
+(`uniforms`). The function is Philox4x64-10 (Salmon et al. 2011, "Parallel random
+numbers: as easy as 1, 2, 3"), the generator behind ``numpy.random.Philox``: the
+counter ``(week, purpose, i, j)`` and the run's 128-bit key give four 64-bit words, so
+one call serves up to four decisions about the same thing (the four *lanes* below).
+``tests/test_draws.py`` checks the words against ``numpy.random.Philox`` (a known-answer
+test) and the uniforms against ``numpy.random.Generator(Philox).random()``.
 
-* **one seed, one trajectory** -- the run's generator (the Mesa model's ``model.rng``)
-  is the only source of randomness;
-* **common random numbers** -- a policy or parameter change never shifts which number
-  serves which purpose, so paired comparisons stay paired;
-* **engine equivalence** -- a batched engine that stacks the same per-run blocks
-  reproduces the Mesa model's trajectories exactly.
+Why a function rather than a stream:
 
-Draws that a week does not need (no meeting, no free case slot) are drawn anyway.
+* **one seed, one trajectory** -- the key is drawn once from the run's own generator (the
+  Mesa model's ``model.rng``, `run_key`), so all randomness still flows from one seed;
+* **common random numbers** -- which number serves which decision never depends on what
+  else happened in the run or on the parameters: a policy or parameter change leaves
+  every other decision's number where it was, so paired comparisons stay paired;
+* **engine and block equivalence** -- the Mesa model and the batched engine, and any
+  composition of a block, read the same numbers;
+* **cost that follows the work** -- only decisions that are taken are drawn (a contact
+  only between partners on a shared open case, an action only where one is pending), so
+  a large network with few interacting pairs does not pay for N^2 numbers a week.
+
+| purpose | i, j | lanes |
+|---|---|---|
+| `WEEK` | 0, 0 | new cases (inverse Poisson CDF), outsiders attend, informal moment |
+| `MEMBER` | member, 0 | present, absent member's input reaches the meeting, private use for shared data, leaves |
+| `NEWCOMER` | member, 0 | newcomer's goal alignment, the privacy officer stops the member's misuse (I2) |
+| `NEED` | slot, member // 4 | the new case in the slot needs member (lane member % 4) |
+| `ACTION` | slot, member | action carried out (capacity), effort put in, done action reported back |
+| `CONTACT` | trustor, trustee | contact wanted, general address gets through, becomes a fixed contact, stall teaches a back-up |
+| `MISUSE` | victim, misuser | the misuse touches the victim's data, the victim detects it |
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import math
 
 import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+# purposes: the second word of the counter
+WEEK, MEMBER, NEWCOMER, NEED, ACTION, CONTACT, MISUSE = 0, 1, 2, 3, 4, 5, 6
+
+_M0 = np.uint64(0xD2E7470EE14C6C93)  # Philox4x64 multipliers and Weyl key increments (Random123)
+_M1 = np.uint64(0xCA5A826395121157)
+_W0 = np.uint64(0x9E3779B97F4A7C15)
+_W1 = np.uint64(0xBB67AE8584CAA73B)
+_TO_UNIT = 2.0**-53  # the 53 high bits of a word as a double in [0, 1), as numpy's random()
 
 
-def layout(n: int, s: int) -> list[tuple[str, tuple[int, ...]]]:
-    """(name, shape) of each draw for ``n`` organisations and ``s`` case slots."""
-    return [
-        ("presence", (n,)),          # representative present / reachable this week
-        ("input", (n,)),             # an absent member's information reaches the meeting anyway
-        ("arrivals", ()),            # number of new cases (inverse Poisson CDF)
-        ("need", (s, n)),            # which organisations a new case in slot s needs
-        ("outsiders", ()),           # outsiders attend this meeting
-        ("informal", ()),            # an informal contact moment this week
-        ("act", (s, n)),             # capacity: an agreed action is carried out
-        ("effort", (s, n)),          # effort: the action is not left undone (free-riding)
-        ("report", (s, n)),          # a done action is reported back
-        ("contact", (n, n)),         # i contacts j outside the meeting
-        ("channel", (n, n)),         # the general address gets i through to j
-        ("routine", (n, n)),         # a successful contact becomes a fixed contact
-        ("backup", (n, n)),          # a stall teaches i a back-up contact at j
-        ("opportunity", (n,)),       # the member has a private use for shared data
-        ("victim", (n, n)),          # i's shared data are the ones j uses (diagonal: the
-                                     # privacy officer stops j's attempt, intervention I2)
-        ("detect", (n, n)),          # i finds out that j misused its data
-        ("turnover", (n,)),          # the representative leaves
-        ("newcomer", (n,)),          # the newcomer's goal alignment
-    ]
+@intrinsic
+def _mulhilo(typingctx, a, b):
+    """(high, low) 64-bit words of the 128-bit product a * b (one x86-64 MUL)."""
+    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        wide = ir.IntType(128)
+        product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+        high = builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+        low = builder.trunc(product, ir.IntType(64))
+        return context.make_tuple(builder, signature.return_type, (high, low))
+
+    return sig, codegen
 
 
-@lru_cache(maxsize=64)
-def _slices(n: int, s: int) -> tuple[tuple[str, int, int, tuple[int, ...]], ...]:
-    """(name, start, stop, shape) of each draw within a run's block of uniforms."""
-    out, pos = [], 0
-    for name, shape in layout(n, s):
-        size = int(np.prod(shape))
-        out.append((name, pos, pos + size, shape))
-        pos += size
-    return tuple(out)
+@njit(cache=True)
+def philox(c0, c1, c2, c3, k0, k1):
+    """Philox4x64-10: four 64-bit words from a 256-bit counter and a 128-bit key."""
+    for _ in range(10):
+        hi0, lo0 = _mulhilo(_M0, c0)
+        hi1, lo1 = _mulhilo(_M1, c2)
+        c0, c1, c2, c3 = hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0
+        k0 += _W0
+        k1 += _W1
+    return c0, c1, c2, c3
 
 
-def draws_per_week(n: int, s: int) -> int:
-    return _slices(n, s)[-1][2]
+@njit(cache=True)
+def uniforms(key, week, purpose, i, j):
+    """The four uniforms in [0, 1) of decision ``(week, purpose, i, j)`` of the run keyed ``key``."""
+    w0, w1, w2, w3 = philox(np.uint64(week), np.uint64(purpose), np.uint64(i), np.uint64(j), key[0], key[1])
+    shift = np.uint64(11)
+    return (float(w0 >> shift) * _TO_UNIT, float(w1 >> shift) * _TO_UNIT,
+            float(w2 >> shift) * _TO_UNIT, float(w3 >> shift) * _TO_UNIT)
 
 
-@dataclass
-class WeekDraws:
-    """Uniform numbers in [0, 1) for one week of B runs; each field has shape (B, ...)."""
-
-    presence: np.ndarray
-    input: np.ndarray
-    arrivals: np.ndarray
-    need: np.ndarray
-    outsiders: np.ndarray
-    informal: np.ndarray
-    act: np.ndarray
-    effort: np.ndarray
-    report: np.ndarray
-    contact: np.ndarray
-    channel: np.ndarray
-    routine: np.ndarray
-    backup: np.ndarray
-    opportunity: np.ndarray
-    victim: np.ndarray
-    detect: np.ndarray
-    turnover: np.ndarray
-    newcomer: np.ndarray
-
-    @classmethod
-    def from_flat(cls, flat: np.ndarray, n: int, s: int) -> WeekDraws:
-        """Split a (B, draws_per_week) array into named views."""
-        b = flat.shape[0]
-        slices = _slices(n, s)
-        if slices[-1][2] != flat.shape[1]:
-            raise ValueError(f"expected {slices[-1][2]} draws per run and week, got {flat.shape[1]}")
-        return cls(**{name: flat[:, a:z].reshape((b,) + shape) for name, a, z, shape in slices})
+def run_key(rng: np.random.Generator) -> np.ndarray:
+    """The run's Philox key: two 64-bit words drawn from its own generator (``model.rng``)."""
+    return rng.integers(0, 2**64, size=2, dtype=np.uint64, endpoint=False)
 
 
-class RunDraws:
-    """Draws for a single run from its own generator (the Mesa model's source)."""
-
-    def __init__(self, rng: np.random.Generator, n: int, s: int):
-        self.rng, self.n, self.s = rng, n, s
-        self.size = draws_per_week(n, s)
-
-    def next_week(self) -> WeekDraws:
-        return WeekDraws.from_flat(self.rng.random((1, self.size)), self.n, self.s)
+def block_keys(seeds: list[int]) -> np.ndarray:
+    """(B, 2) keys of runs seeded ``seeds``, as ``TrustNetworkModel(rng=seed)`` draws them."""
+    return np.array([run_key(np.random.default_rng(seed)) for seed in seeds], dtype=np.uint64).reshape(-1, 2)
 
 
-def poisson_cdf(lam: np.ndarray, kmax: int = 60) -> np.ndarray:
-    """(B, kmax + 1) Poisson CDF per run, for `poisson_quantile`."""
-    lam = np.asarray(lam, dtype=float)
-    k = np.arange(kmax + 1)
-    log_pmf = -lam[:, None] + k[None, :] * np.log(np.maximum(lam[:, None], 1e-300)) \
-        - np.cumsum(np.log(np.maximum(k, 1)))[None, :]
-    cdf = np.cumsum(np.exp(log_pmf), axis=1)
-    cdf[lam == 0] = 1.0
+@njit(cache=True)
+def poisson_cdf(lam, kmax):
+    """Poisson CDF at 0..kmax with mean ``lam`` (C library's exp and log; sums in order)."""
+    cdf = np.empty(kmax + 1)
+    if lam == 0.0:
+        cdf[:] = 1.0
+        return cdf
+    log_lam, log_fact, total = math.log(lam), 0.0, 0.0
+    for k in range(kmax + 1):
+        if k > 1:
+            log_fact += math.log(k)
+        total += math.exp(-lam + k * log_lam - log_fact)
+        cdf[k] = total
     return cdf
 
 
-def poisson_quantile(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:
-    """Inverse Poisson CDF: the count k with CDF(k-1) <= u < CDF(k), per run.
-
-    Using one uniform per draw (rather than ``rng.poisson``) keeps the number of draws
-    independent of the rate, which the fixed layout needs.
-    """
-    return (u[:, None] >= cdf).sum(axis=1)
+@njit(cache=True)
+def poisson_quantile(u, cdf):
+    """Inverse Poisson CDF: the count k with CDF(k-1) <= u < CDF(k). One uniform per draw
+    keeps the numbers of the other decisions independent of the rate."""
+    k = 0
+    while k < cdf.shape[0] and u >= cdf[k]:
+        k += 1
+    return k

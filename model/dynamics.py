@@ -1,680 +1,781 @@
-"""The weekly process, as array operations over all organisations and all runs.
+"""The weekly process, compiled: one run, one week, in the order of the ODD.
 
 `advance_week` is the one place that fixes the order of the weekly process (ODD,
-"Process overview and scheduling"). Each sub-step reads and writes the `State` of a
-block of B runs in place; run-dependent events (a meeting this week, outsiders
-attending) are boolean masks of shape (B,), so runs with different meeting intervals can
-share a block. The Mesa model calls `advance_week` with B = 1.
+"Process overview and scheduling"); each sub-step below is a small compiled function
+(numba) that reads and writes run ``b`` of the block's state arrays (`model.state`)
+in place, with plain loops over organisations, case slots and pairs. Both engines run
+these functions through `model.kernel`: the batched engine a whole block for its whole
+horizon in one call, the Mesa model one week of a block of one.
 
 Axis conventions: b run, c case slot, i/j organisations; pairwise arrays are indexed
 [b, trustor, trustee].
 
-Speed without other numbers: a sub-step that no run of the block needs this week is
-skipped, some work is done only on the runs, slots or pairs it concerns, and in large
-networks the trust rules run on the active pairs only. Each shortcut is an exact
-identity of the arithmetic it replaces (ODD 7.6; `tests/test_engine_paths.py` holds the
-engine's outputs from before the shortcuts and compares them bit for bit).
+Loops visit only what can act: the pairs that share an open case, the actions that are
+pending, the pairs that received a signal (the trust rules leave every other pair
+exactly as it is). Random numbers are drawn for the decisions taken, each a function of
+(run, week, purpose, indices) (`model.draws`). Sums run in index order and powers of
+whole counts are repeated multiplications (`model.trust.ipow`), so a run gives the same
+numbers on every x86-64 machine and in either engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 import numpy as np
+from numba import njit
 
 from model import variants
-from model.draws import WeekDraws, poisson_quantile
-from model.levers import levers
+from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, WEEK, poisson_quantile, uniforms
+from model.levers import week_levers
 from model.scenario import DOMAINS
-from model.state import State, intent_prior
-from model.structure import ParamBatch, Structure, memo
-from model.trust import gate, transfer, update_cognitive, update_empathic, update_intentional
+from model.state import intent_prior
+from model.structure import REP_ORDER
+from model.trust import gate, ipow, transfer, update_cognitive, update_empathic, update_intentional
+
+N_DOMAINS = len(DOMAINS)
+_ALIGN = REP_ORDER.index("goal_alignment")
+_NEWCOMER_ATTRS = tuple(REP_ORDER.index(k) for k in ("goal_alignment", "capacity", "values_feedback",
+                                                      "availability", "opportunism_threshold",
+                                                      "outsider_reticence"))
+
+# Scratch space of one run's week, reused week after week. The signals (what the trustor
+# observed about the trustee this week) are dense (N, N) counts; `touched` marks the
+# pairs that received one and `active_i`/`active_j` list them, so the trust rules visit
+# only those.
+Week = namedtuple("Week", [
+    "successes", "misuses", "freerides", "reported", "missing", "joint", "stalls",
+    "touched", "active_i", "active_j", "counts",
+    "um", "uw", "share", "at_table", "contributing",
+    "shared", "pair_i", "pair_j", "target", "reach",
+    "understood", "info", "hits", "stalled_case"])
+_N_ACTIVE, _N_PAIRS, _N_STALLS = 0, 1, 2
+_REACHED, _STALLED, _MISSED = 1, 2, 3  # outcome of a contact i -> t (`Week.reach`)
 
 
-@dataclass
-class Signals:
-    """What the trustor observed about the trustee this week, (B, N, N) counts."""
-
-    successes: np.ndarray
-    misuses: np.ndarray
-    freerides: np.ndarray
-    reported: np.ndarray
-    missing: np.ndarray
-    joint: np.ndarray
-    stalls: np.ndarray
-
-    @classmethod
-    def zeros(cls, b: int, n: int) -> Signals:
-        return cls(*(np.zeros((b, n, n)) for _ in range(7)))
+@njit(cache=True)
+def new_week(n, s):
+    """Scratch space for one run's week of ``n`` organisations and ``s`` case slots."""
+    nn = n * n
+    return Week(
+        np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)),
+        np.zeros((n, n)), np.zeros((n, n)),
+        np.zeros((n, n), dtype=np.bool_), np.zeros(nn, dtype=np.int32), np.zeros(nn, dtype=np.int32),
+        np.zeros(4, dtype=np.int64),
+        np.zeros((n, 4)), np.zeros(4), np.zeros(n), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+        np.zeros((n, n), dtype=np.bool_), np.zeros(nn, dtype=np.int32), np.zeros(nn, dtype=np.int32),
+        np.zeros(nn, dtype=np.int32), np.zeros((n, n), dtype=np.int8),
+        np.zeros(s), np.zeros(s), np.zeros(s), np.zeros(s, dtype=np.bool_))
 
 
-def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
-    """Advance every run of the block by one week (in place)."""
-    s.week += 1
-    pb = levers(pb, st, s.week)  # the timeline and the interventions of this week, as levers
-    sig = Signals.zeros(s.batch, st.n)
-    meeting = (s.week % pb.meeting_interval) == 0  # (B,)
-
-    absence = np.clip((1.0 - s.availability) * pb.col("absence_scale", 1), 0.0, 1.0)
-    availability = 1.0 - absence * (1.0 - pb.col("absence_cut", 1))  # I6: absence cut
-    present = (u.presence < availability) | ~moderates(pb, "stability", 1)  # stability: absence
-    s.present = present & members(st, s.week)[None, :]  # not yet joined: not there
-    s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
-    arrive_cases(s, st, pb, u)                                    # 1. cases arrive
-    share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
-    informal = informal_contact(s, st, pb, u, sig)                #    communication
-    stalled_cases = contact_outside_meetings(s, st, pb, u, meeting, sig)  # 3. contacts
-    carry_out_actions(s, st, pb, u, stalled_cases, sig)           # 3. actions, feedback, progress
-    opportunism(s, st, pb, u, meeting, share, sig)                # 4. misuse of shared data
-    evaluate(s, st, pb)                                           # coordination: evaluations
-    update_trust(s, st, pb, sig)                                  # 5. trust updates
-    update_climate(s, st, pb, sig, informal)                      #    caution, atmosphere
-    turnover(s, st, pb, u)                                        # 6. turnover, joining
-    s.tenure = s.tenure + 1.0
-    s.last_stalls = sig.stalls.sum(axis=(1, 2))
-
-
-def moderates(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
-    """(B, 1, ...) bool: moderator ``name`` acts in the run (its own switch and ``moderators``)."""
-    return pb.col("moderators", dims) & pb.col(f"{name}_moderator", dims)
+@njit(cache=True)
+def advance_week(s, st, p, cdf, key, b, week, w):
+    """Advance run ``b`` of the block by one week, to ``week`` (in place)."""
+    lev = week_levers(p, st, b, week)  # 0. the timeline and the interventions of this week
+    meeting = week % int(lev.meeting_interval) == 0
+    draw_members(w, key, week, st)
+    presence(s, st, p, lev, b, week, w)                    # 1. presence
+    arrive_cases(s, st, p, cdf[b], key, b, week, w)        # 2. cases arrive
+    if meeting:
+        hold_meeting(s, st, p, lev, key, b, week, w)       # 3. meeting: share, review, agree
+    informal = informal_contact(s, st, p, lev, b, w)       # 4. informal contact
+    if not meeting:
+        contact_outside_meetings(s, st, p, key, b, week, w)  # 5. contacts outside meetings
+    carry_out_actions(s, st, p, lev, key, b, week, w)      # 6. actions, feedback, progress
+    if meeting:
+        opportunism(s, st, p, lev, key, b, week, w)        # 7. misuse of shared data
+    evaluate(s, st, p, lev, b, week)                       # 8. evaluations
+    update_trust(s, st, p, b, w)                           # 9. trust updates
+    update_climate(s, p, b, w, informal)                   #    caution, atmosphere
+    turnover(s, st, p, lev, key, b, week, w)               # 10. turnover, joining
+    for i in range(st.domain.shape[0]):                    # 11. tenure
+        s.tenure[b, i] += 1.0
+    s.last_stalls[b] = float(w.counts[_N_STALLS])
+    clear_signals(w)
 
 
-def members(st: Structure, week: int) -> np.ndarray:
-    """(N,) bool: the organisations that have joined the network by ``week``."""
-    return st.join_week <= week
+# ------------------------------------------------------------------- small helpers
 
 
-def count(a: np.ndarray) -> np.ndarray:
-    """Sums along the last axis of a boolean or whole-numbered array, as exact floats.
-
-    A matrix product with a vector of ones: numpy's own reductions along a short last
-    axis cost several times more. The entries are whole numbers, so the sums are exact
-    whatever the order of summation.
-    """
-    return np.asarray(a, dtype=np.float64) @ np.ones(a.shape[-1])
+@njit(cache=True)
+def acts(moderators, own):
+    """A moderator acts in the run: ``moderators`` and its own switch (both 0/1)."""
+    return moderators > 0.5 and own > 0.5
 
 
-# ----------------------------------------------------------------------------- cases
+@njit(cache=True)
+def member(st, i, week):
+    """Organisation i has joined the network by ``week``."""
+    return st.join_week[i] <= week
 
 
-def co_needed(need: np.ndarray) -> np.ndarray:
-    """(B, N, N) number of cases that need both i and j (``need`` is (B, S, N) 0/1).
-
-    Written as a batched matrix product; the operands are 0/1, so the sums are exact
-    integers whatever the order of summation (engines agree bit for bit).
-    """
-    return np.swapaxes(need, 1, 2) @ need
-
-
-def on_cases(need: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """(B, S) sum over pairs (i, j) both needed on case c of ``pairs[b, i, j]``."""
-    return count((need @ pairs) * need)  # whole numbers: counts of contacts
+@njit(cache=True)
+def signal(w, i, j):
+    """Mark pair (i, j) as having received a signal this week (the trust rules visit it)."""
+    if not w.touched[i, j]:
+        w.touched[i, j] = True
+        k = w.counts[_N_ACTIVE]
+        w.active_i[k] = i
+        w.active_j[k] = j
+        w.counts[_N_ACTIVE] = k + 1
 
 
-def open_needs(s: State) -> np.ndarray:
-    """(B, S, N) bool: organisation i is needed on open case c."""
-    return s.case_need & s.case_open[:, :, None]
+@njit(cache=True)
+def basis_of(p, b, intent, cog, emp):
+    """The trust that gates sharing and contact (P5): intentional trust, or with the
+    ``trust_gate`` mechanism off the mean of the three kinds."""
+    if p.trust_gate[b] > 0.5:
+        return intent
+    return (intent + cog + emp) / 3.0
 
 
-def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
-    """New cases fill free slots in order; the rest wait outside the pool.
-
-    A case needs organisation i with chance ``need_prob`` (only organisations that
-    hold case information); the two organisations with the lowest draws are always
-    needed, so every case needs at least two parties (study §4.2.4).
-    """
-    new = poisson_quantile(u.arrivals, pb.arrival_cdf)
-    demand = s.waiting + new
-    free = ~s.case_open
-    rank = np.cumsum(free, axis=1)
-    fill = free & (rank <= demand[:, None])
-    s.waiting = demand - count(fill)
-    bb, cc = np.nonzero(fill)  # the slots filled this week; only their draws are read
-    if not len(bb):
-        return
-    draws = np.where(st.case_holder[None, :], u.need[bb, cc], np.inf)
-    second = np.partition(draws, 1, axis=-1)[:, 1:2] if st.n > 1 else draws
-    need = (draws < pb.col("need_prob", 1)[bb]) | (draws <= second)
-    need &= (st.case_holder & members(st, s.week))[None, :]
-    s.case_need[bb, cc] = need
-    s.case_open[bb, cc] = True
-    for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
-        getattr(s, name)[bb, cc] = False
-    s.case_know[bb, cc] = 0.0
-    s.case_progress[bb, cc] = 0.0
+@njit(cache=True)
+def gate_floor(p, b):
+    """The gate's floor: ``intent_gate``, or 0 with ``trust_gate`` off."""
+    return p.intent_gate[b] if p.trust_gate[b] > 0.5 else 0.0
 
 
-def close_cases(s: State, done: np.ndarray) -> None:
-    """Free the slots of resolved cases ((B, S) mask).
-
-    Actions still open on a resolved case are moot: they leave this round's count of
-    agreed actions, so that they are not read as undelivered at the next meeting.
-    """
-    moot = s.case_agreed & ~s.case_done & done[:, :, None]
-    s.round_agreed = s.round_agreed - moot.sum(axis=(1, 2))
-    s.case_agreed = s.case_agreed & ~done[:, :, None]
-    s.case_open = s.case_open & ~done
-
-
-# --------------------------------------------------------------------------- meeting
-
-
-def willingness(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
-    """(B, N) willingness to collaborate: autonomy kept, or lost under power asymmetry.
+@njit(cache=True)
+def willingness(s, st, p, lev, b, i):
+    """Willingness of member i to collaborate: autonomy kept, or lost under power asymmetry.
 
     Under "who pays decides" the organisations that do not pay may lose willingness in
     proportion to the asymmetry. On the study's side of T5 they keep it as long as they
-    can voice their perspective (voice at least ``voice_enough``; study §4.4.2: everyone
-    in Y says autonomy is kept although the municipality pays); on the literature's side
-    unequal resources restrict autonomy whatever the voice (`variants.voice_shortfall`).
+    can voice their perspective (voice at least ``voice_enough``; study §4.4.2); on the
+    literature's side unequal resources restrict autonomy whatever the voice
+    (`variants.voice_shortfall`).
     """
-    def compute():
-        loss = pb.col("power_asymmetry", 1) * variants.voice_shortfall(pb) * moderates(pb, "autonomy", 1)
-        return 1.0 - loss * (~st.pays)[None, :]
-    return memo(pb, ("willingness", id(st)), compute)
+    if st.pays[i] or not acts(p.moderators[b], p.autonomy_moderator[b]):
+        return 1.0
+    return 1.0 - p.power_asymmetry[b] * variants.voice_shortfall(p, b, lev.voice)
 
 
-def trust_basis(s: State, pb: ParamBatch, dims: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """The trust that gates sharing and contact, and its floor (P5).
+@njit(cache=True)
+def open_need(s, b, c, i):
+    """Organisation i is needed on open case c."""
+    return s.case_open[b, c] and s.case_need[b, c, i]
 
-    Normally intentional trust with floor ``intent_gate``; with the ``trust_gate``
-    mechanism off, the mean of the three kinds with no floor.
+
+# ------------------------------------------------------------- 0-1. draws, presence
+
+
+@njit(cache=True)
+def draw_members(w, key, week, st):
+    """The week's draws (new cases, outsiders, informal moment) and each member's
+    (present, input, private use, leaves): the decisions every week takes."""
+    w.uw[0], w.uw[1], w.uw[2], w.uw[3] = uniforms(key, week, WEEK, 0, 0)
+    for i in range(st.domain.shape[0]):
+        w.um[i, 0], w.um[i, 1], w.um[i, 2], w.um[i, 3] = uniforms(key, week, MEMBER, i, 0)
+
+
+@njit(cache=True)
+def presence(s, st, p, lev, b, week, w):
+    """Each representative is present and reachable with chance 1 - absence x (1 -
+    ``absence_cut``), absence = min(1, ``absence_scale`` x (1 - availability)); with the
+    stability moderator off everyone is. Not yet joined: not there. I4: a back-up is
+    known at every organisation while the social map is active."""
+    n = st.domain.shape[0]
+    stability = acts(p.moderators[b], p.stability_moderator[b])
+    for i in range(n):
+        absence = min(max((1.0 - s.availability[b, i]) * p.absence_scale[b], 0.0), 1.0)
+        available = 1.0 - absence * (1.0 - lev.absence_cut)
+        s.present[b, i] = (w.um[i, 0] < available or not stability) and member(st, i, week)
+    if lev.social_map > 0.5:
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    s.backup[b, i, j] = True
+
+
+# ------------------------------------------------------------------------ 2. cases
+
+
+@njit(cache=True)
+def arrive_cases(s, st, p, cdf, key, b, week, w):
+    """New cases fill free slots in order; the rest wait outside the pool.
+
+    A case needs organisation i with chance ``need_prob`` (only organisations that hold
+    case information); the two organisations with the lowest draws are always needed, so
+    every case needs at least two parties (study §4.2.4).
     """
-    floor = trust_gate(pb, dims)[1]
-    return basis_of(pb.col("trust_gate", 2), s.intent, s.cog, s.emp), floor
+    n, slots = st.domain.shape[0], s.case_open.shape[1]
+    demand = s.waiting[b] + poisson_quantile(w.uw[0], cdf)
+    filled = 0
+    draws = np.empty(n)
+    for c in range(slots):
+        if s.case_open[b, c] or filled >= demand:
+            continue
+        filled += 1
+        for g in range(0, n, 4):
+            u = uniforms(key, week, NEED, c, g // 4)
+            for lane in range(min(4, n - g)):
+                draws[g + lane] = u[lane] if st.case_holder[g + lane] else np.inf
+        lowest, second = np.inf, np.inf
+        for i in range(n):
+            if draws[i] < lowest:
+                lowest, second = draws[i], lowest
+            elif draws[i] < second:
+                second = draws[i]
+        for i in range(n):
+            s.case_need[b, c, i] = ((draws[i] < p.need_prob[b] or draws[i] <= second)
+                                    and st.case_holder[i] and member(st, i, week))
+            s.case_agreed[b, c, i] = False
+            s.case_done[b, c, i] = False
+            s.case_reported[b, c, i] = False
+            s.case_shirked[b, c, i] = False
+        s.case_open[b, c] = True
+        s.case_know[b, c] = 0.0
+        s.case_progress[b, c] = 0.0
+    s.waiting[b] = demand - filled
 
 
-def trust_gate(pb: ParamBatch, dims: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``trust_gate`` switch and the gate's floor, (B, 1, ...) with ``dims`` trailing axes."""
-    on = pb.col("trust_gate", dims)
-    return on, memo(pb, ("gate_floor", dims), lambda: np.where(on, pb.col("intent_gate", dims), 0.0))
+@njit(cache=True)
+def close_case(s, b, c):
+    """Free the slot of a resolved case. Actions still open on it are moot: they leave
+    this round's count of agreed actions, so that they are not read as undelivered at the
+    next meeting."""
+    for i in range(s.case_need.shape[2]):
+        if s.case_agreed[b, c, i] and not s.case_done[b, c, i]:
+            s.round_agreed[b] -= 1.0
+        s.case_agreed[b, c, i] = False
+    s.case_open[b, c] = False
 
 
-def basis_of(on: np.ndarray, intent: np.ndarray, cog: np.ndarray, emp: np.ndarray) -> np.ndarray:
-    """Intentional trust where the gate is on, else the mean of the three kinds."""
-    if np.all(on):
-        return intent
-    return np.where(on, intent, (intent + cog + emp) / 3.0)
+@njit(cache=True)
+def mark_shared(s, b, w, value):
+    """Set ``w.shared[i, j]`` (i != j both needed on an open case) to ``value``; with
+    value True also list the pairs in ``w.pair_i``/``w.pair_j``."""
+    n, slots = s.case_need.shape[2], s.case_open.shape[1]
+    k = 0
+    for c in range(slots):
+        if not s.case_open[b, c]:
+            continue
+        for i in range(n):
+            if not s.case_need[b, c, i]:
+                continue
+            for j in range(n):
+                if j != i and s.case_need[b, c, j] and w.shared[i, j] != value:
+                    w.shared[i, j] = value
+                    if value:
+                        w.pair_i[k] = i
+                        w.pair_j[k] = j
+                        k += 1
+    if value:
+        w.counts[_N_PAIRS] = k
 
 
-def table_trust(trust: np.ndarray, pair: np.ndarray, pb: ParamBatch) -> np.ndarray:
-    """(B, N) trust a member places in the others at the table: mean and weakest link."""
-    count = pair.sum(axis=-1)
-    mean = np.where(pair, trust, 0.0).sum(axis=-1) / np.maximum(count, 1)
-    least = np.where(pair, trust, np.inf).min(axis=-1)
-    least = np.where(count > 0, least, mean)
-    w = pb.col("weakest_link", 1)
-    return (1.0 - w) * mean + w * least
+# ---------------------------------------------------------------------- 3. meeting
 
 
-def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarray,
-                     contributing: np.ndarray, outsiders: np.ndarray) -> np.ndarray:
-    """(B, N) share of its case information each member puts on the table (ODD+D).
+@njit(cache=True)
+def sharing_decision(s, st, p, lev, b, w, outsiders):
+    """Share of its case information each member puts on the table (ODD+D), into ``w.share``.
 
-    ``contributing`` are the members whose information reaches the meeting: those at the
-    table and absent members who send it in (a colleague, written input). Rises with
-    intentional trust in those present (gated: none without it, P5); falls with the
-    member's caution about sharing personal data (state, see `update_climate`; I2 takes
-    a share of it away), with unscreened outsiders present (by the member's reticence),
-    with reputation damage held against someone present (one's own data misused before,
-    P2), and with lost autonomy.
+    ``w.contributing`` are the members whose information reaches the meeting: those at
+    the table and absent members who send it in (a colleague, written input). Rises
+    with intentional trust in those present (gated: none without it, P5), weighing the
+    least-trusted member present by ``weakest_link``; falls with the member's caution
+    about sharing personal data (I2 takes a share of it away), with unscreened
+    outsiders present (by the member's reticence), with reputation damage held against
+    someone present (one's own data misused before, P2), and with lost autonomy.
     """
-    pair = contributing[:, :, None] & at_table[:, None, :] & st.offdiag[None]
-    basis, floor = trust_basis(s, pb, dims=1)
-    trust = table_trust(basis, pair, pb)
-    burn = np.where(pair, s.damage, 0.0).max(axis=-1)
-    share = gate(trust, floor)
-    share = share * (1.0 - s.caution * (1.0 - pb.col("caution_cut", 1)))
-    share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
-    share = share * (1.0 - s.reticence * outsiders[:, None])
-    share = share * willingness(s, st, pb)
-    share = share * variants.sham(pb, st, 1) * variants.readiness(pb, s.tenure, at_table, st.case_holder)
-    return np.where(contributing & st.case_holder[None, :], share, 0.0)
+    n = st.domain.shape[0]
+    floor = gate_floor(p, b)
+    weakest = p.weakest_link[b]
+    ready = variants.readiness(p, b, s.tenure[b], w.at_table, st.case_holder)
+    for i in range(n):
+        w.share[i] = 0.0
+        if not (w.contributing[i] and st.case_holder[i]):
+            continue
+        total, count, least, burn = 0.0, 0, np.inf, 0.0
+        for j in range(n):
+            if j == i or not w.at_table[j]:
+                continue
+            trust = basis_of(p, b, s.intent[b, i, j], s.cog[b, i, j], s.emp[b, i, j])
+            total += trust
+            count += 1
+            least = min(least, trust)
+            burn = max(burn, s.damage[b, i, j])
+        mean = total / max(count, 1)
+        if count == 0:
+            least = mean
+        share = gate((1.0 - weakest) * mean + weakest * least, floor)
+        share = share * (1.0 - s.caution[b, i] * (1.0 - lev.caution_cut))
+        share = share * (1.0 - p.burn_penalty[b] * burn)
+        share = share * (1.0 - s.reticence[b, i] * outsiders)
+        share = share * willingness(s, st, p, lev, b, i)
+        w.share[i] = share * variants.sham(p, b, st.imposed[i]) * ready
 
 
-def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
-                 sig: Signals) -> np.ndarray:
-    """Meeting weeks: share information, review last round's actions, agree new ones.
+@njit(cache=True)
+def hold_meeting(s, st, p, lev, key, b, week, w):
+    """Meeting weeks: share information, review last round's actions, agree new ones."""
+    n, slots = st.domain.shape[0], s.case_open.shape[1]
+    for i in range(n):
+        w.at_table[i] = s.present[b, i]
+        written = not s.present[b, i] and member(st, i, week) and w.um[i, 1] < p.absent_input[b]
+        w.contributing[i] = w.at_table[i] or written
+    outsiders = 1.0 if w.uw[1] < lev.outsider_rate else 0.0
+    sharing_decision(s, st, p, lev, b, w, outsiders)
+    for i in range(n):
+        s.sharing[b, i] = w.share[i]
 
-    Returns the (B, N) sharing of this week (zero where no meeting). In a week in which
-    no run of the block meets nothing here changes, so the sub-step is skipped.
-    """
-    if not meeting.any():
-        return np.zeros((s.batch, st.n))
-    m1, m2 = meeting[:, None], meeting[:, None, None]
-    at_table = s.present & m1
-    written = m1 & ~s.present & members(st, s.week)[None, :] & (u.input < pb.col("absent_input", 1))
-    outsiders = (u.outsiders < pb.outsider_rate) & meeting
-    share = sharing_decision(s, st, pb, at_table, at_table | written, outsiders)
-    s.sharing = np.where(m1, share, s.sharing)
+    # information: each open case is mapped by what its needed members share and understand
+    communication = acts(p.moderators[b], p.communication_moderator[b])
+    floor = p.language_floor[b] if communication else 1.0
+    seen = np.zeros(N_DOMAINS, dtype=np.bool_)
+    n_open, exchanged, shared_info = 0, 0.0, 0.0
+    for c in range(slots):
+        if not s.case_open[b, c]:
+            continue
+        n_open += 1
+        needed, info, lang, domains = 0, 0.0, 0.0, 0
+        seen[:] = False
+        for i in range(n):
+            if s.case_need[b, c, i]:
+                needed += 1
+                info += w.share[i]
+                lang += s.language[b, i]
+                if not seen[st.domain[i]]:
+                    seen[st.domain[i]] = True
+                    domains += 1
+        info = info / max(needed, 1)
+        lang = lang / max(needed, 1)
+        understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
+        understood = understood * (1.0 - variants.culture_loss(p, b, domains > 1, s.atmosphere[b], communication))
+        s.case_know[b, c] = s.case_know[b, c] + (1.0 - s.case_know[b, c]) * understood
+        exchanged += understood
+        shared_info += info
 
-    need = open_needs(s)
-    needf = need.astype(float)
-    n_need = need.sum(axis=-1)
-    info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
-    lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
-    floor = np.where(moderates(pb, "communication", 1), pb.col("language_floor", 1), 1.0)
-    understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
-    domains = (needf @ np.eye(len(DOMAINS))[st.domain]) > 0  # (B, S, domains) present on the case
-    cross = (domains.sum(axis=-1) > 1).astype(float)
-    understood = understood * (1.0 - variants.culture_loss(pb, cross, s.atmosphere))
-    s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
-                           s.case_know)
-
-    # review: the round of feedback on the actions agreed at the last meeting
-    observers = (need & at_table[:, None, :]).astype(float)  # j at the table, on the case
-    prev = s.case_agreed & m2
-    sig.reported += _pair_counts(observers, prev & s.case_reported, st)
-    sig.missing += _pair_counts(observers, prev & ~s.case_reported, st)
-    sig.freerides += _pair_counts(observers, prev & ~s.case_done & s.case_shirked, st)
+    # review: the round of feedback on the actions agreed at the last meeting, seen by
+    # the members needed on the case who are at the table (j observes i)
+    for c in range(slots):
+        if not s.case_open[b, c]:
+            continue
+        for i in range(n):
+            if not s.case_agreed[b, c, i]:
+                continue
+            reported = s.case_reported[b, c, i]
+            freeride = not s.case_done[b, c, i] and s.case_shirked[b, c, i]
+            for j in range(n):
+                if j == i or not (s.case_need[b, c, j] and w.at_table[j]):
+                    continue
+                if reported:
+                    w.reported[j, i] += 1.0
+                else:
+                    w.missing[j, i] += 1.0
+                if freeride:
+                    w.freerides[j, i] += 1.0
+                signal(w, j, i)
 
     # collaboration at this meeting: information exchanged x means delivered since the last
-    n_open = s.case_open.sum(axis=1)
-    exchanged = np.where(s.case_open, understood, 0.0).sum(axis=1) / np.maximum(n_open, 1)
-    means = np.where(s.round_agreed > 0, s.round_delivered / np.maximum(s.round_agreed, 1), 1.0)
-    has = meeting & (n_open > 0)
-    s.collaboration = np.where(has, exchanged * means, s.collaboration)
-    mean_info = np.where(s.case_open, info, 0.0).sum(axis=1) / np.maximum(n_open, 1)
-    s.info_shared = np.where(has, mean_info, s.info_shared)
+    if n_open > 0:
+        agreed = s.round_agreed[b]
+        means = s.round_delivered[b] / max(agreed, 1.0) if agreed > 0 else 1.0
+        s.collaboration[b] = exchanged / n_open * means
+        s.info_shared[b] = shared_info / n_open
 
     # agree new actions: needed members present, on cases that are (partly) mapped
-    new = need & at_table[:, None, :] & (s.case_know > 0)[:, :, None]
-    s.case_agreed = np.where(m2, new, s.case_agreed)
-    for name in ("case_done", "case_reported", "case_shirked"):
-        setattr(s, name, getattr(s, name) & ~m2)
-    s.round_agreed = np.where(meeting, new.sum(axis=(1, 2)), s.round_agreed)
-    s.round_delivered = np.where(meeting, 0.0, s.round_delivered)
-
-    # I5: the chair collects irritations; competence trust between those present is repaired
-    pair = pair_of(at_table, st)
-    repair = pb.col("irritation_repair", 2) * np.maximum(pb.col("cog_start", 2) - s.cog, 0.0)
-    s.cog = np.where(pair, s.cog + repair, s.cog)
+    agreed = 0.0
+    for c in range(slots):
+        mapped = s.case_open[b, c] and s.case_know[b, c] > 0
+        for i in range(n):
+            new = mapped and s.case_need[b, c, i] and w.at_table[i]
+            s.case_agreed[b, c, i] = new
+            s.case_done[b, c, i] = False
+            s.case_reported[b, c, i] = False
+            s.case_shirked[b, c, i] = False
+            agreed += 1.0 if new else 0.0
+    s.round_agreed[b] = agreed
+    s.round_delivered[b] = 0.0
 
     # joint work and common language from the meeting itself: pairs working together on an
-    # open case at the table, and the informal chat a physical meeting brings to all present
-    informal = pb.col("informal_physical", 1) * np.where(pb.col("online", 1),
-                                                         pb.col("online_informal_share", 1), 1.0)
-    cowork = pair & (co_needed(needf) > 0)
-    sig.joint += cowork + pair * informal[:, :, None]
-    cycle = np.where(variants.literature(pb, "T1", 2), pb.col("interaction_cycle", 2), 0.0)
-    sig.successes += pair * cycle  # T1 literature: trust built through cycles of interaction
-    learn = pb.col("lang_gain", 1) * s.atmosphere[:, None] * (1.0 + informal)
-    s.language = np.where(at_table, s.language + learn * (1.0 - s.language), s.language)
-    return share
+    # open case at the table, and the informal chat a physical meeting brings to all present;
+    # I5: the chair collects irritations, competence trust between those present is repaired;
+    # T1 literature: trust built through cycles of interaction
+    informal = p.informal_physical[b] * (p.online_informal_share[b] if lev.online > 0.5 else 1.0)
+    cycle = p.interaction_cycle[b] if variants.literature(p.T1[b]) else 0.0
+    repair, start = lev.irritation_repair, p.cog_start[b]
+    mark_shared(s, b, w, True)
+    for i in range(n):
+        if not w.at_table[i]:
+            continue
+        for j in range(n):
+            if j == i or not w.at_table[j]:
+                continue
+            if repair > 0:
+                s.cog[b, i, j] = s.cog[b, i, j] + repair * max(start - s.cog[b, i, j], 0.0)
+            joint = (1.0 if w.shared[i, j] else 0.0) + informal
+            if joint != 0.0 or cycle != 0.0:
+                w.joint[i, j] += joint
+                w.successes[i, j] += cycle
+                signal(w, i, j)
+    mark_shared(s, b, w, False)
+    learn = p.lang_gain[b] * s.atmosphere[b] * (1.0 + informal)
+    for i in range(n):
+        if w.at_table[i]:
+            s.language[b, i] = s.language[b, i] + learn * (1.0 - s.language[b, i])
 
 
-def pair_of(members: np.ndarray, st: Structure) -> np.ndarray:
-    """(B, N, N) ordered pairs of distinct organisations both in ``members`` (B, N)."""
-    return members[:, :, None] & members[:, None, :] & st.offdiag[None]
+# ---------------------------------------------------------------- 4. informal contact
 
 
-def _pair_counts(observers: np.ndarray, acted: np.ndarray, st: Structure) -> np.ndarray:
-    """[b, j, i] = number of cases on which observer j saw organisation i's outcome."""
-    counts = np.swapaxes(observers, 1, 2) @ acted.astype(float)
-    return counts * st.offdiag[None]
-
-
-def informal_contact(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, sig: Signals) -> np.ndarray:
+@njit(cache=True)
+def informal_contact(s, st, p, lev, b, w):
     """An informal moment (coffee, meeting in the neighbourhood) for those present.
 
     It gives joint time (getting to know each other) and common language; under T3 =
-    literature it also raises the participants' commitment (goal alignment). Returns the
-    (B,) bool of runs with a moment this week (it also opens the atmosphere).
+    literature it also raises the participants' commitment (goal alignment). Returns
+    whether the run has a moment this week (it also opens the atmosphere).
     """
-    happens = u.informal < pb.informal_rate
-    here = s.present & happens[:, None]
-    sig.joint += pair_of(here, st)
-    learn = pb.col("lang_gain", 1) * s.atmosphere[:, None]
-    s.language = np.where(here, s.language + learn * (1.0 - s.language), s.language)
-    commit = np.where(variants.literature(pb, "T3", 1), pb.col("informal_commitment", 1), 0.0)
-    s.align = np.where(here, s.align + commit * (1.0 - s.align), s.align)  # T3 literature
-    return happens
+    if not w.uw[2] < lev.informal_rate:
+        return False
+    n = st.domain.shape[0]
+    learn = p.lang_gain[b] * s.atmosphere[b]
+    commit = p.informal_commitment[b] if variants.literature(p.T3[b]) else 0.0
+    for i in range(n):
+        if not s.present[b, i]:
+            continue
+        for j in range(n):
+            if j != i and s.present[b, j]:
+                w.joint[i, j] += 1.0
+                signal(w, i, j)
+        s.language[b, i] = s.language[b, i] + learn * (1.0 - s.language[b, i])
+        s.align[b, i] = s.align[b, i] + commit * (1.0 - s.align[b, i])
+    return True
 
 
-# ------------------------------------------------------------- between the meetings
+# ------------------------------------------------------- 5. between the meetings
 
 
-def contact_outside_meetings(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
-                             meeting: np.ndarray, sig: Signals) -> np.ndarray:
-    """Members contact partners on shared open cases; returns (B, S) stalled cases.
+@njit(cache=True)
+def route_around(s, st, b, i, j, threshold, floor, p):
+    """The organisation member i contacts instead of partner j, whose competence it doubts.
+
+    The case-holding organisation k of j's domain (k != i, j) that i holds in intentional
+    trust (the gate's basis above its floor) and trusts most for competence (the first
+    such one on ties), if that trust reaches the threshold (P3, study §4.1.2.1); -1: none.
+    """
+    d = st.domain[j]
+    best, choice = -1.0, -1
+    for m in range(st.domain_start[d], st.domain_start[d + 1]):
+        k = st.domain_members[m]
+        if k == i or k == j or not st.case_holder[k]:
+            continue
+        if basis_of(p, b, s.intent[b, i, k], s.cog[b, i, k], s.emp[b, i, k]) > floor and s.cog[b, i, k] > best:
+            best, choice = s.cog[b, i, k], k
+    return choice if best >= threshold else -1
+
+
+@njit(cache=True)
+def contact_outside_meetings(s, st, p, key, b, week, w):
+    """Members contact partners on shared open cases; marks the stalled cases.
 
     Between meetings a member contacts a partner it shares an open case with -- more
     often the more empathic trust it has in it (shorter lines), and only where
     intentional trust is present. A member that doubts the partner's competence
-    (cognitive trust below ``route_threshold``) routes the work around it: it asks the
-    organisation of the same domain it trusts most instead, if it trusts that one
-    enough (P3, study §4.1.2.1). A fixed contact answers when present; when absent and
-    no back-up is known the work stalls (tunnel vision, P4) and the member may learn a
-    back-up. Without a fixed contact the general address gets through with chance
-    ``general_channel``. Successful contacts add information to the shared cases and
-    may turn the person reached into a fixed contact (routine).
+    (cognitive trust below ``route_threshold``) routes the work around it (`route_around`).
+    A fixed contact answers when present; when absent and no back-up is known the work
+    stalls (tunnel vision, P4) and the member may learn a back-up. Without a fixed contact
+    the general address gets through with chance ``general_channel``. Successful contacts
+    add information to the shared cases and may turn the person reached into a fixed
+    contact (routine). Each member contacts an organisation at most once a week, whether
+    for itself or on a detour.
     """
-    if meeting.all():  # contacts happen between meetings only
-        return _inform_cases(s, pb, 0.0)
-    need = open_needs(s).astype(float)
-    shared = (co_needed(need) > 0) & st.offdiag[None]
-    w = pb.col("emp_contact", 2)
-    chance = pb.col("contact_rate", 2) * (1.0 - w + w * s.emp)
-    ready = variants.readiness(pb, s.tenure, s.present, st.case_holder)[:, :, None] > 0
-    want = shared & s.present[:, :, None] & (u.contact < chance) & ~meeting[:, None, None] & ready
-    basis, floor = trust_basis(s, pb)
-    want &= basis > floor
-    if not want.any():
-        return _inform_cases(s, pb, 0.0)
-    threshold = pb.col("route_threshold", 2)
-    doubt = s.cog < threshold
-    direct = want & ~doubt
-    detour, redirects = route_around(s, st, want & doubt, threshold, basis, floor)
-    s.routed = s.routed + (want & doubt)
-
-    there = s.present[:, None, :]
-    tunnel = pb.col("tunnel_vision", 2)  # routine over-trust (P4); T2 literature adds blind spots
-    stuck = s.fixed & ~there & ~s.backup  # the only person known is away
-    general = ~s.backup & (~s.fixed | (stuck & ~tunnel))  # goes to the general address
-    reached = (s.fixed & there) | (~(s.fixed & there) & s.backup) \
-        | (general & (u.channel < pb.col("general_channel", 2)))
-    success = (direct | detour) & reached
-    stall = (direct | detour) & stuck & tunnel
-
-    s.contacts = s.contacts + success
-    s.fixed = s.fixed | (success & (u.routine < pb.col("routine_rate", 2)))
-    succ = success.astype(float)
-    sig.joint += pb.col("contact_joint", 2) * (succ + np.swapaxes(succ, 1, 2))
-    # information reaches the cases the contact was about: direct contacts serve the
-    # cases shared with the partner; a detour serves the cases of the partner routed around
-    served = _credit(succ * direct, succ, redirects)
-    stalled_cases = _inform_cases(s, pb, on_cases(need, served))
-    if not stall.any():
-        return stalled_cases
-    s.backup = s.backup | (stall & (u.backup < pb.col("learn_backup", 2)))
-    s.stalled = s.stalled + stall
-    s.stalls = s.stalls + stall.sum(axis=(1, 2))
-    sig.stalls += stall
-    blocked = _credit(stall * direct, stall.astype(float), redirects)
-    return on_cases(need, blocked) > 0
-
-
-def _inform_cases(s: State, pb: ParamBatch, hits: np.ndarray | float) -> np.ndarray:
-    """Each contact about an open case maps ``contact_info`` of what is still unknown.
-
-    Applied in every week, also to cases no contact reached (``hits`` 0), so that the
-    weeks in which the contact step is skipped go through the same arithmetic. Returns
-    the (B, S) stalled cases of a week without stalls (none).
-    """
-    keep = (1.0 - pb.col("contact_info", 1)) ** hits
-    s.case_know = np.where(s.case_open, 1.0 - (1.0 - s.case_know) * keep, s.case_know)
-    return np.zeros(s.case_open.shape, dtype=bool)
-
-
-def _credit(direct: np.ndarray, outcome: np.ndarray, redirects: tuple[np.ndarray, ...]) -> np.ndarray:
-    """Pairwise (i, j) outcomes: direct ones plus those of the detours made for (i, j)."""
-    out = direct.astype(float)
-    bb, ii, jj, kk = redirects
-    if len(bb):
-        np.add.at(out, (bb, ii, jj), outcome[bb, ii, kk])
-    return out
-
-
-DETOUR_COLUMNS = 64  # above this many organisations the detour search goes domain by domain
-
-
-def route_around(s: State, st: Structure, doubted: np.ndarray, threshold: np.ndarray,
-                 basis: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    """Redirect contacts away from doubted partners.
-
-    For each doubted pair (i, j) the member turns to the organisation k of j's domain
-    (k != i, j) that holds case information and has its intentional trust, choosing the
-    one in which it has the highest cognitive trust (the first such one on ties), if that
-    trust reaches the threshold. Returns ``detour`` (B, N, N) bool, the contacts i -> k
-    made instead, and the index arrays (b, i, j, k) of the redirections.
-
-    The candidates depend on j only through its domain and through k != j, so the search
-    runs once per (run, member, domain): the best candidate serves every doubted partner
-    of that domain except itself, which gets the second best.
-    """
-    b, n = doubted.shape[0], st.n
-    detour = np.zeros((b, n, n), dtype=bool)
-    bb, ii, jj = np.nonzero(doubted)
-    if not len(bb):
-        return detour, (bb, ii, jj, jj)
-    ndom = len(DOMAINS)
-    key = (bb * n + ii) * ndom + st.domain[jj]
-    seen = np.zeros(b * n * ndom, dtype=np.intp)
-    seen[key] = 1
-    group = np.flatnonzero(seen)
-    inverse = np.cumsum(seen)[key] - 1
-    gb, gi, gd = group // (n * ndom), (group // ndom) % n, group % ndom
-    first, second = np.zeros(len(group), dtype=np.intp), np.zeros(len(group), dtype=np.intp)
-    best, runner_up = np.full(len(group), -1.0), np.full(len(group), -1.0)
-    everyone = np.arange(n)
-    # in large networks per domain, over the columns of that domain's organisations only
-    parts = ([(np.flatnonzero(gd == d), np.flatnonzero(st.domain == d)) for d in np.unique(gd)]
-             if n > DETOUR_COLUMNS else [(np.arange(len(group)), everyone)])
-    for g, cols in parts:
-        candidates = (st.domain[cols][None, :] == gd[g, None]) & (cols[None, :] != gi[g, None])
-        candidates &= st.case_holder[cols][None, :]
-        candidates &= basis[gb[g, None], gi[g, None], cols[None, :]] > floor.reshape(-1)[gb[g], None]
-        score = np.where(candidates, s.cog[gb[g, None], gi[g, None], cols[None, :]], -1.0)
-        rows = np.arange(len(g))
-        top = score.argmax(axis=1)
-        first[g], best[g] = cols[top], score[rows, top]
-        score[rows, top] = -1.0
-        top = score.argmax(axis=1)
-        second[g], runner_up[g] = cols[top], score[rows, top]
-    taken = first[inverse] == jj  # the best candidate is the doubted partner itself
-    kk = np.where(taken, second[inverse], first[inverse])
-    ok = np.where(taken, runner_up[inverse], best[inverse]) >= threshold.reshape(-1)[bb]
-    bb, ii, jj, kk = bb[ok], ii[ok], jj[ok], kk[ok]
-    detour[bb, ii, kk] = True
-    return detour, (bb, ii, jj, kk)
+    n = st.domain.shape[0]
+    mark_shared(s, b, w, True)
+    ready = variants.readiness(p, b, s.tenure[b], s.present[b], st.case_holder) > 0
+    floor, threshold = gate_floor(p, b), p.route_threshold[b]
+    rate, weight = p.contact_rate[b], p.emp_contact[b]
+    tunnel = p.tunnel_vision[b] > 0.5
+    pairs = w.counts[_N_PAIRS]
+    for k in range(pairs):
+        i, j = w.pair_i[k], w.pair_j[k]
+        w.target[k] = -1
+        if not (s.present[b, i] and ready):
+            continue
+        chance = rate * (1.0 - weight + weight * s.emp[b, i, j])
+        if not uniforms(key, week, CONTACT, i, j)[0] < chance:
+            continue
+        if not basis_of(p, b, s.intent[b, i, j], s.cog[b, i, j], s.emp[b, i, j]) > floor:
+            continue
+        t = j
+        if s.cog[b, i, j] < threshold:  # doubt: route around
+            s.routed[b, i, j] += 1.0
+            t = route_around(s, st, b, i, j, threshold, floor, p)
+            if t < 0:
+                continue
+        w.target[k] = t
+        if w.reach[i, t] != 0:  # already contacted this week
+            continue
+        u = uniforms(key, week, CONTACT, i, t)
+        fixed, backup, there = s.fixed[b, i, t], s.backup[b, i, t], s.present[b, t]
+        stuck = fixed and not there and not backup  # the only person known is away
+        general = not backup and (not fixed or (stuck and not tunnel))
+        if (fixed and there) or (not (fixed and there) and backup) or (general and u[1] < p.general_channel[b]):
+            w.reach[i, t] = _REACHED
+            s.contacts[b, i, t] += 1.0
+            if u[2] < p.routine_rate[b]:
+                s.fixed[b, i, t] = True
+            w.joint[i, t] += p.contact_joint[b]
+            w.joint[t, i] += p.contact_joint[b]
+            signal(w, i, t)
+            signal(w, t, i)
+        elif stuck and tunnel:
+            w.reach[i, t] = _STALLED
+            if u[3] < p.learn_backup[b]:
+                s.backup[b, i, t] = True
+            s.stalled[b, i, t] += 1.0
+            s.stalls[b] += 1.0
+            w.stalls[i, t] += 1.0
+            w.counts[_N_STALLS] += 1
+            signal(w, i, t)
+        else:
+            w.reach[i, t] = _MISSED
+    # information reaches the cases the contact was about (for a detour: the cases shared
+    # with the partner routed around); a stall blocks them this week
+    slots = s.case_open.shape[1]
+    for c in range(slots):
+        w.hits[c] = 0.0
+    for k in range(pairs):
+        t = w.target[k]
+        if t < 0:
+            continue
+        i, j = w.pair_i[k], w.pair_j[k]
+        outcome = w.reach[i, t]
+        if outcome == _MISSED:
+            continue
+        for c in range(slots):
+            if open_need(s, b, c, i) and open_need(s, b, c, j):
+                if outcome == _REACHED:
+                    w.hits[c] += 1.0
+                else:
+                    w.stalled_case[c] = True
+    for k in range(pairs):
+        if w.target[k] >= 0:
+            w.reach[w.pair_i[k], w.target[k]] = 0
+    mark_shared(s, b, w, False)
+    keep = 1.0 - p.contact_info[b]
+    for c in range(slots):
+        if s.case_open[b, c] and w.hits[c] > 0:  # each contact maps contact_info of what is unknown
+            s.case_know[b, c] = 1.0 - (1.0 - s.case_know[b, c]) * ipow(keep, w.hits[c])
 
 
-def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
-                      stalled_cases: np.ndarray, sig: Signals) -> None:
+# ---------------------------------------------------------------------- 6. actions
+
+
+@njit(cache=True)
+def carry_out_actions(s, st, p, lev, key, b, week, w):
     """Organisations carry out agreed actions and report back; cases progress or resolve.
 
     An action is done when the representative is present, the case is not stalled, the
     organisation has capacity (less where an overlapping organisation is on the same case
     and the task division is unclear: such lost actions are counted, T8's observable
-    referral outcome) and puts in effort (less with low commitment -- goal alignment times
-    goal clarity -- or lost autonomy: weak opportunism, counted as free-riding). A done action is reported
-    back with chance ``capacity``. Each done action moves its case by (case knowledge /
-    parties needed): a case that is not mapped cannot be solved (study §4.2.6). Stalled
-    cases do not move this week.
+    referral outcome) and puts in effort (less with low commitment -- goal alignment
+    times goal clarity -- or lost autonomy: weak opportunism, counted as free-riding). A
+    done action is reported back with chance ``capacity``. Each done action moves its
+    case by (case knowledge / parties needed): a case that is not mapped cannot be solved
+    (study §4.2.6). Stalled cases do not move this week. A resolved case gives every pair
+    of organisations needed on it a success.
     """
-    need = open_needs(s)
-    pending = s.case_agreed & ~s.case_done & s.present[:, None, :] & s.case_open[:, :, None]
-    if pending.any():  # else no action moves and no case progresses
-        _act(s, st, pb, u, need, pending & ~stalled_cases[:, :, None])
-    resolved = s.case_open & (s.case_progress >= pb.col("case_work", 1))
-    if not resolved.any():
-        return
-    rf = (need & resolved[:, :, None]).astype(float)
-    sig.successes += co_needed(rf) * st.offdiag[None]
-    s.resolved = s.resolved + resolved.sum(axis=1)
-    close_cases(s, resolved)
+    n, slots = st.domain.shape[0], s.case_open.shape[1]
+    confusion = (1.0 - p.task_clarity[b]) if acts(p.moderators[b], p.coordination_moderator[b]) else 0.0
+    for c in range(slots):
+        if not s.case_open[b, c]:
+            continue
+        needed, done_here = 0, 0.0
+        for i in range(n):
+            if s.case_need[b, c, i]:
+                needed += 1
+        if not w.stalled_case[c]:
+            for i in range(n):
+                if not (s.case_agreed[b, c, i] and not s.case_done[b, c, i] and s.present[b, i]):
+                    continue
+                overlap = False
+                for k in range(n):
+                    if s.case_need[b, c, k] and st.overlap[i, k]:
+                        overlap = True
+                        break
+                capacity = s.capacity[b, i] * (1.0 - confusion * variants.confusion_scope(p, b, overlap))
+                commitment = s.align[b, i] * s.clarity[b, i]  # own goal, and how clear and shared it looks
+                effort = willingness(s, st, p, lev, b, i) * (1.0 - lev.effort_alignment * (1.0 - commitment))
+                effort = effort * variants.sham(p, b, st.imposed[i])
+                u = uniforms(key, week, ACTION, c, i)
+                able, willing = u[0] < capacity, u[1] < effort
+                if able and willing:
+                    s.case_done[b, c, i] = True
+                    done_here += 1.0
+                    if u[2] < s.capacity[b, i]:
+                        s.case_reported[b, c, i] = True
+                elif able:
+                    s.case_shirked[b, c, i] = True
+                elif willing and u[0] < s.capacity[b, i]:
+                    s.confusions[b] += 1.0  # lost to task confusion
+        s.round_delivered[b] += done_here
+        s.case_progress[b, c] = s.case_progress[b, c] + s.case_know[b, c] * done_here / max(needed, 1)
+    for c in range(slots):
+        w.stalled_case[c] = False
+        if not (s.case_open[b, c] and s.case_progress[b, c] >= p.case_work[b]):
+            continue
+        for i in range(n):
+            if not s.case_need[b, c, i]:
+                continue
+            for j in range(n):
+                if j != i and s.case_need[b, c, j]:
+                    w.successes[i, j] += 1.0
+                    signal(w, i, j)
+        s.resolved[b] += 1.0
+        close_case(s, b, c)
 
 
-def _act(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, need: np.ndarray, workable: np.ndarray) -> None:
-    """The agreed actions that can be worked on this week are done, lost or left undone."""
-    overlap_on_case = (need.astype(float) @ memo(st, ("overlap",), lambda: st.overlap.T.astype(float))) > 0
-    confusion = memo(pb, ("confusion",), lambda: (1.0 - pb.col("task_clarity", 2))
-                     * moderates(pb, "coordination", 2))
-    capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
-    commitment = s.align * s.clarity  # own goal, and how clear and shared the goal looks
-    effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - commitment))
-    effort = effort * memo(pb, ("sham", id(st)), lambda: variants.sham(pb, st, 1))
-    able = u.act < capacity
-    willing = u.effort < effort[:, None, :]
-    done = workable & able & willing
-    lost = workable & willing & ~able & (u.act < s.capacity[:, None, :])  # lost to task confusion
-    s.confusions = s.confusions + lost.sum(axis=(1, 2))
-    s.case_shirked = s.case_shirked | (workable & able & ~willing)
-    s.case_done = s.case_done | done
-    s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
-    n_done = count(done)
-    s.round_delivered = s.round_delivered + n_done.sum(axis=1)
-    s.case_progress = s.case_progress + s.case_know * n_done / np.maximum(count(need), 1)
+# ------------------------------------------------------------------ 7. opportunism
 
 
-# ----------------------------------------------------------------------- opportunism
-
-
-def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
-                share: np.ndarray, sig: Signals) -> None:
+@njit(cache=True)
+def opportunism(s, st, p, lev, key, b, week, w):
     """Members may use data shared this week for their organisation's own interest.
 
     Gorobets & Nooteboom's threshold of defection: member j misuses when it has a
     private use for the data (chance ``opportunity_rate``) and its temptation -- its
     organisation's conflict of interest times (1 - its goal alignment) -- exceeds its
-    opportunism threshold. The data it can use are those put on the table at this meeting
-    while it was present, by members whose data serve its interest (their domain is one
-    j's interest conflicts with: the housing corporation against care and the district
-    team, not the police, study §4.1.3.2); each such member's data are touched with a
-    chance that grows with how much it shared (``misuse_reach`` x its sharing), and each
-    victim may detect it. ``exposure`` counts, per pair, the meetings at which i's data
-    lay on the table before j in this way. Only meeting weeks expose data.
+    opportunism threshold (I2: raised by clear limits; the privacy officer stops a share
+    of the attempts before any data are used). The data it can use are those put on the
+    table at this meeting while it was present, by members whose data serve its
+    interest (their domain is one j's interest conflicts with, study §4.1.3.2); each
+    such member's data are touched with a chance that grows with how much it shared
+    (``misuse_reach`` x its sharing), and each victim may detect it (T2 literature:
+    less so the more empathic trust it has in j). ``exposure`` counts, per pair, the
+    meetings at which i's data lay on the table before j in this way.
     """
-    if not meeting.any():
-        return
-    at_table = s.present & meeting[:, None]
-    temptation = st.conflict[None, :] * (1.0 - s.align)
-    threshold = s.threshold + pb.col("threshold_boost", 1)  # I2: clear limits on the use of data
-    misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > threshold)
-    misuser &= pb.col("opportunism", 1)
-    # I2: the privacy officer checks uses of shared data and stops a share of the attempts
-    # before any data are used (the otherwise unused diagonal of the victim draw decides)
-    misuser &= ~(np.diagonal(u.victim, axis1=1, axis2=2) < pb.col("interception", 1))
-    before = (share > 0)[:, :, None] & at_table[:, None, :] & st.exposed_to[None]
-    s.exposure = s.exposure + before
-    victim = misuser[:, None, :] & before & (u.victim < pb.col("misuse_reach", 2) * share[:, :, None])
-    blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
-    detected = victim & (u.detect < pb.col("detect_prob", 2) * (1.0 - blind))  # T2 literature
-    events = victim.any(axis=1).sum(axis=1)
-    s.misuse_events = s.misuse_events + events
-    s.harmed = s.harmed + detected
-    sig.misuses += detected
+    n = st.domain.shape[0]
+    t2 = variants.literature(p.T2[b])
+    for j in range(n):
+        if not s.present[b, j]:
+            continue
+        first, last = st.exposed_start[j], st.exposed_start[j + 1]
+        for m in range(first, last):
+            i = st.exposed_members[m]
+            if w.share[i] > 0:
+                s.exposure[b, i, j] += 1.0
+        temptation = st.conflict[j] * (1.0 - s.align[b, j])
+        if not (p.opportunism[b] > 0.5 and w.um[j, 2] < p.opportunity_rate[b]
+                and temptation > s.threshold[b, j] + lev.threshold_boost):
+            continue
+        if lev.interception > 0 and uniforms(key, week, NEWCOMER, j, 0)[1] < lev.interception:
+            continue
+        event = False
+        for m in range(first, last):
+            i = st.exposed_members[m]
+            if not w.share[i] > 0:
+                continue
+            u = uniforms(key, week, MISUSE, i, j)
+            if not u[0] < p.misuse_reach[b] * w.share[i]:
+                continue
+            event = True
+            blind = p.identification_blindness[b] * s.emp[b, i, j] if t2 else 0.0
+            if u[1] < p.detect_prob[b] * (1.0 - blind):
+                s.harmed[b, i, j] += 1.0
+                w.misuses[i, j] += 1.0
+                signal(w, i, j)
+        if event:
+            s.misuse_events[b] += 1.0
 
 
-# ---------------------------------------------------------------------- coordination
+# ---------------------------------------------------------------- 8. coordination
 
 
-def evaluate(s: State, st: Structure, pb: ParamBatch) -> None:
+@njit(cache=True)
+def evaluate(s, st, p, lev, b, week):
     """Chair-led evaluation: re-align goals, restore goal clarity, repair irritations.
 
     Held every ``evaluation_interval`` weeks of the network's own practice, and under I1
     also every ``i1_every`` weeks counted from its start and ``i1_after_turnover`` weeks
     after a representative was replaced, when the chair is present.
     """
-    interval = pb.evaluation_interval
-    due = (interval > 0) & (s.week % np.maximum(interval, 1) == 0)
-    every = pb.i1_every
-    due |= (every > 0) & ((s.week - pb.i1_start) % np.maximum(every, 1) == 0)  # I1
-    due |= (pb.after_turnover > 0) & (s.week - s.last_turnover_week == pb.after_turnover)  # I1
-    due &= moderates(pb, "coordination", 0)
+    interval, every = int(p.evaluation_interval[b]), int(lev.i1_every)
+    due = interval > 0 and week % interval == 0
+    due = due or (every > 0 and (week - int(p.i1_start[b])) % every == 0)  # I1
+    due = due or (lev.after_turnover > 0 and week - s.last_turnover_week[b] == lev.after_turnover)  # I1
+    due = due and acts(p.moderators[b], p.coordination_moderator[b])
     if st.chair >= 0:
-        due &= s.present[:, st.chair]
-    s.last_evaluation = due.astype(float)
-    if not due.any():
+        due = due and s.present[b, st.chair]
+    s.last_evaluation[b] = 1.0 if due else 0.0
+    if not due:
         return
-    d1, d2 = due[:, None], due[:, None, None]
-    s.align = np.where(d1, s.align + pb.col("evaluation_align", 1) * (1.0 - s.align), s.align)
-    goal = pb.col("shared_goal", 1)  # I1 makes the goal concrete: its clarity rises
-    s.clarity = np.where(d1, s.clarity + pb.col("evaluation_align", 1) * np.maximum(goal - s.clarity, 0.0),
-                         s.clarity)
-    start = pb.col("cog_start", 2)
-    repaired = s.cog + pb.col("evaluation_repair", 2) * np.maximum(start - s.cog, 0.0)
-    s.cog = np.where(d2 & st.offdiag[None], repaired, s.cog)
-    s.evaluations = s.evaluations + due
+    n = st.domain.shape[0]
+    rate, goal = p.evaluation_align[b], lev.shared_goal  # I1 makes the goal concrete: its clarity rises
+    repair, start = p.evaluation_repair[b], p.cog_start[b]
+    for i in range(n):
+        s.align[b, i] = s.align[b, i] + rate * (1.0 - s.align[b, i])
+        s.clarity[b, i] = s.clarity[b, i] + rate * max(goal - s.clarity[b, i], 0.0)
+        for j in range(n):
+            if j != i:
+                s.cog[b, i, j] = s.cog[b, i, j] + repair * max(start - s.cog[b, i, j], 0.0)
+    s.evaluations[b] += 1.0
 
 
-# ----------------------------------------------------------------------------- trust
+# ------------------------------------------------------------------------ 9. trust
 
 
-def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
-    """Apply the three update rules to every pair that has something to update.
-
-    A pair without any signal this week and without reputation damage is left exactly
-    as it is by all three rules (at zero signal every step adds or multiplies by an exact
-    zero or one). When such idle pairs are the majority -- large networks, quiet weeks --
-    the rules run on the active pairs only, gathered into 1-D arrays; otherwise on the
-    whole arrays. The rules are the same functions either way and give the same numbers
-    bit for bit (tests).
-    """
-    idx = None
-    if st.n >= SPARSE_MIN_N:
-        total = sig.successes + sig.reported + sig.missing + sig.freerides + sig.misuses + sig.joint + sig.stalls
-        active = ((total != 0) | (s.damage > 0)) & st.offdiag[None]
-        if np.count_nonzero(active) < SPARSE_SHARE * active.size:
-            idx = np.flatnonzero(active)
-    p = _Gather(idx, st.n)
-    # separate_kinds off: one undifferentiated trust, so feedback also moves goodwill, with
-    # the cognitive rule's weights (missing feedback scaled to the intentional loss ratio)
-    rates = {k: p(v) for k, v in memo(pb, ("rule_rates",), lambda: variants.rule_rates(pb)).items()}
-    succ, reported, missing, emp = p(sig.successes), p(sig.reported), p(sig.missing), p(s.emp)
-    feedback = p(s.values_feedback[:, :, None])
-    successes, competence, blind = succ, 0.0, 0.0  # what the branches below give when no run takes them
-    merged = ~pb.col("separate_kinds", 2)
-    if merged.any():
-        merged = p(merged)
-        successes = succ + np.where(merged, reported, 0.0)
-        competence = np.where(merged, missing * feedback * rates["cog_loss_ratio"] / rates["loss_ratio"], 0.0)
-    t2 = variants.literature(pb, "T2", 2)
-    if t2.any():
-        blind = np.where(p(t2), p(pb.col("identification_blindness", 2)) * emp, 0.0)
+@njit(cache=True)
+def update_pair(s, st, p, b, w, i, j, rates):
+    """The three update rules for pair (i, j): intentional trust and reputation damage,
+    then cognitive trust, then empathic trust (whose gate reads the updated kinds)."""
+    loss_ratio, cog_loss_ratio, reputation_damage = rates
+    succ, reported, missing = w.successes[i, j], w.reported[i, j], w.missing[i, j]
+    emp, feedback = s.emp[b, i, j], s.values_feedback[b, i]
+    successes, competence, blind = succ, 0.0, 0.0
+    if p.separate_kinds[b] < 0.5:  # one undifferentiated trust: feedback also moves goodwill
+        successes = succ + reported
+        competence = missing * feedback * cog_loss_ratio / loss_ratio
+    if variants.literature(p.T2[b]):
+        blind = p.identification_blindness[b] * emp
     intent, damage = update_intentional(
-        p(s.intent), p(s.damage), successes, p(sig.misuses), p(sig.freerides) * (1.0 - blind),
-        other_negative=competence, gain=p(pb.col("intent_gain", 2)), loss_ratio=rates["loss_ratio"],
-        misuse_signal=p(pb.col("misuse_signal", 2)), freeride_signal=p(pb.col("freeride_signal", 2)),
-        reputation_damage=rates["reputation_damage"], forgetting=p(pb.col("damage_forgetting", 2)))
-    cog = update_cognitive(p(s.cog), reported, missing, feedback,
-                           gain=p(pb.col("cog_gain", 2)), loss_ratio=rates["cog_loss_ratio"])
+        s.intent[b, i, j], s.damage[b, i, j], successes, w.misuses[i, j], w.freerides[i, j] * (1.0 - blind),
+        p.intent_gain[b], loss_ratio, p.misuse_signal[b], p.freeride_signal[b], reputation_damage,
+        p.damage_forgetting[b], competence)
+    cog = update_cognitive(s.cog[b, i, j], reported, missing, feedback, p.cog_gain[b], cog_loss_ratio)
     # empathic trust follows successful joint work; identification adds most across domains
-    cross = memo(st, ("cross",), lambda: (st.offdiag & ~st.same_domain)[None])
-    joint = (p(sig.joint) + succ) * (1.0 + p(pb.col("identification", 2)) * p(cross))
-    on, floor = trust_gate(pb, 2)
-    emp = update_empathic(emp, joint, basis_of(p(on), intent, cog, emp), p(sig.stalls),
-                          gain=p(pb.col("emp_gain", 2)), intent_floor=p(floor),
-                          stall_damage=p(pb.col("stall_damage", 2)))
-    for name, value in (("intent", intent), ("cog", cog), ("emp", emp), ("damage", damage)):
-        if idx is None:
-            value[:, st.diagonal, st.diagonal] = 0.0  # the diagonal is unused and kept at zero
-            setattr(s, name, value)
-        else:
-            np.put(getattr(s, name), idx, value)
+    cross = 0.0 if st.same_domain[i, j] else 1.0
+    joint = (w.joint[i, j] + succ) * (1.0 + p.identification[b] * cross)
+    s.emp[b, i, j] = update_empathic(emp, joint, basis_of(p, b, intent, cog, emp), w.stalls[i, j],
+                                     p.emp_gain[b], gate_floor(p, b), p.stall_damage[b])
+    s.intent[b, i, j], s.damage[b, i, j], s.cog[b, i, j] = intent, damage, cog
 
 
-# The trust rules run on the active pairs only in networks of at least SPARSE_MIN_N
-# organisations, in weeks with fewer than SPARSE_SHARE of the pairs active: below that
-# size finding the active pairs costs more than it saves (benchmarks/engines.py).
-SPARSE_MIN_N = 30
-SPARSE_SHARE = 0.5
+@njit(cache=True)
+def update_trust(s, st, p, b, w):
+    """Apply the three update rules to every pair that has something to update: the pairs
+    with a signal this week and, in a run with misuse, those with reputation damage (it
+    fades). Every other pair is left as it is (at zero signal the rules change nothing)."""
+    rates = variants.rule_rates(p, b)
+    for k in range(w.counts[_N_ACTIVE]):
+        update_pair(s, st, p, b, w, w.active_i[k], w.active_j[k], rates)
+    if s.misuse_events[b] > 0:
+        n = st.domain.shape[0]
+        for i in range(n):
+            for j in range(n):
+                if s.damage[b, i, j] > 0 and not w.touched[i, j]:
+                    update_pair(s, st, p, b, w, i, j, rates)
 
 
-class _Gather:
-    """Picks the active pairs out of arrays that broadcast to (B, N, N) -- pairs, parameters
-    (B, 1, 1), trustor attributes (B, N, 1), structure (1, N, N) -- as 1-D arrays; with no
-    active set (``flat`` None, dense weeks) it returns the arrays as they are."""
-
-    def __init__(self, flat: np.ndarray | None, n: int):
-        self.flat = flat
-        if flat is not None:
-            self.axes = (flat // (n * n), (flat // n) % n, flat % n)
-            self.index: dict[tuple[int, ...], np.ndarray] = {}
-
-    def __call__(self, a: np.ndarray) -> np.ndarray:
-        if self.flat is None:
-            return a
-        if a.shape not in self.index:
-            b, i, j = (ax if size > 1 else 0 for ax, size in zip(self.axes, a.shape, strict=True))
-            self.index[a.shape] = b * (a.shape[1] * a.shape[2]) + i * a.shape[2] + j
-        return np.take(a.reshape(-1), self.index[a.shape])
+@njit(cache=True)
+def clear_signals(w):
+    """Zero the signals of the pairs that received one (the scratch of the next week)."""
+    for k in range(w.counts[_N_ACTIVE]):
+        i, j = w.active_i[k], w.active_j[k]
+        w.successes[i, j] = w.misuses[i, j] = w.freerides[i, j] = 0.0
+        w.reported[i, j] = w.missing[i, j] = w.joint[i, j] = w.stalls[i, j] = 0.0
+        w.touched[i, j] = False
+    w.counts[_N_ACTIVE] = 0
+    w.counts[_N_STALLS] = 0
 
 
-# ---------------------------------------------------------------------------- climate
+# ------------------------------------------------------------------------ climate
 
 
-def update_climate(s: State, st: Structure, pb: ParamBatch, sig: Signals, informal: np.ndarray) -> None:
+@njit(cache=True)
+def update_climate(s, p, b, w, informal):
     """Caution about sharing data, and the openness of the atmosphere.
 
     Caution (each member's perceived risk of sharing personal data) starts at what the
@@ -689,22 +790,32 @@ def update_climate(s: State, st: Structure, pb: ParamBatch, sig: Signals, inform
     per unit of irritation (share of pairs that saw an agreed action without feedback)
     and gains ``atmosphere_gain`` of its gap to 1 at an informal moment.
     """
-    own = sig.misuses.sum(axis=2)  # (B, N) detected misuses of i's data this week
-    heard = own.sum(axis=1, keepdims=True) - own
-    kept = (1.0 - pb.col("caution_detect", 1)) ** own * (1.0 - pb.col("caution_hear", 1)) ** heard
-    caution = 1.0 - (1.0 - s.caution) * kept
-    s.caution = caution + pb.col("caution_decay", 1) * (pb.col("sharing_risk", 1) - caution)
-    n = st.n
-    irritation = sig.missing.sum(axis=(1, 2)) / max(n * (n - 1), 1)
-    loss = pb.atmosphere_loss
-    atmosphere = s.atmosphere * (1.0 - loss) ** own.sum(axis=1) * np.clip(1.0 - loss * irritation, 0.0, 1.0)
-    s.atmosphere = np.where(informal, atmosphere + pb.atmosphere_gain * (1.0 - atmosphere), atmosphere)
+    n = s.caution.shape[1]
+    own = np.zeros(n)
+    missing = 0.0
+    for k in range(w.counts[_N_ACTIVE]):
+        i, j = w.active_i[k], w.active_j[k]
+        own[i] += w.misuses[i, j]  # detected misuses of i's data this week (whole numbers)
+        missing += w.missing[i, j]
+    total = own.sum()
+    detect, hear = 1.0 - p.caution_detect[b], 1.0 - p.caution_hear[b]
+    for i in range(n):
+        kept = ipow(detect, own[i]) * ipow(hear, total - own[i])
+        caution = 1.0 - (1.0 - s.caution[b, i]) * kept
+        s.caution[b, i] = caution + p.caution_decay[b] * (p.sharing_risk[b] - caution)
+    irritation = missing / max(n * (n - 1), 1)
+    loss = p.atmosphere_loss[b]
+    atmosphere = s.atmosphere[b] * ipow(1.0 - loss, total) * min(max(1.0 - loss * irritation, 0.0), 1.0)
+    if informal:
+        atmosphere = atmosphere + p.atmosphere_gain[b] * (1.0 - atmosphere)
+    s.atmosphere[b] = atmosphere
 
 
-# -------------------------------------------------------------------------- turnover
+# --------------------------------------------------------------------- 10. turnover
 
 
-def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
+@njit(cache=True)
+def turnover(s, st, p, lev, key, b, week, w):
     """Replace representatives (at the base rate, or as the scenario schedules) and let
     organisations that join this week take their seat.
 
@@ -718,74 +829,87 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     is the organisation's memory and stays. A joining organisation starts like a
     newcomer (no person-bound trust, tenure 0), with the attributes the scenario gives it.
     """
-    week = min(s.week, st.horizon)
-    scheduled = st.event_mask[week] if s.week <= st.horizon else np.zeros(st.n, dtype=bool)
-    scheduled = scheduled[None, :] & pb.col("scheduled_events", 1)
-    joined = np.broadcast_to((st.join_week == s.week) & (s.week > 0), scheduled.shape)
-    leave = ((u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled) & members(st, s.week - 1)[None, :]
-    left = leave.sum(axis=1)
-    s.last_turnover = left.astype(float)
-    s.turnover_events = s.turnover_events + left
-    arrive = leave | joined
-    r = np.flatnonzero(arrive.any(axis=1))  # the runs with a newcomer; the others are left as they are
-    if not len(r):
+    n = st.domain.shape[0]
+    row = min(week, st.horizon)
+    in_horizon = week <= st.horizon
+    leave = np.zeros(n, dtype=np.bool_)
+    arrive = np.zeros(n, dtype=np.bool_)
+    joined = np.zeros(n, dtype=np.bool_)
+    left, arrivals = 0, 0
+    for i in range(n):
+        scheduled = in_horizon and st.event_mask[row, i] and p.scheduled_events[b] > 0.5
+        leave[i] = (w.um[i, 3] < lev.turnover_rate / 52.0 or scheduled) and member(st, i, week - 1)
+        joined[i] = st.join_week[i] == week and week > 0
+        arrive[i] = leave[i] or joined[i]
+        left += 1 if leave[i] else 0
+        arrivals += 1 if arrive[i] else 0
+    s.last_turnover[b] = float(left)
+    s.turnover_events[b] += left
+    if arrivals == 0:
         return
-    _seat_newcomers(s, st, _Rows(pb, r), u.newcomer[r], r, leave[r], joined[r], arrive[r], week)
+    if left > 0:
+        s.last_turnover_week[b] = float(week)
+    seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive)
 
 
-class _Rows:
-    """The parameters of the runs ``r`` of a block (the `ParamBatch` interface of ``col``)."""
-
-    def __init__(self, pb: ParamBatch, r: np.ndarray):
-        self.pb, self.r = pb, r
-
-    def col(self, name: str, extra_dims: int) -> np.ndarray:
-        return self.pb.col(name, extra_dims)[self.r]
-
-
-def _seat_newcomers(s: State, st: Structure, pb: _Rows, drawn_u: np.ndarray, r: np.ndarray, leave: np.ndarray,
-                    joined: np.ndarray, arrive: np.ndarray, week: int) -> None:
-    """`turnover` for the runs ``r`` that have a newcomer this week (arrays restricted to them)."""
-    off = st.offdiag[None]
-    relearn = moderates(pb, "stability", 2)  # stability: a newcomer has to re-learn (off: keeps all)
-    share2 = np.where(relearn, pb.col("transfer_share", 2), 1.0)
-    share2 = np.where(joined[:, :, None] | joined[:, None, :], 0.0, share2)  # nothing to pass on
-    touched = (arrive[:, :, None] | arrive[:, None, :]) & off
-    cog, emp = s.cog[r], s.emp[r]
-    s.cog[r] = np.where(touched, transfer(cog, pb.col("cog_start", 2), share2), cog)
-    s.emp[r] = np.where(touched, emp * share2, emp)
-    s.fixed[r] = s.fixed[r] & ~(touched & relearn)
-    language = s.language[r]
-    trained = np.maximum(language * np.where(joined, 0.0, share2[:, :, 0]), pb.col("training", 1))  # I2
-    s.language[r] = np.where(arrive, trained, language)
-    s.last_turnover_week[r] = np.where(leave.any(axis=1), float(s.week), s.last_turnover_week[r])
-    s.tenure[r] = np.where(arrive, 0.0, s.tenure[r])
-
-    newcomer = {}
-    for key, base in st.base_rep.items():
-        override = st.event_values[key][week] if s.week <= st.horizon else np.full(st.n, np.nan)
-        value = np.where(np.isnan(override), base, override)[None, :]
-        if key == "goal_alignment":
-            drawn = np.clip(base[None, :] + st.newcomer_spread * (2.0 * drawn_u - 1.0), 0.0, 1.0)
-            value = np.where(np.isnan(override)[None, :], drawn, value)
-        newcomer[key] = np.broadcast_to(value, leave.shape)
-    for attr, key in (("align", "goal_alignment"), ("capacity", "capacity"),
-                      ("values_feedback", "values_feedback"), ("availability", "availability"),
-                      ("threshold", "opportunism_threshold"), ("reticence", "outsider_reticence")):
-        getattr(s, attr)[r] = np.where(leave, newcomer[key], getattr(s, attr)[r])
+@njit(cache=True)
+def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive):
+    """`turnover` for a week with newcomers ``arrive`` (``leave``: successors of a leaver,
+    ``joined``: organisations that join)."""
+    n = st.domain.shape[0]
+    relearn = acts(p.moderators[b], p.stability_moderator[b])  # stability: a newcomer re-learns
+    passed = p.transfer_share[b] if relearn else 1.0
+    start = p.cog_start[b]
+    for i in range(n):
+        for j in range(n):
+            if i == j or not (arrive[i] or arrive[j]):
+                continue
+            share = 0.0 if joined[i] or joined[j] else passed  # a joining organisation: nothing to pass on
+            s.cog[b, i, j] = transfer(s.cog[b, i, j], start, share)
+            s.emp[b, i, j] = s.emp[b, i, j] * share
+            if relearn:
+                s.fixed[b, i, j] = False
+    row = min(week, st.horizon)
+    for i in range(n):
+        if not arrive[i]:
+            continue
+        kept = 0.0 if joined[i] else passed
+        s.language[b, i] = max(s.language[b, i] * kept, lev.training)  # I2: training
+        s.tenure[b, i] = 0.0
+        if not leave[i]:
+            continue
+        values = np.empty(len(_NEWCOMER_ATTRS))
+        for a in range(len(_NEWCOMER_ATTRS)):
+            k = _NEWCOMER_ATTRS[a]
+            override = st.event_values[k, row, i] if week <= st.horizon else np.nan
+            values[a] = st.base_rep[k, i] if np.isnan(override) else override
+            if k == _ALIGN and np.isnan(override):
+                u = uniforms(key, week, NEWCOMER, i, 0)[0]
+                values[a] = min(max(st.base_rep[k, i] + st.newcomer_spread * (2.0 * u - 1.0), 0.0), 1.0)
+        s.align[b, i], s.capacity[b, i], s.values_feedback[b, i] = values[0], values[1], values[2]
+        s.availability[b, i], s.threshold[b, i], s.reticence[b, i] = values[3], values[4], values[5]
 
     # coordination: a diverging newcomer erodes the goal's clarity for the others
-    align = s.align[r]
-    divergence = np.where(leave, np.maximum(st.base_rep["goal_alignment"][None, :] - align, 0.0), 0.0)
-    erosion = pb.col("goal_erosion", 1) * moderates(pb, "coordination", 1) * divergence
-    kept = np.prod(1.0 - np.minimum(erosion, 1.0), axis=1, keepdims=True)  # over this week's newcomers
-    others = np.where(arrive, 0.0, s.clarity[r] * kept)
-    settled = np.maximum((~arrive).sum(axis=1, keepdims=True), 1)
-    clarity = np.where(arrive, others.sum(axis=1, keepdims=True) / settled, others)
-    s.clarity[r] = clarity
+    coordination = 1.0 if acts(p.moderators[b], p.coordination_moderator[b]) else 0.0
+    kept = 1.0
+    for i in range(n):
+        if leave[i]:
+            divergence = max(st.base_rep[_ALIGN, i] - s.align[b, i], 0.0)
+            kept *= 1.0 - min(p.goal_erosion[b] * coordination * divergence, 1.0)
+    total, settled = 0.0, 0
+    for i in range(n):
+        if arrive[i]:
+            continue
+        s.clarity[b, i] = s.clarity[b, i] * kept
+        total += s.clarity[b, i]
+        settled += 1
+    for i in range(n):
+        if arrive[i]:
+            s.clarity[b, i] = total / max(settled, 1)
 
-    prior = intent_prior(pb, clarity, align)  # (R, N, 1): trustor's expectation
-    intent = s.intent[r]
-    toward = np.minimum(np.broadcast_to(prior, intent.shape), 1.0 - s.damage[r])  # under the ceiling
-    intent = np.where(arrive[:, None, :] & off, toward, intent)  # others -> newcomer
-    s.intent[r] = np.where(arrive[:, :, None] & off, toward, intent)  # newcomer -> others
+    # intentional trust toward and of the newcomer restarts from the prior, under the ceiling
+    for i in range(n):
+        prior = intent_prior(p, b, s.clarity[b, i], s.align[b, i])
+        for j in range(n):
+            if i != j and (arrive[i] or arrive[j]):
+                s.intent[b, i, j] = min(prior, 1.0 - s.damage[b, i, j])

@@ -1,12 +1,16 @@
-"""Model-level and organisation-level metrics, computed from the state of a block.
+"""Model-level, organisation-level and pair-level metrics of a run, computed by compiled
+functions that both engines share (so their recorded numbers agree bit for bit).
 
-Each function returns arrays with the batch axis first, so the same code serves the
-Mesa model (B = 1), the `trustnet run` recorder and, later, batched ensembles.
+`measure` writes the metrics of run ``b`` into rows of preallocated arrays; the batched
+engine calls it inside the compiled loop every week, the Mesa model and the `Recorder`
+through `model_metrics`, `agent_metrics` and `pair_metrics`, which return arrays with the
+batch axis first. Sums run in index order.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from model.state import State
 from model.structure import Structure
@@ -27,56 +31,99 @@ PAIR_METRICS = ("intentional", "cognitive", "empathic", "damage", "contacts", "r
                 "harmed", "stalled", "exposure", "fixed_contact", "backup_contact")
 
 
-def _pair_mean(a: np.ndarray, st: Structure) -> np.ndarray:
-    n = st.n
-    return a.sum(axis=(1, 2)) / (n * (n - 1))
+@njit(cache=True)
+def _mean(a):
+    total = 0.0
+    for i in range(a.shape[0]):
+        total += a[i]
+    return total / a.shape[0]
+
+
+@njit(cache=True)
+def measure_model(s, b, out):
+    """`MODEL_METRICS` of run ``b`` into ``out`` (M,). Trust means run over ordered pairs
+    i != j (the diagonal is kept at zero)."""
+    n = s.intent.shape[1]
+    intent = cog = emp = 0.0
+    for i in range(n):
+        for j in range(n):
+            intent += s.intent[b, i, j]
+            cog += s.cog[b, i, j]
+            emp += s.emp[b, i, j]
+    pairs = n * (n - 1)
+    opened = 0.0
+    for c in range(s.case_open.shape[1]):
+        opened += 1.0 if s.case_open[b, c] else 0.0
+    out[0], out[1], out[2] = intent / pairs, cog / pairs, emp / pairs
+    out[3], out[4], out[5] = s.info_shared[b], s.collaboration[b], opened
+    out[6], out[7], out[8], out[9] = s.resolved[b], s.stalls[b], s.misuse_events[b], s.turnover_events[b]
+    out[10], out[11] = _mean(s.language[b]), _mean(s.align[b])
+    out[12], out[13] = _mean(s.caution[b]), _mean(s.clarity[b])
+    out[14], out[15] = s.atmosphere[b], s.confusions[b]
+
+
+@njit(cache=True)
+def measure_agents(s, b, out):
+    """`AGENT_METRICS` of run ``b`` into ``out`` (A, N)."""
+    n = s.intent.shape[1]
+    others = n - 1
+    for i in range(n):
+        io = co = eo = ii = ci = ei = fixed = 0.0
+        for j in range(n):
+            io += s.intent[b, i, j]
+            co += s.cog[b, i, j]
+            eo += s.emp[b, i, j]
+            ii += s.intent[b, j, i]
+            ci += s.cog[b, j, i]
+            ei += s.emp[b, j, i]
+            fixed += 1.0 if s.fixed[b, i, j] else 0.0
+        out[0, i], out[1, i] = s.tenure[b, i], 1.0 if s.present[b, i] else 0.0
+        out[2, i], out[3, i], out[4, i] = io / others, co / others, eo / others
+        out[5, i], out[6, i], out[7, i] = ii / others, ci / others, ei / others
+        out[8, i], out[9, i], out[10, i] = s.sharing[b, i], s.language[b, i], fixed
+        out[11, i], out[12, i], out[13, i] = s.align[b, i], s.caution[b, i], s.clarity[b, i]
+
+
+@njit(cache=True)
+def measure_pairs(s, b, out):
+    """`PAIR_METRICS` of run ``b`` into ``out`` (P, N, N)."""
+    out[0], out[1], out[2], out[3] = s.intent[b], s.cog[b], s.emp[b], s.damage[b]
+    out[4], out[5], out[6], out[7], out[8] = s.contacts[b], s.routed[b], s.harmed[b], s.stalled[b], s.exposure[b]
+    n = s.intent.shape[1]
+    for i in range(n):
+        for j in range(n):
+            out[9, i, j] = 1.0 if s.fixed[b, i, j] else 0.0
+            out[10, i, j] = 1.0 if s.backup[b, i, j] else 0.0
+
+
+@njit(cache=True)
+def measure(s, b, t, model_out, agent_out, pair_out, pairs_every):
+    """Record week ``t`` of run ``b``: model metrics into ``model_out[t, b]``; agents into
+    ``agent_out[t, b]`` unless it is empty; pairs into ``pair_out[t // pairs_every, b]``
+    every ``pairs_every`` weeks (0: never)."""
+    measure_model(s, b, model_out[t, b])
+    if agent_out.shape[0] > 0:
+        measure_agents(s, b, agent_out[t, b])
+    if pairs_every > 0 and t % pairs_every == 0:
+        measure_pairs(s, b, pair_out[t // pairs_every, b])
 
 
 def model_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
-    """(B,) arrays, names as in `MODEL_METRICS`.
-
-    Trust means run over ordered pairs i != j of current members (every organisation
-    is a member for the whole run; turnover replaces the person).
-    """
-    return {
-        "intentional_trust": _pair_mean(s.intent, st),
-        "cognitive_trust": _pair_mean(s.cog, st),
-        "empathic_trust": _pair_mean(s.emp, st),
-        "info_shared": s.info_shared.copy(),
-        "collaboration": s.collaboration.copy(),
-        "cases_open": s.case_open.sum(axis=1).astype(float),
-        "cases_resolved": s.resolved.copy(),
-        "stalls": s.stalls.copy(),
-        "misuse_events": s.misuse_events.copy(),
-        "turnover_events": s.turnover_events.copy(),
-        "common_language": s.language.mean(axis=1),
-        "goal_alignment": s.align.mean(axis=1),
-        "data_caution": s.caution.mean(axis=1),
-        "goal_clarity": s.clarity.mean(axis=1),
-        "atmosphere": s.atmosphere.copy(),
-        "task_confusions": s.confusions.copy(),
-    }
+    """(B,) arrays, names as in `MODEL_METRICS`."""
+    out = np.empty((s.batch, len(MODEL_METRICS)))
+    ks = s.kernel
+    for b in range(s.batch):
+        measure_model(ks, b, out[b])
+    return {k: out[:, m].copy() for m, k in enumerate(MODEL_METRICS)}
 
 
 def agent_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
     """(B, N) arrays, names as in `AGENT_METRICS`."""
-    others = st.n - 1
-    return {
-        "tenure": s.tenure.copy(),
-        "present": s.present.astype(float),
-        "intentional_out": s.intent.sum(axis=2) / others,
-        "cognitive_out": s.cog.sum(axis=2) / others,
-        "empathic_out": s.emp.sum(axis=2) / others,
-        "intentional_in": s.intent.sum(axis=1) / others,
-        "cognitive_in": s.cog.sum(axis=1) / others,
-        "empathic_in": s.emp.sum(axis=1) / others,
-        "sharing": s.sharing.copy(),
-        "common_language": s.language.copy(),
-        "fixed_contacts": s.fixed.sum(axis=2).astype(float),
-        "goal_alignment": s.align.copy(),
-        "caution": s.caution.copy(),
-        "goal_clarity": s.clarity.copy(),
-    }
+    out = np.empty((s.batch, len(AGENT_METRICS), st.n))
+    ks = s.kernel
+    for b in range(s.batch):
+        measure_agents(ks, b, out[b])
+    return {k: out[:, m].copy() for m, k in enumerate(AGENT_METRICS)}
 
 
 def pair_metrics(s: State) -> dict[str, np.ndarray]:

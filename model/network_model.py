@@ -1,8 +1,9 @@
 """The Mesa model: one run of a trust network, stepped week by week.
 
-`TrustNetworkModel` owns the state arrays (batch axis of size 1), draws each week's
-random numbers from its own generator ``self.rng`` and hands them to
-`model.dynamics.advance_week`, the single implementation of the weekly process.
+`TrustNetworkModel` owns the state arrays (batch axis of size 1), draws its random-number
+key from its own generator ``self.rng`` (`model.draws`) and steps through the compiled
+weekly process (`model.kernel.advance`, the single implementation of the weekly process)
+one week at a time.
 Organisations are `Organisation` agents placed on a complete directed network
 (`mesa.discrete_space.Network`): everybody at the table can trust everybody else.
 """
@@ -16,8 +17,8 @@ from mesa import DataCollector, Model
 from mesa.discrete_space import Network
 
 from model.agents import Organisation
-from model.draws import RunDraws
-from model.dynamics import advance_week
+from model.draws import run_key
+from model.kernel import advance
 from model.metrics import AGENT_METRICS, MODEL_METRICS, agent_metrics, model_metrics
 from model.scenario import Scenario, load_scenario
 from model.state import initial_state
@@ -42,7 +43,7 @@ class TrustNetworkModel(Model):
         self.structure = Structure.from_scenario(self.spec)
         self.params = ParamBatch([self.spec.params])
         self.state = initial_state(self.structure, self.params)
-        self.draws = RunDraws(self.rng, self.structure.n, int(self.params.max_cases[0]))
+        self.keys = run_key(self.rng).reshape(1, 2)  # all of the run's random numbers follow from it
         graph = nx.complete_graph(self.structure.n, create_using=nx.DiGraph)
         self.grid = Network(graph, random=self.random, layout=nx.circular_layout)
         cells = [self.grid[i] for i in range(self.structure.n)]
@@ -71,7 +72,7 @@ class TrustNetworkModel(Model):
         return {k: float(v[0]) for k, v in values.items()}
 
     def step(self) -> None:
-        advance_week(self.state, self.structure, self.params, self.draws.next_week())
+        advance(self.state, self.structure, self.params, self.keys, 1)
         self.metrics = self._compute_metrics()
         if self.datacollector is not None:
             self.datacollector.collect(self)

@@ -3,16 +3,23 @@
 Trust is directed: ``intent[b, i, j]`` is the intentional trust that organisation i
 (the trustor) holds in organisation j (the trustee) in run b. The diagonal is unused and
 kept at zero; metrics average over ordered pairs i != j.
+
+`State` owns the arrays; the compiled weekly process reads and writes the same arrays
+through `State.kernel` (a named tuple of them, no copies), and the Mesa agents are views
+of them.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, fields
 
 import numpy as np
+from numba import njit
 
-from model.levers import Levers, scheduled
-from model.structure import ParamBatch, Structure
+from model.levers import week_levers
+from model.structure import REP_ORDER, ParamBatch, Structure
+from model.variants import literature
 
 
 @dataclass
@@ -81,57 +88,79 @@ class State:
                                  if isinstance(getattr(self, f.name), np.ndarray)
                                  else getattr(self, f.name)) for f in fields(self)})
 
+    @property
+    def kernel(self) -> KernelState:
+        """The arrays as the compiled weekly process reads them (the same objects)."""
+        return KernelState(*(getattr(self, name) for name in KernelState._fields))
 
-def intent_prior(pb: ParamBatch, clarity: np.ndarray, align_trustor: np.ndarray) -> np.ndarray:
+
+KernelState = namedtuple("KernelState", [f.name for f in fields(State) if f.name != "week"])
+_ALIGN, _CAPACITY, _FEEDBACK, _AVAILABILITY, _THRESHOLD, _RETICENCE, _TENURE = (
+    REP_ORDER.index(k) for k in ("goal_alignment", "capacity", "values_feedback", "availability",
+                                 "opportunism_threshold", "outsider_reticence", "tenure"))
+
+
+@njit(cache=True)
+def intent_prior(p, b, clarity, align):
     """Intentional trust that rests on the shared goal (the study's P1 finding).
 
     Trustor i expects goodwill of the others in so far as the goal looks clear and shared
-    to it and it sees the goal as its own: prior[b, i] = clarity[b, i] * align[b, i]. At
-    the founding clarity is ``shared_goal``; a newcomer with a diverging vision lowers it
-    (so the others expect less of the newcomer). With the ``goal_prior`` mechanism off,
-    or under T1 = literature (trust is built up, not given), everyone starts at
-    ``intent_start_low`` instead. Returned with shape (B, N, 1) so that it broadcasts
-    over trustees.
+    to it and it sees the goal as its own: prior = clarity[i] * align[i]. At the founding
+    clarity is ``shared_goal``; a newcomer with a diverging vision lowers it (so the
+    others expect less of the newcomer). With the ``goal_prior`` mechanism off, or under
+    T1 = literature (trust is built up, not given), everyone starts at
+    ``intent_start_low`` instead.
     """
-    prior = clarity * align_trustor
-    from_goal = pb.col("goal_prior", 1) & (pb.col("T1", 1) == "study")  # T1 literature: built up
-    prior = np.where(from_goal, prior, pb.col("intent_start_low", 1))
-    return prior[:, :, None]
+    if p.goal_prior[b] > 0.5 and not literature(p.T1[b]):
+        return clarity * align
+    return p.intent_start_low[b]
+
+
+@njit(cache=True)
+def _found(s, p, st, b):
+    """Run ``b`` at its first meeting: shared-goal trust, no routine yet."""
+    n = st.domain.shape[0]
+    lev = week_levers(p, st, b, 0)
+    for i in range(n):
+        s.align[b, i] = st.base_rep[_ALIGN, i]
+        s.capacity[b, i] = st.base_rep[_CAPACITY, i]
+        s.values_feedback[b, i] = st.base_rep[_FEEDBACK, i]
+        s.availability[b, i] = st.base_rep[_AVAILABILITY, i]
+        s.threshold[b, i] = st.base_rep[_THRESHOLD, i]
+        s.reticence[b, i] = st.base_rep[_RETICENCE, i]
+        s.tenure[b, i] = st.base_rep[_TENURE, i]
+        s.clarity[b, i] = lev.shared_goal
+        s.caution[b, i] = p.sharing_risk[b]
+        s.present[b, i] = True
+        prior = intent_prior(p, b, s.clarity[b, i], s.align[b, i])
+        for j in range(n):
+            if i != j:
+                s.intent[b, i, j] = prior
+                s.cog[b, i, j] = p.cog_start[b]
+    s.atmosphere[b] = p.open_atmosphere[b]
+    s.last_turnover_week[b] = -1000.0
 
 
 def initial_state(st: Structure, pb: ParamBatch) -> State:
-    """The network at its first meeting: shared-goal trust, no routine yet."""
-    b, n = pb.size, st.n
-    pb = Levers(pb, 0, scheduled(st, 0))
-    s = int(pb.max_cases[0])
-    rep = {k: np.broadcast_to(v, (b, n)).copy() for k, v in st.base_rep.items()}
-    off = st.offdiag[None, :, :]
-    zeros_nn = np.zeros((b, n, n))
-    clarity = np.broadcast_to(pb.col("shared_goal", 1), (b, n)).copy()
-    intent = np.where(off, np.broadcast_to(intent_prior(pb, clarity, rep["goal_alignment"]), (b, n, n)), 0.0)
-    cog = np.where(off, pb.col("cog_start", 2), 0.0) * np.ones((b, n, n))
-    return State(
-        week=0,
-        intent=intent, cog=cog, emp=zeros_nn.copy(), damage=zeros_nn.copy(),
-        fixed=np.zeros((b, n, n), dtype=bool), backup=np.zeros((b, n, n), dtype=bool),
-        contacts=zeros_nn.copy(), routed=zeros_nn.copy(), harmed=zeros_nn.copy(),
-        stalled=zeros_nn.copy(), exposure=zeros_nn.copy(),
-        align=rep["goal_alignment"], capacity=rep["capacity"],
-        values_feedback=rep["values_feedback"], availability=rep["availability"],
-        threshold=rep["opportunism_threshold"], reticence=rep["outsider_reticence"],
-        tenure=rep["tenure"],
-        language=np.zeros((b, n)), present=np.ones((b, n), dtype=bool), sharing=np.zeros((b, n)),
-        caution=np.broadcast_to(pb.col("sharing_risk", 1), (b, n)).copy(), clarity=clarity,
+    """The network at its first meeting, for every run of the block."""
+    b, n, s = pb.size, st.n, int(pb.max_cases[0])
+    zeros = {f.name: np.zeros((b, n, n)) for f in fields(State)
+             if f.name in ("intent", "cog", "emp", "damage", "contacts", "routed", "harmed", "stalled", "exposure")}
+    state = State(
+        week=0, **zeros, fixed=np.zeros((b, n, n), dtype=bool), backup=np.zeros((b, n, n), dtype=bool),
+        **{k: np.zeros((b, n)) for k in ("align", "capacity", "values_feedback", "availability", "threshold",
+                                         "reticence", "tenure", "language", "sharing", "caution", "clarity")},
+        present=np.zeros((b, n), dtype=bool),
         case_open=np.zeros((b, s), dtype=bool), case_need=np.zeros((b, s, n), dtype=bool),
         case_know=np.zeros((b, s)), case_progress=np.zeros((b, s)),
         case_agreed=np.zeros((b, s, n), dtype=bool), case_done=np.zeros((b, s, n), dtype=bool),
         case_reported=np.zeros((b, s, n), dtype=bool), case_shirked=np.zeros((b, s, n), dtype=bool),
-        round_agreed=np.zeros(b), round_delivered=np.zeros(b),
-        waiting=np.zeros(b),
-        resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
-        turnover_events=np.zeros(b), evaluations=np.zeros(b), info_shared=np.zeros(b),
-        confusions=np.zeros(b), atmosphere=pb.open_atmosphere.astype(float).copy(),
-        collaboration=np.zeros(b),
-        last_stalls=np.zeros(b), last_turnover=np.zeros(b),
-        last_evaluation=np.zeros(b), last_turnover_week=np.full(b, -1000.0),
+        **{k: np.zeros(b) for k in ("round_agreed", "round_delivered", "waiting", "resolved", "stalls",
+                                    "misuse_events", "turnover_events", "evaluations", "confusions", "atmosphere",
+                                    "info_shared", "collaboration", "last_stalls", "last_turnover",
+                                    "last_evaluation", "last_turnover_week")},
     )
+    ks, kp, kst = state.kernel, pb.kernel, st.kernel
+    for r in range(b):
+        _found(ks, kp, kst, r)
+    return state

@@ -1,29 +1,48 @@
 """Static arrays of a block of runs: who the organisations are and which runs share what.
 
-A *block* is a set of runs advanced together by the same array operations: the Mesa
-model is a block of one run; the batched engine (a later issue) advances many. All runs
-of a block share the scenario's organisations and scheduled events (the structure);
-network-level parameters may differ per run and are held as arrays of shape ``(B,)``
-in `ParamBatch`.
+A *block* is a set of runs advanced together by the compiled weekly process: the Mesa
+model is a block of one run; the batched engine advances many. All runs of a block
+share the scenario's organisations and scheduled events (the structure); network-level
+parameters may differ per run and are held as arrays of shape ``(B,)`` in `ParamBatch`.
+
+The kernel (`model.kernel`) reads both through named tuples of plain arrays:
+`ParamBatch.kernel` (one float64 array per parameter: switches as 0/1, a choice as its
+index in the parameter's choices) and `Structure.kernel`.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from model.draws import poisson_cdf
-from model.parameters import Params
+from model.parameters import SPECS, Params
 from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, TIMELINE_KEYS, Scenario
+
+# the kernel's view of the parameters: one float64 array (B,) per registry entry
+KernelParams = namedtuple("KernelParams", [s.name for s in SPECS])
+# the kernel's view of the structure (see `Structure`)
+KernelStructure = namedtuple("KernelStructure", [
+    "domain", "case_holder", "conflict", "exposed_to", "pays", "overlap", "same_domain", "join_week",
+    "imposed", "chair", "base_rep", "event_mask", "event_values", "timeline", "newcomer_spread", "horizon",
+    "domain_start", "domain_members", "exposed_start", "exposed_members"])
+REP_ORDER = tuple(REPRESENTATIVE_FIELDS)  # rows of `KernelStructure.base_rep` and `event_values`
+POISSON_KMAX = 60
+
+
+def _as_float(spec, values: np.ndarray) -> np.ndarray:
+    if spec.kind is str:
+        return np.array([spec.choices.index(v) for v in values], dtype=np.float64)
+    return values.astype(np.float64)
 
 
 class ParamBatch:
     """Network-level parameters of B runs, one array of shape (B,) per name.
 
-    ``pb.intent_gain`` is a (B,) array; ``pb.col("intent_gain", 2)`` reshapes it to
-    (B, 1, 1) so that it broadcasts against (B, N, N) arrays. A ParamBatch is never
-    changed after it is built (reshaped columns and the week's levers are cached on it).
+    ``pb.intent_gain`` is a (B,) array of the values as given; ``pb.kernel`` holds the same
+    values as float64 arrays for the compiled weekly process. Never changed after it is built.
     """
 
     def __init__(self, params: list[Params]):
@@ -36,29 +55,8 @@ class ParamBatch:
         for name in ("max_cases",):
             if len(set(getattr(self, name).tolist())) != 1:
                 raise ValueError(f"all runs of a block must share '{name}' (it sets array shapes)")
-        self._cols: dict[tuple[str, int], np.ndarray] = {}
-        self.arrival_cdf = poisson_cdf(self.case_rate)
-
-    def col(self, name: str, extra_dims: int) -> np.ndarray:
-        """The (B,) parameter reshaped to (B, 1, ...) with ``extra_dims`` trailing axes."""
-        key = (name, extra_dims)
-        if key not in self._cols:
-            self._cols[key] = getattr(self, name).reshape((self.size,) + (1,) * extra_dims)
-        return self._cols[key]
-
-
-def memo(pb, key: tuple, compute):
-    """``compute()`` once per object: a `ParamBatch`, a week's `Levers` or a `Structure`.
-
-    For values of the weekly process that depend only on the parameters (and the
-    structure, whose identity then belongs in ``key``) or only on the structure, so that
-    a block does not recompute them every week. A `Levers` object is built anew whenever
-    the levers may change, so its cache never outlives the values it was computed from.
-    """
-    cache = pb.__dict__.setdefault("_memo", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+        self.kernel = KernelParams(*(_as_float(s, getattr(self, s.name)) for s in SPECS))
+        self.arrival_cdf = np.array([poisson_cdf(float(lam), POISSON_KMAX) for lam in self.case_rate])
 
 
 @dataclass
@@ -89,11 +87,6 @@ class Structure:
     def n(self) -> int:
         return len(self.names)
 
-    @property
-    def diagonal(self) -> np.ndarray:
-        """Index of the diagonal of an (N, N) array: ``a[:, d, d]`` for a block's pairs."""
-        return np.arange(self.n)
-
     @classmethod
     def from_scenario(cls, sc: Scenario, horizon: int | None = None) -> Structure:
         horizon = sc.horizon if horizon is None else horizon
@@ -102,14 +95,12 @@ class Structure:
         domain = np.array([DOMAINS.index(o.domain) for o in orgs])
         role = [o.role for o in orgs]
         chair = role.index("chair") if "chair" in role else -1
-        exposed = np.zeros((n, n), dtype=bool)
-        for j, oj in enumerate(orgs):
-            for i, oi in enumerate(orgs):
-                exposed[i, j] = i != j and oi.domain in oj.conflicts_with
-        groups = [o.overlap_group for o in orgs]
-        overlap = np.array([[i != j and groups[i] != "" and groups[i] == groups[j]
-                             for j in range(n)] for i in range(n)])
         offdiag = ~np.eye(n, dtype=bool)
+        # [i, j]: j's interest conflicts with i's data (i's domain is one j conflicts with)
+        conflicts = np.array([[d in o.conflicts_with for d in DOMAINS] for o in orgs], dtype=bool).reshape(n, -1)
+        exposed = conflicts[:, domain].T & offdiag
+        groups = np.array([o.overlap_group for o in orgs], dtype=object)
+        overlap = (groups[:, None] == groups[None, :]) & (groups != "")[:, None] & offdiag
         base_rep = {k: np.array([o.representative[k] for o in orgs], dtype=float)
                     for k in REPRESENTATIVE_FIELDS}
         event_mask = np.zeros((horizon + 1, n), dtype=bool)
@@ -130,7 +121,7 @@ class Structure:
         return cls(
             names=[o.name for o in orgs], domain=domain, role=role, chair=chair,
             case_holder=np.array([r != "minute-taker" for r in role]),
-            conflict=np.array([o.conflict_of_interest for o in orgs]),
+            conflict=np.array([o.conflict_of_interest for o in orgs], dtype=float),
             exposed_to=exposed, pays=np.array([o.pays for o in orgs]), overlap=overlap,
             same_domain=(domain[:, None] == domain[None, :]) & offdiag, offdiag=offdiag,
             base_rep=base_rep, horizon=horizon, newcomer_spread=sc.newcomer_spread,
@@ -138,3 +129,31 @@ class Structure:
             join_week=np.array([o.joins for o in orgs]), imposed=np.array([o.imposed for o in orgs]),
             timeline=timeline,
         )
+
+    @property
+    def kernel(self) -> KernelStructure:
+        """The structure as the compiled weekly process reads it (built once, then cached)."""
+        cached = self.__dict__.get("_kernel")
+        if cached is None:
+            by_domain = np.argsort(self.domain, kind="stable")
+            exposed_by = np.nonzero(self.exposed_to.T)  # (trustee j, trustor i) in order of j
+            timeline = np.full((len(TIMELINE_KEYS), self.horizon + 1), np.nan)
+            for r, key in enumerate(TIMELINE_KEYS):
+                if key in self.timeline:
+                    timeline[r] = self.timeline[key]
+            cached = self.__dict__["_kernel"] = KernelStructure(
+                domain=self.domain.astype(np.int64), case_holder=self.case_holder.astype(np.bool_),
+                conflict=self.conflict.astype(np.float64), exposed_to=self.exposed_to,
+                pays=self.pays.astype(np.bool_), overlap=self.overlap.astype(np.bool_),
+                same_domain=self.same_domain, join_week=self.join_week.astype(np.int64),
+                imposed=self.imposed.astype(np.bool_), chair=self.chair,
+                base_rep=np.array([self.base_rep[k] for k in REP_ORDER], dtype=np.float64).reshape(len(REP_ORDER), -1),
+                event_mask=self.event_mask,
+                event_values=np.array([self.event_values[k] for k in REP_ORDER], dtype=np.float64),
+                timeline=timeline, newcomer_spread=float(self.newcomer_spread), horizon=int(self.horizon),
+                domain_start=np.searchsorted(self.domain[by_domain], np.arange(len(DOMAINS) + 1)).astype(np.int64),
+                domain_members=by_domain.astype(np.int64),
+                exposed_start=np.searchsorted(exposed_by[0], np.arange(self.n + 1)).astype(np.int64),
+                exposed_members=exposed_by[1].astype(np.int64),
+            )
+        return cached

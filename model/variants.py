@@ -9,9 +9,9 @@ one place (THEORY.md §5; docs/ODD.md, "Theory variants").
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
-from model.structure import ParamBatch, Structure
+from model.parameters import SPEC_BY_NAME
 
 THEORY_PAIRS = {
     "T1": ("trust is built up through cycles of interaction; it cannot be there at the start",
@@ -32,13 +32,22 @@ THEORY_PAIRS = {
 UPDATE_RULES = ("asymmetric_ceiling", "asymmetric", "symmetric", "value_performance")
 
 
-def literature(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
-    """(B, 1, ...) bool: the run uses the literature's side of theory pair ``name``."""
-    return pb.col(name, dims) == "literature"
+# a choice parameter reaches the kernel as its index among the choices
+LITERATURE = float(SPEC_BY_NAME["T1"].choices.index("literature"))
+ASYMMETRIC_CEILING, ASYMMETRIC, SYMMETRIC, VALUE_PERFORMANCE = (
+    float(SPEC_BY_NAME["update_rule"].choices.index(r)) for r in UPDATE_RULES)
 
 
-def rule_rates(pb: ParamBatch) -> dict[str, np.ndarray]:
-    """Effective (B, 1, 1) rates of the trust update rule chosen per run.
+@njit(cache=True)
+def literature(value):
+    """The run uses the literature's side of a theory pair (its parameter's value)."""
+    return value == LITERATURE
+
+
+@njit(cache=True)
+def rule_rates(p, b):
+    """Effective (loss ratio, cognitive loss ratio, reputation damage) of the trust update
+    rule chosen in run ``b``.
 
     * ``asymmetric_ceiling`` (Pant & Yu): the parameters as they are;
     * ``asymmetric``: losses weigh more, but no reputation damage caps trust later;
@@ -47,65 +56,74 @@ def rule_rates(pb: ParamBatch) -> dict[str, np.ndarray]:
       resilient and symmetric (ratio 1, no cap); competence confidence is fragile
       (cognitive loss ratio tripled).
     """
-    rule = pb.col("update_rule", 2)
-    ceiling = rule == "asymmetric_ceiling"
-    symmetric_goodwill = (rule == "symmetric") | (rule == "value_performance")
-    loss_ratio = np.where(symmetric_goodwill, 1.0, pb.col("loss_ratio", 2))
-    cog_loss = np.where(rule == "symmetric", 1.0,
-                        np.where(rule == "value_performance", 3.0, 1.0) * pb.col("cog_loss_ratio", 2))
-    damage = np.where(ceiling, pb.col("reputation_damage", 2), 0.0)
-    return {"loss_ratio": loss_ratio, "cog_loss_ratio": cog_loss, "reputation_damage": damage}
+    rule = p.update_rule[b]
+    symmetric_goodwill = rule == SYMMETRIC or rule == VALUE_PERFORMANCE
+    loss_ratio = 1.0 if symmetric_goodwill else p.loss_ratio[b]
+    if rule == SYMMETRIC:
+        cog_loss = 1.0
+    else:
+        cog_loss = (3.0 if rule == VALUE_PERFORMANCE else 1.0) * p.cog_loss_ratio[b]
+    damage = p.reputation_damage[b] if rule == ASYMMETRIC_CEILING else 0.0
+    return loss_ratio, cog_loss, damage
 
 
-def voice_shortfall(pb: ParamBatch) -> np.ndarray:
-    """(B, 1) how far missing voice lets power asymmetry cost willingness (T5).
+@njit(cache=True)
+def voice_shortfall(p, b, voice):
+    """How far missing voice lets power asymmetry cost willingness (T5).
 
     study: only below ``voice_enough``, growing to 1 at no voice; literature: 1 whatever
     the voice (unequal resources restrict autonomy).
     """
-    study = np.clip(1.0 - pb.col("voice", 1) / pb.col("voice_enough", 1), 0.0, 1.0)
-    return np.where(literature(pb, "T5", 1), 1.0, study)
+    if literature(p.T5[b]):
+        return 1.0
+    return min(max(1.0 - voice / p.voice_enough[b], 0.0), 1.0)
 
 
-def culture_loss(pb: ParamBatch, cross_domain: np.ndarray, atmosphere: np.ndarray) -> np.ndarray:
-    """(B, S) share of shared information lost across domain cultures (T4).
+@njit(cache=True)
+def culture_loss(p, b, cross_domain, atmosphere, communication):
+    """Share of shared information lost across domain cultures on a case (T4).
 
     literature: ``culture_gap`` on every case that brings domains together; study: only
     where the atmosphere (state: it closes with irritations and misuse and opens with
-    informal contact) is not open enough to ask for clarification.
+    informal contact) is not open enough to ask for clarification. ``communication``:
+    the communication moderator acts.
     """
-    lit = literature(pb, "T4", 1)
-    shortfall = np.clip(1.0 - atmosphere[:, None] / pb.col("open_enough", 1), 0.0, 1.0)
-    weight = np.where(lit, 1.0, shortfall)
-    on = pb.col("moderators", 1) & pb.col("communication_moderator", 1)
-    return pb.col("culture_gap", 1) * cross_domain * weight * on
+    if not (cross_domain and communication):
+        return 0.0
+    weight = 1.0 if literature(p.T4[b]) else min(max(1.0 - atmosphere / p.open_enough[b], 0.0), 1.0)
+    return p.culture_gap[b] * weight
 
 
-def readiness(pb: ParamBatch, tenure: np.ndarray, at_table: np.ndarray, holders: np.ndarray) -> np.ndarray:
-    """(B, 1) 1 where the table may share; T6 literature: 0 until the members present have
-    been together for ``stability_start`` weeks on average (stability as a precondition)."""
-    t6 = literature(pb, "T6", 0)
-    if not t6.any():
-        return np.ones((len(t6), 1))
-    who = at_table & holders[None, :]
-    mean_tenure = np.where(who, tenure, 0.0).sum(axis=1) / np.maximum(who.sum(axis=1), 1)
-    ready = mean_tenure >= pb.stability_start
-    return np.where(t6, ready, True)[:, None].astype(float)
+@njit(cache=True)
+def readiness(p, b, tenure, here, holders):
+    """1.0 where the table may share; T6 literature: 0.0 until the case holders ``here``
+    have been together for ``stability_start`` weeks on average (stability as a precondition)."""
+    if not literature(p.T6[b]):
+        return 1.0
+    total, count = 0.0, 0
+    for i in range(tenure.shape[0]):
+        if here[i] and holders[i]:
+            total += tenure[i]
+            count += 1
+    return 1.0 if total / max(count, 1) >= p.stability_start[b] else 0.0
 
 
-def sham(pb: ParamBatch, st: Structure, dims: int) -> np.ndarray:
-    """(B, N) share kept of each member's sharing and effort: T7 literature where its
-    participation is imposed (the whole network's, or that organisation's)."""
-    on = literature(pb, "T7", dims) & (pb.col("imposed", dims) | st.imposed[None, :])
-    return np.where(on, 1.0 - pb.col("sham_share", dims), 1.0)
+@njit(cache=True)
+def sham(p, b, imposed):
+    """Share kept of a member's sharing and effort: T7 literature where its participation
+    is imposed (the whole network's, or that organisation's: ``imposed``)."""
+    if literature(p.T7[b]) and (p.imposed[b] > 0.5 or imposed):
+        return 1.0 - p.sham_share[b]
+    return 1.0
 
 
-def confusion_scope(pb: ParamBatch, overlap_on_case: np.ndarray) -> np.ndarray:
-    """(B, S, N) where an unclear task division bites (T8).
+@njit(cache=True)
+def confusion_scope(p, b, overlap_on_case):
+    """Where an unclear task division bites (T8), 0 or 1.
 
     study: where organisations with overlapping tasks meet on a case; literature: on every
     case unless the division is written down. A written division removes it in both.
     """
-    everywhere = literature(pb, "T8", 2)
-    scope = np.where(everywhere, 1.0, overlap_on_case.astype(float))
-    return scope * ~pb.col("written_tasks", 2)
+    if p.written_tasks[b] > 0.5:
+        return 0.0
+    return 1.0 if literature(p.T8[b]) or overlap_on_case else 0.0
