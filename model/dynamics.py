@@ -29,26 +29,28 @@ from model import variants
 from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, WEEK, poisson_quantile, uniforms
 from model.levers import week_levers
 from model.scenario import DOMAINS
-from model.state import intent_prior
-from model.structure import REP_ORDER
+from model.state import (
+    AGREED, ALIGN, ATMOSPHERE, AVAILABILITY, BACKUP, CAPACITY, CAUTION, CLARITY, COG, COLLABORATION, CONFUSIONS,
+    CONTACTS, DAMAGE, DONE, EMP, EVALUATIONS, EXPOSURE, FIXED, HARMED, INFO_SHARED, INTENT, KNOW, LANGUAGE,
+    LAST_EVALUATION, LAST_STALLS, LAST_TURNOVER, LAST_TURNOVER_WEEK, MISUSE_EVENTS, NEEDED, PROGRESS, REP_LAYERS,
+    REPORTED, RESOLVED, RETICENCE, ROUND_AGREED, ROUND_DELIVERED, ROUTED, SHARING, SHIRKED, STALLED, STALLS, TENURE,
+    THRESHOLD, TURNOVER_EVENTS, VALUES_FEEDBACK, WAITING, intent_prior,
+)
+from model.structure import REP_ORDER, P
 from model.trust import gate, ipow, transfer, update_cognitive, update_empathic, update_intentional
 
 N_DOMAINS = len(DOMAINS)
 _ALIGN = REP_ORDER.index("goal_alignment")
-_NEWCOMER_ATTRS = tuple(REP_ORDER.index(k) for k in ("goal_alignment", "capacity", "values_feedback",
-                                                      "availability", "opportunism_threshold",
-                                                      "outsider_reticence"))
+_NEWCOMER = 6  # a newcomer brings the first six attributes of a representative (all but tenure)
 
 # Scratch space of one run's week, reused week after week. The signals (what the trustor
-# observed about the trustee this week) are dense (N, N) counts; `touched` marks the
-# pairs that received one and `active_i`/`active_j` list them, so the trust rules visit
-# only those.
-Week = namedtuple("Week", [
-    "successes", "misuses", "freerides", "reported", "missing", "joint", "stalls",
-    "touched", "active_i", "active_j", "counts",
-    "um", "uw", "share", "at_table", "contributing",
-    "shared", "pair_i", "pair_j", "target", "reach",
-    "understood", "info", "hits", "stalled_case"])
+# observed about the trustee this week) are dense counts ``sig[kind, i, j]``; `touched`
+# marks the pairs that received one and `lists[ACTIVE_I]`/`lists[ACTIVE_J]` list them,
+# so the trust rules visit only those.
+Week = namedtuple("Week", ["sig", "touched", "lists", "counts", "um", "uw", "share", "at_table", "contributing",
+                           "shared", "reach", "understood", "hits", "stalled_case"])
+SIG_SUCCESS, SIG_MISUSE, SIG_FREERIDE, SIG_REPORTED, SIG_MISSING, SIG_JOINT, SIG_STALL = range(7)
+ACTIVE_I, ACTIVE_J, PAIR_I, PAIR_J, TARGET = range(5)
 _N_ACTIVE, _N_PAIRS, _N_STALLS = 0, 1, 2
 _REACHED, _STALLED, _MISSED = 1, 2, 3  # outcome of a contact i -> t (`Week.reach`)
 
@@ -56,26 +58,26 @@ _REACHED, _STALLED, _MISSED = 1, 2, 3  # outcome of a contact i -> t (`Week.reac
 @njit(cache=True)
 def new_week(n, s):
     """Scratch space for one run's week of ``n`` organisations and ``s`` case slots."""
-    nn = n * n
     return Week(
-        np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n)),
-        np.zeros((n, n)), np.zeros((n, n)),
-        np.zeros((n, n), dtype=np.bool_), np.zeros(nn, dtype=np.int32), np.zeros(nn, dtype=np.int32),
-        np.zeros(4, dtype=np.int64),
-        np.zeros((n, 4)), np.zeros(4), np.zeros(n), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
-        np.zeros((n, n), dtype=np.bool_), np.zeros(nn, dtype=np.int32), np.zeros(nn, dtype=np.int32),
-        np.zeros(nn, dtype=np.int32), np.zeros((n, n), dtype=np.int8),
-        np.zeros(s), np.zeros(s), np.zeros(s), np.zeros(s, dtype=np.bool_))
+        np.zeros((7, n, n)), np.zeros((n, n), dtype=np.bool_), np.zeros((5, n * n), dtype=np.int32),
+        np.zeros(4, dtype=np.int64), np.zeros((n, 4)), np.zeros(4), np.zeros(n), np.zeros(n, dtype=np.bool_),
+        np.zeros(n, dtype=np.bool_), np.zeros((n, n), dtype=np.bool_), np.zeros((n, n), dtype=np.int8),
+        np.zeros(s), np.zeros(s), np.zeros(s, dtype=np.bool_))
 
 
 @njit(cache=True)
 def advance_week(s, st, p, cdf, key, b, week, w):
-    """Advance run ``b`` of the block by one week, to ``week`` (in place)."""
-    lev = week_levers(p, st, b, week)  # 0. the timeline and the interventions of this week
+    """Advance run ``b`` of the block by one week, to ``week`` (in place).
+
+    ``s``: the block's state arrays; ``st``: its structure; ``p``, ``cdf`` and ``key``:
+    the run's parameters (a row of the block's parameter array), Poisson CDF of new cases
+    and random-number key; ``w``: scratch space (`new_week`).
+    """
+    lev = week_levers(p, st, week)  # 0. the timeline and the interventions of this week
     meeting = week % int(lev.meeting_interval) == 0
     draw_members(w, key, week, st)
     presence(s, st, p, lev, b, week, w)                    # 1. presence
-    arrive_cases(s, st, p, cdf[b], key, b, week, w)        # 2. cases arrive
+    arrive_cases(s, st, p, cdf, key, b, week, w)           # 2. cases arrive
     if meeting:
         hold_meeting(s, st, p, lev, key, b, week, w)       # 3. meeting: share, review, agree
     informal = informal_contact(s, st, p, lev, b, w)       # 4. informal contact
@@ -89,8 +91,8 @@ def advance_week(s, st, p, cdf, key, b, week, w):
     update_climate(s, p, b, w, informal)                   #    caution, atmosphere
     turnover(s, st, p, lev, key, b, week, w)               # 10. turnover, joining
     for i in range(st.domain.shape[0]):                    # 11. tenure
-        s.tenure[b, i] += 1.0
-    s.last_stalls[b] = float(w.counts[_N_STALLS])
+        s.org[b, TENURE, i] += 1.0
+    s.run[b, LAST_STALLS] = float(w.counts[_N_STALLS])
     clear_signals(w)
 
 
@@ -115,24 +117,24 @@ def signal(w, i, j):
     if not w.touched[i, j]:
         w.touched[i, j] = True
         k = w.counts[_N_ACTIVE]
-        w.active_i[k] = i
-        w.active_j[k] = j
+        w.lists[ACTIVE_I, k] = i
+        w.lists[ACTIVE_J, k] = j
         w.counts[_N_ACTIVE] = k + 1
 
 
 @njit(cache=True)
-def basis_of(p, b, intent, cog, emp):
+def basis_of(p, intent, cog, emp):
     """The trust that gates sharing and contact (P5): intentional trust, or with the
     ``trust_gate`` mechanism off the mean of the three kinds."""
-    if p.trust_gate[b] > 0.5:
+    if p[P.trust_gate] > 0.5:
         return intent
     return (intent + cog + emp) / 3.0
 
 
 @njit(cache=True)
-def gate_floor(p, b):
+def gate_floor(p):
     """The gate's floor: ``intent_gate``, or 0 with ``trust_gate`` off."""
-    return p.intent_gate[b] if p.trust_gate[b] > 0.5 else 0.0
+    return p[P.intent_gate] if p[P.trust_gate] > 0.5 else 0.0
 
 
 @njit(cache=True)
@@ -145,15 +147,15 @@ def willingness(s, st, p, lev, b, i):
     literature's side unequal resources restrict autonomy whatever the voice
     (`variants.voice_shortfall`).
     """
-    if st.pays[i] or not acts(p.moderators[b], p.autonomy_moderator[b]):
+    if st.pays[i] or not acts(p[P.moderators], p[P.autonomy_moderator]):
         return 1.0
-    return 1.0 - p.power_asymmetry[b] * variants.voice_shortfall(p, b, lev.voice)
+    return 1.0 - p[P.power_asymmetry] * variants.voice_shortfall(p, lev.voice)
 
 
 @njit(cache=True)
 def open_need(s, b, c, i):
     """Organisation i is needed on open case c."""
-    return s.case_open[b, c] and s.case_need[b, c, i]
+    return s.case_open[b, c] and s.slot[b, NEEDED, c, i]
 
 
 # ------------------------------------------------------------- 0-1. draws, presence
@@ -175,16 +177,16 @@ def presence(s, st, p, lev, b, week, w):
     stability moderator off everyone is. Not yet joined: not there. I4: a back-up is
     known at every organisation while the social map is active."""
     n = st.domain.shape[0]
-    stability = acts(p.moderators[b], p.stability_moderator[b])
+    stability = acts(p[P.moderators], p[P.stability_moderator])
     for i in range(n):
-        absence = min(max((1.0 - s.availability[b, i]) * p.absence_scale[b], 0.0), 1.0)
+        absence = min(max((1.0 - s.org[b, AVAILABILITY, i]) * p[P.absence_scale], 0.0), 1.0)
         available = 1.0 - absence * (1.0 - lev.absence_cut)
         s.present[b, i] = (w.um[i, 0] < available or not stability) and member(st, i, week)
     if lev.social_map > 0.5:
         for i in range(n):
             for j in range(n):
                 if i != j:
-                    s.backup[b, i, j] = True
+                    s.link[b, BACKUP, i, j] = True
 
 
 # ------------------------------------------------------------------------ 2. cases
@@ -199,7 +201,7 @@ def arrive_cases(s, st, p, cdf, key, b, week, w):
     every case needs at least two parties (study §4.2.4).
     """
     n, slots = st.domain.shape[0], s.case_open.shape[1]
-    demand = s.waiting[b] + poisson_quantile(w.uw[0], cdf)
+    demand = s.run[b, WAITING] + poisson_quantile(w.uw[0], cdf)
     filled = 0
     draws = np.empty(n)
     for c in range(slots):
@@ -217,16 +219,16 @@ def arrive_cases(s, st, p, cdf, key, b, week, w):
             elif draws[i] < second:
                 second = draws[i]
         for i in range(n):
-            s.case_need[b, c, i] = ((draws[i] < p.need_prob[b] or draws[i] <= second)
+            s.slot[b, NEEDED, c, i] = ((draws[i] < p[P.need_prob] or draws[i] <= second)
                                     and st.case_holder[i] and member(st, i, week))
-            s.case_agreed[b, c, i] = False
-            s.case_done[b, c, i] = False
-            s.case_reported[b, c, i] = False
-            s.case_shirked[b, c, i] = False
+            s.slot[b, AGREED, c, i] = False
+            s.slot[b, DONE, c, i] = False
+            s.slot[b, REPORTED, c, i] = False
+            s.slot[b, SHIRKED, c, i] = False
         s.case_open[b, c] = True
-        s.case_know[b, c] = 0.0
-        s.case_progress[b, c] = 0.0
-    s.waiting[b] = demand - filled
+        s.case[b, KNOW, c] = 0.0
+        s.case[b, PROGRESS, c] = 0.0
+    s.run[b, WAITING] = demand - filled
 
 
 @njit(cache=True)
@@ -234,10 +236,10 @@ def close_case(s, b, c):
     """Free the slot of a resolved case. Actions still open on it are moot: they leave
     this round's count of agreed actions, so that they are not read as undelivered at the
     next meeting."""
-    for i in range(s.case_need.shape[2]):
-        if s.case_agreed[b, c, i] and not s.case_done[b, c, i]:
-            s.round_agreed[b] -= 1.0
-        s.case_agreed[b, c, i] = False
+    for i in range(s.slot.shape[3]):
+        if s.slot[b, AGREED, c, i] and not s.slot[b, DONE, c, i]:
+            s.run[b, ROUND_AGREED] -= 1.0
+        s.slot[b, AGREED, c, i] = False
     s.case_open[b, c] = False
 
 
@@ -245,20 +247,20 @@ def close_case(s, b, c):
 def mark_shared(s, b, w, value):
     """Set ``w.shared[i, j]`` (i != j both needed on an open case) to ``value``; with
     value True also list the pairs in ``w.pair_i``/``w.pair_j``."""
-    n, slots = s.case_need.shape[2], s.case_open.shape[1]
+    n, slots = s.slot.shape[3], s.case_open.shape[1]
     k = 0
     for c in range(slots):
         if not s.case_open[b, c]:
             continue
         for i in range(n):
-            if not s.case_need[b, c, i]:
+            if not s.slot[b, NEEDED, c, i]:
                 continue
             for j in range(n):
-                if j != i and s.case_need[b, c, j] and w.shared[i, j] != value:
+                if j != i and s.slot[b, NEEDED, c, j] and w.shared[i, j] != value:
                     w.shared[i, j] = value
                     if value:
-                        w.pair_i[k] = i
-                        w.pair_j[k] = j
+                        w.lists[PAIR_I, k] = i
+                        w.lists[PAIR_J, k] = j
                         k += 1
     if value:
         w.counts[_N_PAIRS] = k
@@ -280,9 +282,9 @@ def sharing_decision(s, st, p, lev, b, w, outsiders):
     someone present (one's own data misused before, P2), and with lost autonomy.
     """
     n = st.domain.shape[0]
-    floor = gate_floor(p, b)
-    weakest = p.weakest_link[b]
-    ready = variants.readiness(p, b, s.tenure[b], w.at_table, st.case_holder)
+    floor = gate_floor(p)
+    weakest = p[P.weakest_link]
+    ready = variants.readiness(p, s.org[b, TENURE], w.at_table, st.case_holder)
     for i in range(n):
         w.share[i] = 0.0
         if not (w.contributing[i] and st.case_holder[i]):
@@ -291,20 +293,20 @@ def sharing_decision(s, st, p, lev, b, w, outsiders):
         for j in range(n):
             if j == i or not w.at_table[j]:
                 continue
-            trust = basis_of(p, b, s.intent[b, i, j], s.cog[b, i, j], s.emp[b, i, j])
+            trust = basis_of(p, s.pair[b, INTENT, i, j], s.pair[b, COG, i, j], s.pair[b, EMP, i, j])
             total += trust
             count += 1
             least = min(least, trust)
-            burn = max(burn, s.damage[b, i, j])
+            burn = max(burn, s.pair[b, DAMAGE, i, j])
         mean = total / max(count, 1)
         if count == 0:
             least = mean
         share = gate((1.0 - weakest) * mean + weakest * least, floor)
-        share = share * (1.0 - s.caution[b, i] * (1.0 - lev.caution_cut))
-        share = share * (1.0 - p.burn_penalty[b] * burn)
-        share = share * (1.0 - s.reticence[b, i] * outsiders)
+        share = share * (1.0 - s.org[b, CAUTION, i] * (1.0 - lev.caution_cut))
+        share = share * (1.0 - p[P.burn_penalty] * burn)
+        share = share * (1.0 - s.org[b, RETICENCE, i] * outsiders)
         share = share * willingness(s, st, p, lev, b, i)
-        w.share[i] = share * variants.sham(p, b, st.imposed[i]) * ready
+        w.share[i] = share * variants.sham(p, st.imposed[i]) * ready
 
 
 @njit(cache=True)
@@ -313,16 +315,16 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     n, slots = st.domain.shape[0], s.case_open.shape[1]
     for i in range(n):
         w.at_table[i] = s.present[b, i]
-        written = not s.present[b, i] and member(st, i, week) and w.um[i, 1] < p.absent_input[b]
+        written = not s.present[b, i] and member(st, i, week) and w.um[i, 1] < p[P.absent_input]
         w.contributing[i] = w.at_table[i] or written
     outsiders = 1.0 if w.uw[1] < lev.outsider_rate else 0.0
     sharing_decision(s, st, p, lev, b, w, outsiders)
     for i in range(n):
-        s.sharing[b, i] = w.share[i]
+        s.org[b, SHARING, i] = w.share[i]
 
     # information: each open case is mapped by what its needed members share and understand
-    communication = acts(p.moderators[b], p.communication_moderator[b])
-    floor = p.language_floor[b] if communication else 1.0
+    communication = acts(p[P.moderators], p[P.communication_moderator])
+    floor = p[P.language_floor] if communication else 1.0
     seen = np.zeros(N_DOMAINS, dtype=np.bool_)
     n_open, exchanged, shared_info = 0, 0.0, 0.0
     for c in range(slots):
@@ -332,18 +334,18 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
         needed, info, lang, domains = 0, 0.0, 0.0, 0
         seen[:] = False
         for i in range(n):
-            if s.case_need[b, c, i]:
+            if s.slot[b, NEEDED, c, i]:
                 needed += 1
                 info += w.share[i]
-                lang += s.language[b, i]
+                lang += s.org[b, LANGUAGE, i]
                 if not seen[st.domain[i]]:
                     seen[st.domain[i]] = True
                     domains += 1
         info = info / max(needed, 1)
         lang = lang / max(needed, 1)
         understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
-        understood = understood * (1.0 - variants.culture_loss(p, b, domains > 1, s.atmosphere[b], communication))
-        s.case_know[b, c] = s.case_know[b, c] + (1.0 - s.case_know[b, c]) * understood
+        understood = understood * (1.0 - variants.culture_loss(p, domains > 1, s.run[b, ATMOSPHERE], communication))
+        s.case[b, KNOW, c] = s.case[b, KNOW, c] + (1.0 - s.case[b, KNOW, c]) * understood
         exchanged += understood
         shared_info += info
 
@@ -353,49 +355,49 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
         if not s.case_open[b, c]:
             continue
         for i in range(n):
-            if not s.case_agreed[b, c, i]:
+            if not s.slot[b, AGREED, c, i]:
                 continue
-            reported = s.case_reported[b, c, i]
-            freeride = not s.case_done[b, c, i] and s.case_shirked[b, c, i]
+            reported = s.slot[b, REPORTED, c, i]
+            freeride = not s.slot[b, DONE, c, i] and s.slot[b, SHIRKED, c, i]
             for j in range(n):
-                if j == i or not (s.case_need[b, c, j] and w.at_table[j]):
+                if j == i or not (s.slot[b, NEEDED, c, j] and w.at_table[j]):
                     continue
                 if reported:
-                    w.reported[j, i] += 1.0
+                    w.sig[SIG_REPORTED, j, i] += 1.0
                 else:
-                    w.missing[j, i] += 1.0
+                    w.sig[SIG_MISSING, j, i] += 1.0
                 if freeride:
-                    w.freerides[j, i] += 1.0
+                    w.sig[SIG_FREERIDE, j, i] += 1.0
                 signal(w, j, i)
 
     # collaboration at this meeting: information exchanged x means delivered since the last
     if n_open > 0:
-        agreed = s.round_agreed[b]
-        means = s.round_delivered[b] / max(agreed, 1.0) if agreed > 0 else 1.0
-        s.collaboration[b] = exchanged / n_open * means
-        s.info_shared[b] = shared_info / n_open
+        agreed = s.run[b, ROUND_AGREED]
+        means = s.run[b, ROUND_DELIVERED] / max(agreed, 1.0) if agreed > 0 else 1.0
+        s.run[b, COLLABORATION] = exchanged / n_open * means
+        s.run[b, INFO_SHARED] = shared_info / n_open
 
     # agree new actions: needed members present, on cases that are (partly) mapped
     agreed = 0.0
     for c in range(slots):
-        mapped = s.case_open[b, c] and s.case_know[b, c] > 0
+        mapped = s.case_open[b, c] and s.case[b, KNOW, c] > 0
         for i in range(n):
-            new = mapped and s.case_need[b, c, i] and w.at_table[i]
-            s.case_agreed[b, c, i] = new
-            s.case_done[b, c, i] = False
-            s.case_reported[b, c, i] = False
-            s.case_shirked[b, c, i] = False
+            new = mapped and s.slot[b, NEEDED, c, i] and w.at_table[i]
+            s.slot[b, AGREED, c, i] = new
+            s.slot[b, DONE, c, i] = False
+            s.slot[b, REPORTED, c, i] = False
+            s.slot[b, SHIRKED, c, i] = False
             agreed += 1.0 if new else 0.0
-    s.round_agreed[b] = agreed
-    s.round_delivered[b] = 0.0
+    s.run[b, ROUND_AGREED] = agreed
+    s.run[b, ROUND_DELIVERED] = 0.0
 
     # joint work and common language from the meeting itself: pairs working together on an
     # open case at the table, and the informal chat a physical meeting brings to all present;
     # I5: the chair collects irritations, competence trust between those present is repaired;
     # T1 literature: trust built through cycles of interaction
-    informal = p.informal_physical[b] * (p.online_informal_share[b] if lev.online > 0.5 else 1.0)
-    cycle = p.interaction_cycle[b] if variants.literature(p.T1[b]) else 0.0
-    repair, start = lev.irritation_repair, p.cog_start[b]
+    informal = p[P.informal_physical] * (p[P.online_informal_share] if lev.online > 0.5 else 1.0)
+    cycle = p[P.interaction_cycle] if variants.literature(p[P.T1]) else 0.0
+    repair, start = lev.irritation_repair, p[P.cog_start]
     mark_shared(s, b, w, True)
     for i in range(n):
         if not w.at_table[i]:
@@ -404,17 +406,17 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
             if j == i or not w.at_table[j]:
                 continue
             if repair > 0:
-                s.cog[b, i, j] = s.cog[b, i, j] + repair * max(start - s.cog[b, i, j], 0.0)
+                s.pair[b, COG, i, j] = s.pair[b, COG, i, j] + repair * max(start - s.pair[b, COG, i, j], 0.0)
             joint = (1.0 if w.shared[i, j] else 0.0) + informal
             if joint != 0.0 or cycle != 0.0:
-                w.joint[i, j] += joint
-                w.successes[i, j] += cycle
+                w.sig[SIG_JOINT, i, j] += joint
+                w.sig[SIG_SUCCESS, i, j] += cycle
                 signal(w, i, j)
     mark_shared(s, b, w, False)
-    learn = p.lang_gain[b] * s.atmosphere[b] * (1.0 + informal)
+    learn = p[P.lang_gain] * s.run[b, ATMOSPHERE] * (1.0 + informal)
     for i in range(n):
         if w.at_table[i]:
-            s.language[b, i] = s.language[b, i] + learn * (1.0 - s.language[b, i])
+            s.org[b, LANGUAGE, i] = s.org[b, LANGUAGE, i] + learn * (1.0 - s.org[b, LANGUAGE, i])
 
 
 # ---------------------------------------------------------------- 4. informal contact
@@ -431,17 +433,17 @@ def informal_contact(s, st, p, lev, b, w):
     if not w.uw[2] < lev.informal_rate:
         return False
     n = st.domain.shape[0]
-    learn = p.lang_gain[b] * s.atmosphere[b]
-    commit = p.informal_commitment[b] if variants.literature(p.T3[b]) else 0.0
+    learn = p[P.lang_gain] * s.run[b, ATMOSPHERE]
+    commit = p[P.informal_commitment] if variants.literature(p[P.T3]) else 0.0
     for i in range(n):
         if not s.present[b, i]:
             continue
         for j in range(n):
             if j != i and s.present[b, j]:
-                w.joint[i, j] += 1.0
+                w.sig[SIG_JOINT, i, j] += 1.0
                 signal(w, i, j)
-        s.language[b, i] = s.language[b, i] + learn * (1.0 - s.language[b, i])
-        s.align[b, i] = s.align[b, i] + commit * (1.0 - s.align[b, i])
+        s.org[b, LANGUAGE, i] = s.org[b, LANGUAGE, i] + learn * (1.0 - s.org[b, LANGUAGE, i])
+        s.org[b, ALIGN, i] = s.org[b, ALIGN, i] + commit * (1.0 - s.org[b, ALIGN, i])
     return True
 
 
@@ -462,8 +464,8 @@ def route_around(s, st, b, i, j, threshold, floor, p):
         k = st.domain_members[m]
         if k == i or k == j or not st.case_holder[k]:
             continue
-        if basis_of(p, b, s.intent[b, i, k], s.cog[b, i, k], s.emp[b, i, k]) > floor and s.cog[b, i, k] > best:
-            best, choice = s.cog[b, i, k], k
+        if basis_of(p, s.pair[b, INTENT, i, k], s.pair[b, COG, i, k], s.pair[b, EMP, i, k]) > floor and s.pair[b, COG, i, k] > best:
+            best, choice = s.pair[b, COG, i, k], k
     return choice if best >= threshold else -1
 
 
@@ -484,50 +486,50 @@ def contact_outside_meetings(s, st, p, key, b, week, w):
     """
     n = st.domain.shape[0]
     mark_shared(s, b, w, True)
-    ready = variants.readiness(p, b, s.tenure[b], s.present[b], st.case_holder) > 0
-    floor, threshold = gate_floor(p, b), p.route_threshold[b]
-    rate, weight = p.contact_rate[b], p.emp_contact[b]
-    tunnel = p.tunnel_vision[b] > 0.5
+    ready = variants.readiness(p, s.org[b, TENURE], s.present[b], st.case_holder) > 0
+    floor, threshold = gate_floor(p), p[P.route_threshold]
+    rate, weight = p[P.contact_rate], p[P.emp_contact]
+    tunnel = p[P.tunnel_vision] > 0.5
     pairs = w.counts[_N_PAIRS]
     for k in range(pairs):
-        i, j = w.pair_i[k], w.pair_j[k]
-        w.target[k] = -1
+        i, j = w.lists[PAIR_I, k], w.lists[PAIR_J, k]
+        w.lists[TARGET, k] = -1
         if not (s.present[b, i] and ready):
             continue
-        chance = rate * (1.0 - weight + weight * s.emp[b, i, j])
+        chance = rate * (1.0 - weight + weight * s.pair[b, EMP, i, j])
         if not uniforms(key, week, CONTACT, i, j)[0] < chance:
             continue
-        if not basis_of(p, b, s.intent[b, i, j], s.cog[b, i, j], s.emp[b, i, j]) > floor:
+        if not basis_of(p, s.pair[b, INTENT, i, j], s.pair[b, COG, i, j], s.pair[b, EMP, i, j]) > floor:
             continue
         t = j
-        if s.cog[b, i, j] < threshold:  # doubt: route around
-            s.routed[b, i, j] += 1.0
+        if s.pair[b, COG, i, j] < threshold:  # doubt: route around
+            s.pair[b, ROUTED, i, j] += 1.0
             t = route_around(s, st, b, i, j, threshold, floor, p)
             if t < 0:
                 continue
-        w.target[k] = t
+        w.lists[TARGET, k] = t
         if w.reach[i, t] != 0:  # already contacted this week
             continue
         u = uniforms(key, week, CONTACT, i, t)
-        fixed, backup, there = s.fixed[b, i, t], s.backup[b, i, t], s.present[b, t]
+        fixed, backup, there = s.link[b, FIXED, i, t], s.link[b, BACKUP, i, t], s.present[b, t]
         stuck = fixed and not there and not backup  # the only person known is away
         general = not backup and (not fixed or (stuck and not tunnel))
-        if (fixed and there) or (not (fixed and there) and backup) or (general and u[1] < p.general_channel[b]):
+        if (fixed and there) or (not (fixed and there) and backup) or (general and u[1] < p[P.general_channel]):
             w.reach[i, t] = _REACHED
-            s.contacts[b, i, t] += 1.0
-            if u[2] < p.routine_rate[b]:
-                s.fixed[b, i, t] = True
-            w.joint[i, t] += p.contact_joint[b]
-            w.joint[t, i] += p.contact_joint[b]
+            s.pair[b, CONTACTS, i, t] += 1.0
+            if u[2] < p[P.routine_rate]:
+                s.link[b, FIXED, i, t] = True
+            w.sig[SIG_JOINT, i, t] += p[P.contact_joint]
+            w.sig[SIG_JOINT, t, i] += p[P.contact_joint]
             signal(w, i, t)
             signal(w, t, i)
         elif stuck and tunnel:
             w.reach[i, t] = _STALLED
-            if u[3] < p.learn_backup[b]:
-                s.backup[b, i, t] = True
-            s.stalled[b, i, t] += 1.0
-            s.stalls[b] += 1.0
-            w.stalls[i, t] += 1.0
+            if u[3] < p[P.learn_backup]:
+                s.link[b, BACKUP, i, t] = True
+            s.pair[b, STALLED, i, t] += 1.0
+            s.run[b, STALLS] += 1.0
+            w.sig[SIG_STALL, i, t] += 1.0
             w.counts[_N_STALLS] += 1
             signal(w, i, t)
         else:
@@ -538,10 +540,10 @@ def contact_outside_meetings(s, st, p, key, b, week, w):
     for c in range(slots):
         w.hits[c] = 0.0
     for k in range(pairs):
-        t = w.target[k]
+        t = w.lists[TARGET, k]
         if t < 0:
             continue
-        i, j = w.pair_i[k], w.pair_j[k]
+        i, j = w.lists[PAIR_I, k], w.lists[PAIR_J, k]
         outcome = w.reach[i, t]
         if outcome == _MISSED:
             continue
@@ -552,13 +554,13 @@ def contact_outside_meetings(s, st, p, key, b, week, w):
                 else:
                     w.stalled_case[c] = True
     for k in range(pairs):
-        if w.target[k] >= 0:
-            w.reach[w.pair_i[k], w.target[k]] = 0
+        if w.lists[TARGET, k] >= 0:
+            w.reach[w.lists[PAIR_I, k], w.lists[TARGET, k]] = 0
     mark_shared(s, b, w, False)
-    keep = 1.0 - p.contact_info[b]
+    keep = 1.0 - p[P.contact_info]
     for c in range(slots):
         if s.case_open[b, c] and w.hits[c] > 0:  # each contact maps contact_info of what is unknown
-            s.case_know[b, c] = 1.0 - (1.0 - s.case_know[b, c]) * ipow(keep, w.hits[c])
+            s.case[b, KNOW, c] = 1.0 - (1.0 - s.case[b, KNOW, c]) * ipow(keep, w.hits[c])
 
 
 # ---------------------------------------------------------------------- 6. actions
@@ -579,52 +581,52 @@ def carry_out_actions(s, st, p, lev, key, b, week, w):
     of organisations needed on it a success.
     """
     n, slots = st.domain.shape[0], s.case_open.shape[1]
-    confusion = (1.0 - p.task_clarity[b]) if acts(p.moderators[b], p.coordination_moderator[b]) else 0.0
+    confusion = (1.0 - p[P.task_clarity]) if acts(p[P.moderators], p[P.coordination_moderator]) else 0.0
     for c in range(slots):
         if not s.case_open[b, c]:
             continue
         needed, done_here = 0, 0.0
         for i in range(n):
-            if s.case_need[b, c, i]:
+            if s.slot[b, NEEDED, c, i]:
                 needed += 1
         if not w.stalled_case[c]:
             for i in range(n):
-                if not (s.case_agreed[b, c, i] and not s.case_done[b, c, i] and s.present[b, i]):
+                if not (s.slot[b, AGREED, c, i] and not s.slot[b, DONE, c, i] and s.present[b, i]):
                     continue
                 overlap = False
                 for k in range(n):
-                    if s.case_need[b, c, k] and st.overlap[i, k]:
+                    if s.slot[b, NEEDED, c, k] and st.overlap[i, k]:
                         overlap = True
                         break
-                capacity = s.capacity[b, i] * (1.0 - confusion * variants.confusion_scope(p, b, overlap))
-                commitment = s.align[b, i] * s.clarity[b, i]  # own goal, and how clear and shared it looks
+                capacity = s.org[b, CAPACITY, i] * (1.0 - confusion * variants.confusion_scope(p, overlap))
+                commitment = s.org[b, ALIGN, i] * s.org[b, CLARITY, i]  # own goal, and how clear and shared it looks
                 effort = willingness(s, st, p, lev, b, i) * (1.0 - lev.effort_alignment * (1.0 - commitment))
-                effort = effort * variants.sham(p, b, st.imposed[i])
+                effort = effort * variants.sham(p, st.imposed[i])
                 u = uniforms(key, week, ACTION, c, i)
                 able, willing = u[0] < capacity, u[1] < effort
                 if able and willing:
-                    s.case_done[b, c, i] = True
+                    s.slot[b, DONE, c, i] = True
                     done_here += 1.0
-                    if u[2] < s.capacity[b, i]:
-                        s.case_reported[b, c, i] = True
+                    if u[2] < s.org[b, CAPACITY, i]:
+                        s.slot[b, REPORTED, c, i] = True
                 elif able:
-                    s.case_shirked[b, c, i] = True
-                elif willing and u[0] < s.capacity[b, i]:
-                    s.confusions[b] += 1.0  # lost to task confusion
-        s.round_delivered[b] += done_here
-        s.case_progress[b, c] = s.case_progress[b, c] + s.case_know[b, c] * done_here / max(needed, 1)
+                    s.slot[b, SHIRKED, c, i] = True
+                elif willing and u[0] < s.org[b, CAPACITY, i]:
+                    s.run[b, CONFUSIONS] += 1.0  # lost to task confusion
+        s.run[b, ROUND_DELIVERED] += done_here
+        s.case[b, PROGRESS, c] = s.case[b, PROGRESS, c] + s.case[b, KNOW, c] * done_here / max(needed, 1)
     for c in range(slots):
         w.stalled_case[c] = False
-        if not (s.case_open[b, c] and s.case_progress[b, c] >= p.case_work[b]):
+        if not (s.case_open[b, c] and s.case[b, PROGRESS, c] >= p[P.case_work]):
             continue
         for i in range(n):
-            if not s.case_need[b, c, i]:
+            if not s.slot[b, NEEDED, c, i]:
                 continue
             for j in range(n):
-                if j != i and s.case_need[b, c, j]:
-                    w.successes[i, j] += 1.0
+                if j != i and s.slot[b, NEEDED, c, j]:
+                    w.sig[SIG_SUCCESS, i, j] += 1.0
                     signal(w, i, j)
-        s.resolved[b] += 1.0
+        s.run[b, RESOLVED] += 1.0
         close_case(s, b, c)
 
 
@@ -648,7 +650,7 @@ def opportunism(s, st, p, lev, key, b, week, w):
     meetings at which i's data lay on the table before j in this way.
     """
     n = st.domain.shape[0]
-    t2 = variants.literature(p.T2[b])
+    t2 = variants.literature(p[P.T2])
     for j in range(n):
         if not s.present[b, j]:
             continue
@@ -656,10 +658,10 @@ def opportunism(s, st, p, lev, key, b, week, w):
         for m in range(first, last):
             i = st.exposed_members[m]
             if w.share[i] > 0:
-                s.exposure[b, i, j] += 1.0
-        temptation = st.conflict[j] * (1.0 - s.align[b, j])
-        if not (p.opportunism[b] > 0.5 and w.um[j, 2] < p.opportunity_rate[b]
-                and temptation > s.threshold[b, j] + lev.threshold_boost):
+                s.pair[b, EXPOSURE, i, j] += 1.0
+        temptation = st.conflict[j] * (1.0 - s.org[b, ALIGN, j])
+        if not (p[P.opportunism] > 0.5 and w.um[j, 2] < p[P.opportunity_rate]
+                and temptation > s.org[b, THRESHOLD, j] + lev.threshold_boost):
             continue
         if lev.interception > 0 and uniforms(key, week, NEWCOMER, j, 0)[1] < lev.interception:
             continue
@@ -669,16 +671,16 @@ def opportunism(s, st, p, lev, key, b, week, w):
             if not w.share[i] > 0:
                 continue
             u = uniforms(key, week, MISUSE, i, j)
-            if not u[0] < p.misuse_reach[b] * w.share[i]:
+            if not u[0] < p[P.misuse_reach] * w.share[i]:
                 continue
             event = True
-            blind = p.identification_blindness[b] * s.emp[b, i, j] if t2 else 0.0
-            if u[1] < p.detect_prob[b] * (1.0 - blind):
-                s.harmed[b, i, j] += 1.0
-                w.misuses[i, j] += 1.0
+            blind = p[P.identification_blindness] * s.pair[b, EMP, i, j] if t2 else 0.0
+            if u[1] < p[P.detect_prob] * (1.0 - blind):
+                s.pair[b, HARMED, i, j] += 1.0
+                w.sig[SIG_MISUSE, i, j] += 1.0
                 signal(w, i, j)
         if event:
-            s.misuse_events[b] += 1.0
+            s.run[b, MISUSE_EVENTS] += 1.0
 
 
 # ---------------------------------------------------------------- 8. coordination
@@ -692,26 +694,26 @@ def evaluate(s, st, p, lev, b, week):
     also every ``i1_every`` weeks counted from its start and ``i1_after_turnover`` weeks
     after a representative was replaced, when the chair is present.
     """
-    interval, every = int(p.evaluation_interval[b]), int(lev.i1_every)
+    interval, every = int(p[P.evaluation_interval]), int(lev.i1_every)
     due = interval > 0 and week % interval == 0
-    due = due or (every > 0 and (week - int(p.i1_start[b])) % every == 0)  # I1
-    due = due or (lev.after_turnover > 0 and week - s.last_turnover_week[b] == lev.after_turnover)  # I1
-    due = due and acts(p.moderators[b], p.coordination_moderator[b])
+    due = due or (every > 0 and (week - int(p[P.i1_start])) % every == 0)  # I1
+    due = due or (lev.after_turnover > 0 and week - s.run[b, LAST_TURNOVER_WEEK] == lev.after_turnover)  # I1
+    due = due and acts(p[P.moderators], p[P.coordination_moderator])
     if st.chair >= 0:
         due = due and s.present[b, st.chair]
-    s.last_evaluation[b] = 1.0 if due else 0.0
+    s.run[b, LAST_EVALUATION] = 1.0 if due else 0.0
     if not due:
         return
     n = st.domain.shape[0]
-    rate, goal = p.evaluation_align[b], lev.shared_goal  # I1 makes the goal concrete: its clarity rises
-    repair, start = p.evaluation_repair[b], p.cog_start[b]
+    rate, goal = p[P.evaluation_align], lev.shared_goal  # I1 makes the goal concrete: its clarity rises
+    repair, start = p[P.evaluation_repair], p[P.cog_start]
     for i in range(n):
-        s.align[b, i] = s.align[b, i] + rate * (1.0 - s.align[b, i])
-        s.clarity[b, i] = s.clarity[b, i] + rate * max(goal - s.clarity[b, i], 0.0)
+        s.org[b, ALIGN, i] = s.org[b, ALIGN, i] + rate * (1.0 - s.org[b, ALIGN, i])
+        s.org[b, CLARITY, i] = s.org[b, CLARITY, i] + rate * max(goal - s.org[b, CLARITY, i], 0.0)
         for j in range(n):
             if j != i:
-                s.cog[b, i, j] = s.cog[b, i, j] + repair * max(start - s.cog[b, i, j], 0.0)
-    s.evaluations[b] += 1.0
+                s.pair[b, COG, i, j] = s.pair[b, COG, i, j] + repair * max(start - s.pair[b, COG, i, j], 0.0)
+    s.run[b, EVALUATIONS] += 1.0
 
 
 # ------------------------------------------------------------------------ 9. trust
@@ -722,25 +724,25 @@ def update_pair(s, st, p, b, w, i, j, rates):
     """The three update rules for pair (i, j): intentional trust and reputation damage,
     then cognitive trust, then empathic trust (whose gate reads the updated kinds)."""
     loss_ratio, cog_loss_ratio, reputation_damage = rates
-    succ, reported, missing = w.successes[i, j], w.reported[i, j], w.missing[i, j]
-    emp, feedback = s.emp[b, i, j], s.values_feedback[b, i]
+    succ, reported, missing = w.sig[SIG_SUCCESS, i, j], w.sig[SIG_REPORTED, i, j], w.sig[SIG_MISSING, i, j]
+    emp, feedback = s.pair[b, EMP, i, j], s.org[b, VALUES_FEEDBACK, i]
     successes, competence, blind = succ, 0.0, 0.0
-    if p.separate_kinds[b] < 0.5:  # one undifferentiated trust: feedback also moves goodwill
+    if p[P.separate_kinds] < 0.5:  # one undifferentiated trust: feedback also moves goodwill
         successes = succ + reported
         competence = missing * feedback * cog_loss_ratio / loss_ratio
-    if variants.literature(p.T2[b]):
-        blind = p.identification_blindness[b] * emp
+    if variants.literature(p[P.T2]):
+        blind = p[P.identification_blindness] * emp
     intent, damage = update_intentional(
-        s.intent[b, i, j], s.damage[b, i, j], successes, w.misuses[i, j], w.freerides[i, j] * (1.0 - blind),
-        p.intent_gain[b], loss_ratio, p.misuse_signal[b], p.freeride_signal[b], reputation_damage,
-        p.damage_forgetting[b], competence)
-    cog = update_cognitive(s.cog[b, i, j], reported, missing, feedback, p.cog_gain[b], cog_loss_ratio)
+        s.pair[b, INTENT, i, j], s.pair[b, DAMAGE, i, j], successes, w.sig[SIG_MISUSE, i, j], w.sig[SIG_FREERIDE, i, j] * (1.0 - blind),
+        p[P.intent_gain], loss_ratio, p[P.misuse_signal], p[P.freeride_signal], reputation_damage,
+        p[P.damage_forgetting], competence)
+    cog = update_cognitive(s.pair[b, COG, i, j], reported, missing, feedback, p[P.cog_gain], cog_loss_ratio)
     # empathic trust follows successful joint work; identification adds most across domains
     cross = 0.0 if st.same_domain[i, j] else 1.0
-    joint = (w.joint[i, j] + succ) * (1.0 + p.identification[b] * cross)
-    s.emp[b, i, j] = update_empathic(emp, joint, basis_of(p, b, intent, cog, emp), w.stalls[i, j],
-                                     p.emp_gain[b], gate_floor(p, b), p.stall_damage[b])
-    s.intent[b, i, j], s.damage[b, i, j], s.cog[b, i, j] = intent, damage, cog
+    joint = (w.sig[SIG_JOINT, i, j] + succ) * (1.0 + p[P.identification] * cross)
+    s.pair[b, EMP, i, j] = update_empathic(emp, joint, basis_of(p, intent, cog, emp), w.sig[SIG_STALL, i, j],
+                                     p[P.emp_gain], gate_floor(p), p[P.stall_damage])
+    s.pair[b, INTENT, i, j], s.pair[b, DAMAGE, i, j], s.pair[b, COG, i, j] = intent, damage, cog
 
 
 @njit(cache=True)
@@ -748,14 +750,14 @@ def update_trust(s, st, p, b, w):
     """Apply the three update rules to every pair that has something to update: the pairs
     with a signal this week and, in a run with misuse, those with reputation damage (it
     fades). Every other pair is left as it is (at zero signal the rules change nothing)."""
-    rates = variants.rule_rates(p, b)
+    rates = variants.rule_rates(p)
     for k in range(w.counts[_N_ACTIVE]):
-        update_pair(s, st, p, b, w, w.active_i[k], w.active_j[k], rates)
-    if s.misuse_events[b] > 0:
+        update_pair(s, st, p, b, w, w.lists[ACTIVE_I, k], w.lists[ACTIVE_J, k], rates)
+    if s.run[b, MISUSE_EVENTS] > 0:
         n = st.domain.shape[0]
         for i in range(n):
             for j in range(n):
-                if s.damage[b, i, j] > 0 and not w.touched[i, j]:
+                if s.pair[b, DAMAGE, i, j] > 0 and not w.touched[i, j]:
                     update_pair(s, st, p, b, w, i, j, rates)
 
 
@@ -763,9 +765,9 @@ def update_trust(s, st, p, b, w):
 def clear_signals(w):
     """Zero the signals of the pairs that received one (the scratch of the next week)."""
     for k in range(w.counts[_N_ACTIVE]):
-        i, j = w.active_i[k], w.active_j[k]
-        w.successes[i, j] = w.misuses[i, j] = w.freerides[i, j] = 0.0
-        w.reported[i, j] = w.missing[i, j] = w.joint[i, j] = w.stalls[i, j] = 0.0
+        i, j = w.lists[ACTIVE_I, k], w.lists[ACTIVE_J, k]
+        w.sig[SIG_SUCCESS, i, j] = w.sig[SIG_MISUSE, i, j] = w.sig[SIG_FREERIDE, i, j] = 0.0
+        w.sig[SIG_REPORTED, i, j] = w.sig[SIG_MISSING, i, j] = w.sig[SIG_JOINT, i, j] = w.sig[SIG_STALL, i, j] = 0.0
         w.touched[i, j] = False
     w.counts[_N_ACTIVE] = 0
     w.counts[_N_STALLS] = 0
@@ -790,25 +792,25 @@ def update_climate(s, p, b, w, informal):
     per unit of irritation (share of pairs that saw an agreed action without feedback)
     and gains ``atmosphere_gain`` of its gap to 1 at an informal moment.
     """
-    n = s.caution.shape[1]
+    n = s.org.shape[2]
     own = np.zeros(n)
     missing = 0.0
     for k in range(w.counts[_N_ACTIVE]):
-        i, j = w.active_i[k], w.active_j[k]
-        own[i] += w.misuses[i, j]  # detected misuses of i's data this week (whole numbers)
-        missing += w.missing[i, j]
+        i, j = w.lists[ACTIVE_I, k], w.lists[ACTIVE_J, k]
+        own[i] += w.sig[SIG_MISUSE, i, j]  # detected misuses of i's data this week (whole numbers)
+        missing += w.sig[SIG_MISSING, i, j]
     total = own.sum()
-    detect, hear = 1.0 - p.caution_detect[b], 1.0 - p.caution_hear[b]
+    detect, hear = 1.0 - p[P.caution_detect], 1.0 - p[P.caution_hear]
     for i in range(n):
         kept = ipow(detect, own[i]) * ipow(hear, total - own[i])
-        caution = 1.0 - (1.0 - s.caution[b, i]) * kept
-        s.caution[b, i] = caution + p.caution_decay[b] * (p.sharing_risk[b] - caution)
+        caution = 1.0 - (1.0 - s.org[b, CAUTION, i]) * kept
+        s.org[b, CAUTION, i] = caution + p[P.caution_decay] * (p[P.sharing_risk] - caution)
     irritation = missing / max(n * (n - 1), 1)
-    loss = p.atmosphere_loss[b]
-    atmosphere = s.atmosphere[b] * ipow(1.0 - loss, total) * min(max(1.0 - loss * irritation, 0.0), 1.0)
+    loss = p[P.atmosphere_loss]
+    atmosphere = s.run[b, ATMOSPHERE] * ipow(1.0 - loss, total) * min(max(1.0 - loss * irritation, 0.0), 1.0)
     if informal:
-        atmosphere = atmosphere + p.atmosphere_gain[b] * (1.0 - atmosphere)
-    s.atmosphere[b] = atmosphere
+        atmosphere = atmosphere + p[P.atmosphere_gain] * (1.0 - atmosphere)
+    s.run[b, ATMOSPHERE] = atmosphere
 
 
 # --------------------------------------------------------------------- 10. turnover
@@ -837,18 +839,18 @@ def turnover(s, st, p, lev, key, b, week, w):
     joined = np.zeros(n, dtype=np.bool_)
     left, arrivals = 0, 0
     for i in range(n):
-        scheduled = in_horizon and st.event_mask[row, i] and p.scheduled_events[b] > 0.5
+        scheduled = in_horizon and st.event_mask[row, i] and p[P.scheduled_events] > 0.5
         leave[i] = (w.um[i, 3] < lev.turnover_rate / 52.0 or scheduled) and member(st, i, week - 1)
         joined[i] = st.join_week[i] == week and week > 0
         arrive[i] = leave[i] or joined[i]
         left += 1 if leave[i] else 0
         arrivals += 1 if arrive[i] else 0
-    s.last_turnover[b] = float(left)
-    s.turnover_events[b] += left
+    s.run[b, LAST_TURNOVER] = float(left)
+    s.run[b, TURNOVER_EVENTS] += left
     if arrivals == 0:
         return
     if left > 0:
-        s.last_turnover_week[b] = float(week)
+        s.run[b, LAST_TURNOVER_WEEK] = float(week)
     seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive)
 
 
@@ -857,59 +859,56 @@ def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive):
     """`turnover` for a week with newcomers ``arrive`` (``leave``: successors of a leaver,
     ``joined``: organisations that join)."""
     n = st.domain.shape[0]
-    relearn = acts(p.moderators[b], p.stability_moderator[b])  # stability: a newcomer re-learns
-    passed = p.transfer_share[b] if relearn else 1.0
-    start = p.cog_start[b]
+    relearn = acts(p[P.moderators], p[P.stability_moderator])  # stability: a newcomer re-learns
+    passed = p[P.transfer_share] if relearn else 1.0
+    start = p[P.cog_start]
     for i in range(n):
         for j in range(n):
             if i == j or not (arrive[i] or arrive[j]):
                 continue
             share = 0.0 if joined[i] or joined[j] else passed  # a joining organisation: nothing to pass on
-            s.cog[b, i, j] = transfer(s.cog[b, i, j], start, share)
-            s.emp[b, i, j] = s.emp[b, i, j] * share
+            s.pair[b, COG, i, j] = transfer(s.pair[b, COG, i, j], start, share)
+            s.pair[b, EMP, i, j] = s.pair[b, EMP, i, j] * share
             if relearn:
-                s.fixed[b, i, j] = False
+                s.link[b, FIXED, i, j] = False
     row = min(week, st.horizon)
     for i in range(n):
         if not arrive[i]:
             continue
         kept = 0.0 if joined[i] else passed
-        s.language[b, i] = max(s.language[b, i] * kept, lev.training)  # I2: training
-        s.tenure[b, i] = 0.0
+        s.org[b, LANGUAGE, i] = max(s.org[b, LANGUAGE, i] * kept, lev.training)  # I2: training
+        s.org[b, TENURE, i] = 0.0
         if not leave[i]:
             continue
-        values = np.empty(len(_NEWCOMER_ATTRS))
-        for a in range(len(_NEWCOMER_ATTRS)):
-            k = _NEWCOMER_ATTRS[a]
-            override = st.event_values[k, row, i] if week <= st.horizon else np.nan
-            values[a] = st.base_rep[k, i] if np.isnan(override) else override
-            if k == _ALIGN and np.isnan(override):
+        for a in range(_NEWCOMER):
+            override = st.event_values[a, row, i] if week <= st.horizon else np.nan
+            value = st.base_rep[a, i] if np.isnan(override) else override
+            if a == _ALIGN and np.isnan(override):  # drawn around what the organisation usually brings
                 u = uniforms(key, week, NEWCOMER, i, 0)[0]
-                values[a] = min(max(st.base_rep[k, i] + st.newcomer_spread * (2.0 * u - 1.0), 0.0), 1.0)
-        s.align[b, i], s.capacity[b, i], s.values_feedback[b, i] = values[0], values[1], values[2]
-        s.availability[b, i], s.threshold[b, i], s.reticence[b, i] = values[3], values[4], values[5]
+                value = min(max(st.base_rep[a, i] + st.newcomer_spread * (2.0 * u - 1.0), 0.0), 1.0)
+            s.org[b, REP_LAYERS[a], i] = value
 
     # coordination: a diverging newcomer erodes the goal's clarity for the others
-    coordination = 1.0 if acts(p.moderators[b], p.coordination_moderator[b]) else 0.0
+    coordination = 1.0 if acts(p[P.moderators], p[P.coordination_moderator]) else 0.0
     kept = 1.0
     for i in range(n):
         if leave[i]:
-            divergence = max(st.base_rep[_ALIGN, i] - s.align[b, i], 0.0)
-            kept *= 1.0 - min(p.goal_erosion[b] * coordination * divergence, 1.0)
+            divergence = max(st.base_rep[_ALIGN, i] - s.org[b, ALIGN, i], 0.0)
+            kept *= 1.0 - min(p[P.goal_erosion] * coordination * divergence, 1.0)
     total, settled = 0.0, 0
     for i in range(n):
         if arrive[i]:
             continue
-        s.clarity[b, i] = s.clarity[b, i] * kept
-        total += s.clarity[b, i]
+        s.org[b, CLARITY, i] = s.org[b, CLARITY, i] * kept
+        total += s.org[b, CLARITY, i]
         settled += 1
     for i in range(n):
         if arrive[i]:
-            s.clarity[b, i] = total / max(settled, 1)
+            s.org[b, CLARITY, i] = total / max(settled, 1)
 
     # intentional trust toward and of the newcomer restarts from the prior, under the ceiling
     for i in range(n):
-        prior = intent_prior(p, b, s.clarity[b, i], s.align[b, i])
+        prior = intent_prior(p, s.org[b, CLARITY, i], s.org[b, ALIGN, i])
         for j in range(n):
             if i != j and (arrive[i] or arrive[j]):
-                s.intent[b, i, j] = min(prior, 1.0 - s.damage[b, i, j])
+                s.pair[b, INTENT, i, j] = min(prior, 1.0 - s.pair[b, DAMAGE, i, j])

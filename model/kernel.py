@@ -31,7 +31,7 @@ def run_weeks(s, st, p, cdf, keys, first, weeks, model_out, agent_out, pair_out,
     w = new_week(n, slots)
     for b in range(keys.shape[0]):
         for week in range(first, first + weeks):
-            advance_week(s, st, p, cdf, keys[b], b, week, w)
+            advance_week(s, st, p[b], cdf[b], keys[b], b, week, w)
             if model_out.shape[0] > 0:
                 measure(s, b, week, model_out, agent_out, pair_out, pairs_every)
 

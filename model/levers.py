@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 from model.scenario import TIMELINE_KEYS
-from model.structure import ParamBatch, Structure
+from model.structure import P, ParamBatch, Structure
 
 Levers = namedtuple("Levers", [
     "meeting_interval", "online", "informal_rate", "outsider_rate", "shared_goal", "voice", "turnover_rate",
@@ -49,36 +49,36 @@ def _scheduled(timeline, row, value):
 
 
 @njit(cache=True)
-def week_levers(p, st, b, week):
-    """The levers of run ``b`` in ``week`` (a `Levers` tuple of floats)."""
+def week_levers(p, st, week):
+    """The levers of a run in ``week`` (a `Levers` tuple of floats); ``p``: the run's parameters."""
     tl = st.timeline[:, min(week, st.horizon)]
-    a1 = _active(p.i1[b], p.i1_start[b], p.i1_end[b], week)
-    a2 = _active(p.i2[b], p.i2_start[b], p.i2_end[b], week)
-    a3 = _active(p.i3[b], p.i3_start[b], p.i3_end[b], week)
-    a4 = _active(p.i4[b], p.i4_start[b], p.i4_end[b], week)
-    a5 = _active(p.i5[b], p.i5_start[b], p.i5_end[b], week)
-    a6 = _active(p.i6[b], p.i6_start[b], p.i6_end[b], week)
-    informal = _scheduled(tl, _INFORMAL, p.informal_rate[b])
-    online = _scheduled(tl, _ONLINE, p.online[b])
-    voice, turnover, effort = p.voice[b], p.turnover_rate[b], p.effort_alignment[b]
-    online = 0.0 if a3 and p.i3_physical[b] > 0.5 else online
-    informal = max(informal, p.i3_rate[b]) if a3 else informal
-    goal = min(1.0, p.shared_goal[b] + p.i1_goal[b]) if a1 else p.shared_goal[b]
-    voice = 1.0 - (1.0 - voice) * (1.0 - p.i5_voice[b]) if a5 else voice
-    turnover = turnover * (1.0 - p.i6_turnover_cut[b]) if a6 else turnover
-    effort = effort * (1.0 - p.i6_effort[b]) if a6 else effort
-    risk_cut = p.i2_risk_cut[b] if a2 else 0.0
-    officer = p.i2_officer[b] if a2 else 0.0
-    limits = p.i2_limits[b] if a2 else 0.0
-    training = p.i2_training[b] if a2 else 0.0
+    a1 = _active(p[P.i1], p[P.i1_start], p[P.i1_end], week)
+    a2 = _active(p[P.i2], p[P.i2_start], p[P.i2_end], week)
+    a3 = _active(p[P.i3], p[P.i3_start], p[P.i3_end], week)
+    a4 = _active(p[P.i4], p[P.i4_start], p[P.i4_end], week)
+    a5 = _active(p[P.i5], p[P.i5_start], p[P.i5_end], week)
+    a6 = _active(p[P.i6], p[P.i6_start], p[P.i6_end], week)
+    informal = _scheduled(tl, _INFORMAL, p[P.informal_rate])
+    online = _scheduled(tl, _ONLINE, p[P.online])
+    voice, turnover, effort = p[P.voice], p[P.turnover_rate], p[P.effort_alignment]
+    online = 0.0 if a3 and p[P.i3_physical] > 0.5 else online
+    informal = max(informal, p[P.i3_rate]) if a3 else informal
+    goal = min(1.0, p[P.shared_goal] + p[P.i1_goal]) if a1 else p[P.shared_goal]
+    voice = 1.0 - (1.0 - voice) * (1.0 - p[P.i5_voice]) if a5 else voice
+    turnover = turnover * (1.0 - p[P.i6_turnover_cut]) if a6 else turnover
+    effort = effort * (1.0 - p[P.i6_effort]) if a6 else effort
+    risk_cut = p[P.i2_risk_cut] if a2 else 0.0
+    officer = p[P.i2_officer] if a2 else 0.0
+    limits = p[P.i2_limits] if a2 else 0.0
+    training = p[P.i2_training] if a2 else 0.0
     social_map = 1.0 if a4 else 0.0
-    repair = p.i5_repair[b] if a5 else 0.0
-    absence_cut = p.i6_absence_cut[b] if a6 else 0.0
-    every = p.i1_every[b] if a1 else 0.0
-    after = p.i1_after_turnover[b] if a1 else -1.0
+    repair = p[P.i5_repair] if a5 else 0.0
+    absence_cut = p[P.i6_absence_cut] if a6 else 0.0
+    every = p[P.i1_every] if a1 else 0.0
+    after = p[P.i1_after_turnover] if a1 else -1.0
     # in the order of the fields of `Levers`
-    return Levers(_scheduled(tl, _MEETING, p.meeting_interval[b]), online, informal,
-                  _scheduled(tl, _OUTSIDERS, p.outsider_rate[b]), goal, voice, turnover, effort, risk_cut,
+    return Levers(_scheduled(tl, _MEETING, p[P.meeting_interval]), online, informal,
+                  _scheduled(tl, _OUTSIDERS, p[P.outsider_rate]), goal, voice, turnover, effort, risk_cut,
                   officer, limits, training, social_map, repair, absence_cut, every, after)
 
 
@@ -90,5 +90,5 @@ def scheduled(st: Structure, week: int) -> dict[str, float]:
 
 def levers(pb: ParamBatch, st: Structure, week: int) -> SimpleNamespace:
     """The levers of ``week`` for every run of a block: one (B,) array per lever name."""
-    rows = [week_levers(pb.kernel, st.kernel, b, week) for b in range(pb.size)]
+    rows = [week_levers(pb.kernel[b], st.kernel, week) for b in range(pb.size)]
     return SimpleNamespace(**{name: np.array([getattr(r, name) for r in rows]) for name in LEVER_NAMES})

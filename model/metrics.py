@@ -12,7 +12,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from model.state import State
+from model.state import (
+    ALIGN, ATMOSPHERE, BACKUP, CAUTION, CLARITY, COG, COLLABORATION, CONFUSIONS, EMP, FIXED, INFO_SHARED, INTENT,
+    LANGUAGE, MISUSE_EVENTS, PAIR, RESOLVED, SHARING, STALLS, TENURE, TURNOVER_EVENTS, State,
+)
 from model.structure import Structure
 
 MODEL_METRICS = (
@@ -29,6 +32,7 @@ AGENT_METRICS = (
 
 PAIR_METRICS = ("intentional", "cognitive", "empathic", "damage", "contacts", "routed",
                 "harmed", "stalled", "exposure", "fixed_contact", "backup_contact")
+assert PAIR == ("intent", "cog", "emp", "damage", "contacts", "routed", "harmed", "stalled", "exposure")
 
 
 @njit(cache=True)
@@ -43,57 +47,58 @@ def _mean(a):
 def measure_model(s, b, out):
     """`MODEL_METRICS` of run ``b`` into ``out`` (M,). Trust means run over ordered pairs
     i != j (the diagonal is kept at zero)."""
-    n = s.intent.shape[1]
+    pair, org, run = s.pair[b], s.org[b], s.run[b]
+    n = pair.shape[1]
     intent = cog = emp = 0.0
     for i in range(n):
         for j in range(n):
-            intent += s.intent[b, i, j]
-            cog += s.cog[b, i, j]
-            emp += s.emp[b, i, j]
+            intent += pair[INTENT, i, j]
+            cog += pair[COG, i, j]
+            emp += pair[EMP, i, j]
     pairs = n * (n - 1)
     opened = 0.0
     for c in range(s.case_open.shape[1]):
         opened += 1.0 if s.case_open[b, c] else 0.0
     out[0], out[1], out[2] = intent / pairs, cog / pairs, emp / pairs
-    out[3], out[4], out[5] = s.info_shared[b], s.collaboration[b], opened
-    out[6], out[7], out[8], out[9] = s.resolved[b], s.stalls[b], s.misuse_events[b], s.turnover_events[b]
-    out[10], out[11] = _mean(s.language[b]), _mean(s.align[b])
-    out[12], out[13] = _mean(s.caution[b]), _mean(s.clarity[b])
-    out[14], out[15] = s.atmosphere[b], s.confusions[b]
+    out[3], out[4], out[5] = run[INFO_SHARED], run[COLLABORATION], opened
+    out[6], out[7], out[8], out[9] = run[RESOLVED], run[STALLS], run[MISUSE_EVENTS], run[TURNOVER_EVENTS]
+    out[10], out[11] = _mean(org[LANGUAGE]), _mean(org[ALIGN])
+    out[12], out[13] = _mean(org[CAUTION]), _mean(org[CLARITY])
+    out[14], out[15] = run[ATMOSPHERE], run[CONFUSIONS]
 
 
 @njit(cache=True)
 def measure_agents(s, b, out):
     """`AGENT_METRICS` of run ``b`` into ``out`` (A, N)."""
-    n = s.intent.shape[1]
+    pair, org = s.pair[b], s.org[b]
+    n = pair.shape[1]
     others = n - 1
     for i in range(n):
         io = co = eo = ii = ci = ei = fixed = 0.0
         for j in range(n):
-            io += s.intent[b, i, j]
-            co += s.cog[b, i, j]
-            eo += s.emp[b, i, j]
-            ii += s.intent[b, j, i]
-            ci += s.cog[b, j, i]
-            ei += s.emp[b, j, i]
-            fixed += 1.0 if s.fixed[b, i, j] else 0.0
-        out[0, i], out[1, i] = s.tenure[b, i], 1.0 if s.present[b, i] else 0.0
+            io += pair[INTENT, i, j]
+            co += pair[COG, i, j]
+            eo += pair[EMP, i, j]
+            ii += pair[INTENT, j, i]
+            ci += pair[COG, j, i]
+            ei += pair[EMP, j, i]
+            fixed += 1.0 if s.link[b, FIXED, i, j] else 0.0
+        out[0, i], out[1, i] = org[TENURE, i], 1.0 if s.present[b, i] else 0.0
         out[2, i], out[3, i], out[4, i] = io / others, co / others, eo / others
         out[5, i], out[6, i], out[7, i] = ii / others, ci / others, ei / others
-        out[8, i], out[9, i], out[10, i] = s.sharing[b, i], s.language[b, i], fixed
-        out[11, i], out[12, i], out[13, i] = s.align[b, i], s.caution[b, i], s.clarity[b, i]
+        out[8, i], out[9, i], out[10, i] = org[SHARING, i], org[LANGUAGE, i], fixed
+        out[11, i], out[12, i], out[13, i] = org[ALIGN, i], org[CAUTION, i], org[CLARITY, i]
 
 
 @njit(cache=True)
 def measure_pairs(s, b, out):
-    """`PAIR_METRICS` of run ``b`` into ``out`` (P, N, N)."""
-    out[0], out[1], out[2], out[3] = s.intent[b], s.cog[b], s.emp[b], s.damage[b]
-    out[4], out[5], out[6], out[7], out[8] = s.contacts[b], s.routed[b], s.harmed[b], s.stalled[b], s.exposure[b]
-    n = s.intent.shape[1]
+    """`PAIR_METRICS` of run ``b`` into ``out`` (P, N, N): the nine pair layers, then the links."""
+    out[:9] = s.pair[b]
+    n = s.pair.shape[2]
     for i in range(n):
         for j in range(n):
-            out[9, i, j] = 1.0 if s.fixed[b, i, j] else 0.0
-            out[10, i, j] = 1.0 if s.backup[b, i, j] else 0.0
+            out[9, i, j] = 1.0 if s.link[b, FIXED, i, j] else 0.0
+            out[10, i, j] = 1.0 if s.link[b, BACKUP, i, j] else 0.0
 
 
 @njit(cache=True)

@@ -5,15 +5,17 @@ model is a block of one run; the batched engine advances many. All runs of a blo
 share the scenario's organisations and scheduled events (the structure); network-level
 parameters may differ per run and are held as arrays of shape ``(B,)`` in `ParamBatch`.
 
-The kernel (`model.kernel`) reads both through named tuples of plain arrays:
-`ParamBatch.kernel` (one float64 array per parameter: switches as 0/1, a choice as its
-index in the parameter's choices) and `Structure.kernel`.
+The kernel (`model.kernel`) reads both as plain arrays: `ParamBatch.kernel` is a float64
+array (B, K) with one column per parameter, named by `P` (``p[P.intent_gain]`` in the
+row of a run; switches as 0/1, a choice as its index among the parameter's choices), and
+`Structure.kernel` a named tuple of arrays.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
 from dataclasses import dataclass, fields
+from enum import IntEnum
 
 import numpy as np
 
@@ -21,8 +23,8 @@ from model.draws import poisson_cdf
 from model.parameters import SPECS, Params
 from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, TIMELINE_KEYS, Scenario
 
-# the kernel's view of the parameters: one float64 array (B,) per registry entry
-KernelParams = namedtuple("KernelParams", [s.name for s in SPECS])
+# the columns of the kernel's parameter array, one per registry entry
+P = IntEnum("P", {s.name: k for k, s in enumerate(SPECS)})
 # the kernel's view of the structure (see `Structure`)
 KernelStructure = namedtuple("KernelStructure", [
     "domain", "case_holder", "conflict", "exposed_to", "pays", "overlap", "same_domain", "join_week",
@@ -55,7 +57,7 @@ class ParamBatch:
         for name in ("max_cases",):
             if len(set(getattr(self, name).tolist())) != 1:
                 raise ValueError(f"all runs of a block must share '{name}' (it sets array shapes)")
-        self.kernel = KernelParams(*(_as_float(s, getattr(self, s.name)) for s in SPECS))
+        self.kernel = np.ascontiguousarray(np.array([_as_float(s, getattr(self, s.name)) for s in SPECS]).T)
         self.arrival_cdf = np.array([poisson_cdf(float(lam), POISSON_KMAX) for lam in self.case_rate])
 
 

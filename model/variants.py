@@ -12,6 +12,7 @@ from __future__ import annotations
 from numba import njit
 
 from model.parameters import SPEC_BY_NAME
+from model.structure import P
 
 THEORY_PAIRS = {
     "T1": ("trust is built up through cycles of interaction; it cannot be there at the start",
@@ -45,9 +46,9 @@ def literature(value):
 
 
 @njit(cache=True)
-def rule_rates(p, b):
+def rule_rates(p):
     """Effective (loss ratio, cognitive loss ratio, reputation damage) of the trust update
-    rule chosen in run ``b``.
+    rule chosen in the run (``p``: its parameters).
 
     * ``asymmetric_ceiling`` (Pant & Yu): the parameters as they are;
     * ``asymmetric``: losses weigh more, but no reputation damage caps trust later;
@@ -56,31 +57,31 @@ def rule_rates(p, b):
       resilient and symmetric (ratio 1, no cap); competence confidence is fragile
       (cognitive loss ratio tripled).
     """
-    rule = p.update_rule[b]
+    rule = p[P.update_rule]
     symmetric_goodwill = rule == SYMMETRIC or rule == VALUE_PERFORMANCE
-    loss_ratio = 1.0 if symmetric_goodwill else p.loss_ratio[b]
+    loss_ratio = 1.0 if symmetric_goodwill else p[P.loss_ratio]
     if rule == SYMMETRIC:
         cog_loss = 1.0
     else:
-        cog_loss = (3.0 if rule == VALUE_PERFORMANCE else 1.0) * p.cog_loss_ratio[b]
-    damage = p.reputation_damage[b] if rule == ASYMMETRIC_CEILING else 0.0
+        cog_loss = (3.0 if rule == VALUE_PERFORMANCE else 1.0) * p[P.cog_loss_ratio]
+    damage = p[P.reputation_damage] if rule == ASYMMETRIC_CEILING else 0.0
     return loss_ratio, cog_loss, damage
 
 
 @njit(cache=True)
-def voice_shortfall(p, b, voice):
+def voice_shortfall(p, voice):
     """How far missing voice lets power asymmetry cost willingness (T5).
 
     study: only below ``voice_enough``, growing to 1 at no voice; literature: 1 whatever
     the voice (unequal resources restrict autonomy).
     """
-    if literature(p.T5[b]):
+    if literature(p[P.T5]):
         return 1.0
-    return min(max(1.0 - voice / p.voice_enough[b], 0.0), 1.0)
+    return min(max(1.0 - voice / p[P.voice_enough], 0.0), 1.0)
 
 
 @njit(cache=True)
-def culture_loss(p, b, cross_domain, atmosphere, communication):
+def culture_loss(p, cross_domain, atmosphere, communication):
     """Share of shared information lost across domain cultures on a case (T4).
 
     literature: ``culture_gap`` on every case that brings domains together; study: only
@@ -90,40 +91,40 @@ def culture_loss(p, b, cross_domain, atmosphere, communication):
     """
     if not (cross_domain and communication):
         return 0.0
-    weight = 1.0 if literature(p.T4[b]) else min(max(1.0 - atmosphere / p.open_enough[b], 0.0), 1.0)
-    return p.culture_gap[b] * weight
+    weight = 1.0 if literature(p[P.T4]) else min(max(1.0 - atmosphere / p[P.open_enough], 0.0), 1.0)
+    return p[P.culture_gap] * weight
 
 
 @njit(cache=True)
-def readiness(p, b, tenure, here, holders):
+def readiness(p, tenure, here, holders):
     """1.0 where the table may share; T6 literature: 0.0 until the case holders ``here``
     have been together for ``stability_start`` weeks on average (stability as a precondition)."""
-    if not literature(p.T6[b]):
+    if not literature(p[P.T6]):
         return 1.0
     total, count = 0.0, 0
     for i in range(tenure.shape[0]):
         if here[i] and holders[i]:
             total += tenure[i]
             count += 1
-    return 1.0 if total / max(count, 1) >= p.stability_start[b] else 0.0
+    return 1.0 if total / max(count, 1) >= p[P.stability_start] else 0.0
 
 
 @njit(cache=True)
-def sham(p, b, imposed):
+def sham(p, imposed):
     """Share kept of a member's sharing and effort: T7 literature where its participation
     is imposed (the whole network's, or that organisation's: ``imposed``)."""
-    if literature(p.T7[b]) and (p.imposed[b] > 0.5 or imposed):
-        return 1.0 - p.sham_share[b]
+    if literature(p[P.T7]) and (p[P.imposed] > 0.5 or imposed):
+        return 1.0 - p[P.sham_share]
     return 1.0
 
 
 @njit(cache=True)
-def confusion_scope(p, b, overlap_on_case):
+def confusion_scope(p, overlap_on_case):
     """Where an unclear task division bites (T8), 0 or 1.
 
     study: where organisations with overlapping tasks meet on a case; literature: on every
     case unless the division is written down. A written division removes it in both.
     """
-    if p.written_tasks[b] > 0.5:
+    if p[P.written_tasks] > 0.5:
         return 0.0
-    return 1.0 if literature(p.T8[b]) or overlap_on_case else 0.0
+    return 1.0 if literature(p[P.T8]) or overlap_on_case else 0.0
