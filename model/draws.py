@@ -39,8 +39,10 @@ import math
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.extending import intrinsic
+
+from model.compiled import allocating, compiled
 
 # purposes: the second word of the counter
 WEEK, MEMBER, NEWCOMER, NEED, ACTION, CONTACT, MISUSE = 0, 1, 2, 3, 4, 5, 6
@@ -67,7 +69,7 @@ def _mulhilo(typingctx, a, b):
     return sig, codegen
 
 
-@njit(cache=True)
+@compiled
 def philox(c0, c1, c2, c3, k0, k1):
     """Philox4x64-10: four 64-bit words from a 256-bit counter and a 128-bit key."""
     for _ in range(10):
@@ -79,7 +81,7 @@ def philox(c0, c1, c2, c3, k0, k1):
     return c0, c1, c2, c3
 
 
-@njit(cache=True)
+@compiled
 def uniforms(key, week, purpose, i, j):
     """The four uniforms in [0, 1) of decision ``(week, purpose, i, j)`` of the run keyed ``key``."""
     w0, w1, w2, w3 = philox(np.uint64(week), np.uint64(purpose), np.uint64(i), np.uint64(j), key[0], key[1])
@@ -98,7 +100,7 @@ def block_keys(seeds: list[int]) -> np.ndarray:
     return np.array([run_key(np.random.default_rng(seed)) for seed in seeds], dtype=np.uint64).reshape(-1, 2)
 
 
-@njit(cache=True)
+@allocating
 def poisson_cdf(lam, kmax):
     """Poisson CDF at 0..kmax with mean ``lam`` (C library's exp and log; sums in order)."""
     cdf = np.empty(kmax + 1)
@@ -114,7 +116,7 @@ def poisson_cdf(lam, kmax):
     return cdf
 
 
-@njit(cache=True)
+@compiled
 def poisson_quantile(u, cdf):
     """Inverse Poisson CDF: the count k with CDF(k-1) <= u < CDF(k). One uniform per draw
     keeps the numbers of the other decisions independent of the rate."""

@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
 
 from model import variants
+from model.compiled import allocating, compiled
 from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, WEEK, poisson_quantile, uniforms
 from model.levers import week_levers
 from model.scenario import DOMAINS
@@ -37,7 +37,7 @@ from model.state import (
     THRESHOLD, TURNOVER_EVENTS, VALUES_FEEDBACK, WAITING, intent_prior,
 )
 from model.structure import REP_ORDER, P
-from model.trust import gate, ipow, transfer, update_cognitive, update_empathic, update_intentional
+from model.trust import cognitive, damage_after, empathic, gate, intentional, ipow, transfer
 
 N_DOMAINS = len(DOMAINS)
 _ALIGN = REP_ORDER.index("goal_alignment")
@@ -48,24 +48,26 @@ _NEWCOMER = 6  # a newcomer brings the first six attributes of a representative 
 # marks the pairs that received one and `lists[ACTIVE_I]`/`lists[ACTIVE_J]` list them,
 # so the trust rules visit only those.
 Week = namedtuple("Week", ["sig", "touched", "lists", "counts", "um", "uw", "share", "at_table", "contributing",
-                           "shared", "reach", "understood", "hits", "stalled_case"])
+                           "shared", "reach", "needed", "hits", "stalled_case", "values", "moves", "seen"])
+LEAVE, JOINED, ARRIVE = range(3)  # rows of `Week.moves`
 SIG_SUCCESS, SIG_MISUSE, SIG_FREERIDE, SIG_REPORTED, SIG_MISSING, SIG_JOINT, SIG_STALL = range(7)
 ACTIVE_I, ACTIVE_J, PAIR_I, PAIR_J, TARGET = range(5)
 _N_ACTIVE, _N_PAIRS, _N_STALLS = 0, 1, 2
 _REACHED, _STALLED, _MISSED = 1, 2, 3  # outcome of a contact i -> t (`Week.reach`)
 
 
-@njit(cache=True)
+@allocating
 def new_week(n, s):
     """Scratch space for one run's week of ``n`` organisations and ``s`` case slots."""
     return Week(
         np.zeros((7, n, n)), np.zeros((n, n), dtype=np.bool_), np.zeros((5, n * n), dtype=np.int32),
         np.zeros(4, dtype=np.int64), np.zeros((n, 4)), np.zeros(4), np.zeros(n), np.zeros(n, dtype=np.bool_),
         np.zeros(n, dtype=np.bool_), np.zeros((n, n), dtype=np.bool_), np.zeros((n, n), dtype=np.int8),
-        np.zeros(s), np.zeros(s), np.zeros(s, dtype=np.bool_))
+        np.zeros(n, dtype=np.int32), np.zeros(s), np.zeros(s, dtype=np.bool_), np.zeros(n),
+        np.zeros((3, n), dtype=np.bool_), np.zeros(N_DOMAINS, dtype=np.bool_))
 
 
-@njit(cache=True)
+@compiled
 def advance_week(s, st, p, cdf, key, b, week, w):
     """Advance run ``b`` of the block by one week, to ``week`` (in place).
 
@@ -99,19 +101,19 @@ def advance_week(s, st, p, cdf, key, b, week, w):
 # ------------------------------------------------------------------- small helpers
 
 
-@njit(cache=True)
+@compiled
 def acts(moderators, own):
     """A moderator acts in the run: ``moderators`` and its own switch (both 0/1)."""
     return moderators > 0.5 and own > 0.5
 
 
-@njit(cache=True)
+@compiled
 def member(st, i, week):
     """Organisation i has joined the network by ``week``."""
     return st.join_week[i] <= week
 
 
-@njit(cache=True)
+@compiled
 def signal(w, i, j):
     """Mark pair (i, j) as having received a signal this week (the trust rules visit it)."""
     if not w.touched[i, j]:
@@ -122,7 +124,7 @@ def signal(w, i, j):
         w.counts[_N_ACTIVE] = k + 1
 
 
-@njit(cache=True)
+@compiled
 def basis_of(p, intent, cog, emp):
     """The trust that gates sharing and contact (P5): intentional trust, or with the
     ``trust_gate`` mechanism off the mean of the three kinds."""
@@ -131,13 +133,13 @@ def basis_of(p, intent, cog, emp):
     return (intent + cog + emp) / 3.0
 
 
-@njit(cache=True)
+@compiled
 def gate_floor(p):
     """The gate's floor: ``intent_gate``, or 0 with ``trust_gate`` off."""
     return p[P.intent_gate] if p[P.trust_gate] > 0.5 else 0.0
 
 
-@njit(cache=True)
+@compiled
 def willingness(s, st, p, lev, b, i):
     """Willingness of member i to collaborate: autonomy kept, or lost under power asymmetry.
 
@@ -152,16 +154,27 @@ def willingness(s, st, p, lev, b, i):
     return 1.0 - p[P.power_asymmetry] * variants.voice_shortfall(p, lev.voice)
 
 
-@njit(cache=True)
+@compiled
 def open_need(s, b, c, i):
     """Organisation i is needed on open case c."""
     return s.case_open[b, c] and s.slot[b, NEEDED, c, i]
 
 
+@compiled
+def needed_on(s, b, c, out):
+    """The organisations needed on case slot c, into ``out``; returns how many."""
+    k = 0
+    for i in range(s.slot.shape[3]):
+        if s.slot[b, NEEDED, c, i]:
+            out[k] = i
+            k += 1
+    return k
+
+
 # ------------------------------------------------------------- 0-1. draws, presence
 
 
-@njit(cache=True)
+@compiled
 def draw_members(w, key, week, st):
     """The week's draws (new cases, outsiders, informal moment) and each member's
     (present, input, private use, leaves): the decisions every week takes."""
@@ -170,7 +183,7 @@ def draw_members(w, key, week, st):
         w.um[i, 0], w.um[i, 1], w.um[i, 2], w.um[i, 3] = uniforms(key, week, MEMBER, i, 0)
 
 
-@njit(cache=True)
+@compiled
 def presence(s, st, p, lev, b, week, w):
     """Each representative is present and reachable with chance 1 - absence x (1 -
     ``absence_cut``), absence = min(1, ``absence_scale`` x (1 - availability)); with the
@@ -192,7 +205,7 @@ def presence(s, st, p, lev, b, week, w):
 # ------------------------------------------------------------------------ 2. cases
 
 
-@njit(cache=True)
+@compiled
 def arrive_cases(s, st, p, cdf, key, b, week, w):
     """New cases fill free slots in order; the rest wait outside the pool.
 
@@ -203,7 +216,7 @@ def arrive_cases(s, st, p, cdf, key, b, week, w):
     n, slots = st.domain.shape[0], s.case_open.shape[1]
     demand = s.run[b, WAITING] + poisson_quantile(w.uw[0], cdf)
     filled = 0
-    draws = np.empty(n)
+    draws = w.values
     for c in range(slots):
         if s.case_open[b, c] or filled >= demand:
             continue
@@ -231,7 +244,7 @@ def arrive_cases(s, st, p, cdf, key, b, week, w):
     s.run[b, WAITING] = demand - filled
 
 
-@njit(cache=True)
+@compiled
 def close_case(s, b, c):
     """Free the slot of a resolved case. Actions still open on it are moot: they leave
     this round's count of agreed actions, so that they are not read as undelivered at the
@@ -243,20 +256,20 @@ def close_case(s, b, c):
     s.case_open[b, c] = False
 
 
-@njit(cache=True)
+@compiled
 def mark_shared(s, b, w, value):
     """Set ``w.shared[i, j]`` (i != j both needed on an open case) to ``value``; with
-    value True also list the pairs in ``w.pair_i``/``w.pair_j``."""
-    n, slots = s.slot.shape[3], s.case_open.shape[1]
+    value True also list the pairs in ``w.lists[PAIR_I]``/``w.lists[PAIR_J]``."""
     k = 0
-    for c in range(slots):
+    for c in range(s.case_open.shape[1]):
         if not s.case_open[b, c]:
             continue
-        for i in range(n):
-            if not s.slot[b, NEEDED, c, i]:
-                continue
-            for j in range(n):
-                if j != i and s.slot[b, NEEDED, c, j] and w.shared[i, j] != value:
+        m = needed_on(s, b, c, w.needed)
+        for x in range(m):
+            i = w.needed[x]
+            for y in range(m):
+                j = w.needed[y]
+                if j != i and w.shared[i, j] != value:
                     w.shared[i, j] = value
                     if value:
                         w.lists[PAIR_I, k] = i
@@ -269,7 +282,7 @@ def mark_shared(s, b, w, value):
 # ---------------------------------------------------------------------- 3. meeting
 
 
-@njit(cache=True)
+@compiled
 def sharing_decision(s, st, p, lev, b, w, outsiders):
     """Share of its case information each member puts on the table (ODD+D), into ``w.share``.
 
@@ -309,7 +322,7 @@ def sharing_decision(s, st, p, lev, b, w, outsiders):
         w.share[i] = share * variants.sham(p, st.imposed[i]) * ready
 
 
-@njit(cache=True)
+@compiled
 def hold_meeting(s, st, p, lev, key, b, week, w):
     """Meeting weeks: share information, review last round's actions, agree new ones."""
     n, slots = st.domain.shape[0], s.case_open.shape[1]
@@ -325,7 +338,7 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     # information: each open case is mapped by what its needed members share and understand
     communication = acts(p[P.moderators], p[P.communication_moderator])
     floor = p[P.language_floor] if communication else 1.0
-    seen = np.zeros(N_DOMAINS, dtype=np.bool_)
+    seen = w.seen
     n_open, exchanged, shared_info = 0, 0.0, 0.0
     for c in range(slots):
         if not s.case_open[b, c]:
@@ -354,13 +367,15 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     for c in range(slots):
         if not s.case_open[b, c]:
             continue
+        m = needed_on(s, b, c, w.needed)
         for i in range(n):
             if not s.slot[b, AGREED, c, i]:
                 continue
             reported = s.slot[b, REPORTED, c, i]
             freeride = not s.slot[b, DONE, c, i] and s.slot[b, SHIRKED, c, i]
-            for j in range(n):
-                if j == i or not (s.slot[b, NEEDED, c, j] and w.at_table[j]):
+            for y in range(m):
+                j = w.needed[y]
+                if j == i or not w.at_table[j]:
                     continue
                 if reported:
                     w.sig[SIG_REPORTED, j, i] += 1.0
@@ -422,7 +437,7 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
 # ---------------------------------------------------------------- 4. informal contact
 
 
-@njit(cache=True)
+@compiled
 def informal_contact(s, st, p, lev, b, w):
     """An informal moment (coffee, meeting in the neighbourhood) for those present.
 
@@ -450,7 +465,7 @@ def informal_contact(s, st, p, lev, b, w):
 # ------------------------------------------------------- 5. between the meetings
 
 
-@njit(cache=True)
+@compiled
 def route_around(s, st, b, i, j, threshold, floor, p):
     """The organisation member i contacts instead of partner j, whose competence it doubts.
 
@@ -469,7 +484,7 @@ def route_around(s, st, b, i, j, threshold, floor, p):
     return choice if best >= threshold else -1
 
 
-@njit(cache=True)
+@compiled
 def contact_outside_meetings(s, st, p, key, b, week, w):
     """Members contact partners on shared open cases; marks the stalled cases.
 
@@ -566,7 +581,7 @@ def contact_outside_meetings(s, st, p, key, b, week, w):
 # ---------------------------------------------------------------------- 6. actions
 
 
-@njit(cache=True)
+@compiled
 def carry_out_actions(s, st, p, lev, key, b, week, w):
     """Organisations carry out agreed actions and report back; cases progress or resolve.
 
@@ -585,17 +600,14 @@ def carry_out_actions(s, st, p, lev, key, b, week, w):
     for c in range(slots):
         if not s.case_open[b, c]:
             continue
-        needed, done_here = 0, 0.0
-        for i in range(n):
-            if s.slot[b, NEEDED, c, i]:
-                needed += 1
+        needed, done_here = needed_on(s, b, c, w.needed), 0.0
         if not w.stalled_case[c]:
             for i in range(n):
                 if not (s.slot[b, AGREED, c, i] and not s.slot[b, DONE, c, i] and s.present[b, i]):
                     continue
                 overlap = False
-                for k in range(n):
-                    if s.slot[b, NEEDED, c, k] and st.overlap[i, k]:
+                for y in range(needed):
+                    if st.overlap[i, w.needed[y]]:
                         overlap = True
                         break
                 capacity = s.org[b, CAPACITY, i] * (1.0 - confusion * variants.confusion_scope(p, overlap))
@@ -619,13 +631,12 @@ def carry_out_actions(s, st, p, lev, key, b, week, w):
         w.stalled_case[c] = False
         if not (s.case_open[b, c] and s.case[b, PROGRESS, c] >= p[P.case_work]):
             continue
-        for i in range(n):
-            if not s.slot[b, NEEDED, c, i]:
-                continue
-            for j in range(n):
-                if j != i and s.slot[b, NEEDED, c, j]:
-                    w.sig[SIG_SUCCESS, i, j] += 1.0
-                    signal(w, i, j)
+        m = needed_on(s, b, c, w.needed)
+        for x in range(m):
+            for y in range(m):
+                if x != y:
+                    w.sig[SIG_SUCCESS, w.needed[x], w.needed[y]] += 1.0
+                    signal(w, w.needed[x], w.needed[y])
         s.run[b, RESOLVED] += 1.0
         close_case(s, b, c)
 
@@ -633,7 +644,7 @@ def carry_out_actions(s, st, p, lev, key, b, week, w):
 # ------------------------------------------------------------------ 7. opportunism
 
 
-@njit(cache=True)
+@compiled
 def opportunism(s, st, p, lev, key, b, week, w):
     """Members may use data shared this week for their organisation's own interest.
 
@@ -686,7 +697,7 @@ def opportunism(s, st, p, lev, key, b, week, w):
 # ---------------------------------------------------------------- 8. coordination
 
 
-@njit(cache=True)
+@compiled
 def evaluate(s, st, p, lev, b, week):
     """Chair-led evaluation: re-align goals, restore goal clarity, repair irritations.
 
@@ -719,7 +730,7 @@ def evaluate(s, st, p, lev, b, week):
 # ------------------------------------------------------------------------ 9. trust
 
 
-@njit(cache=True)
+@compiled
 def update_pair(s, st, p, b, w, i, j, rates):
     """The three update rules for pair (i, j): intentional trust and reputation damage,
     then cognitive trust, then empathic trust (whose gate reads the updated kinds)."""
@@ -732,20 +743,20 @@ def update_pair(s, st, p, b, w, i, j, rates):
         competence = missing * feedback * cog_loss_ratio / loss_ratio
     if variants.literature(p[P.T2]):
         blind = p[P.identification_blindness] * emp
-    intent, damage = update_intentional(
-        s.pair[b, INTENT, i, j], s.pair[b, DAMAGE, i, j], successes, w.sig[SIG_MISUSE, i, j], w.sig[SIG_FREERIDE, i, j] * (1.0 - blind),
-        p[P.intent_gain], loss_ratio, p[P.misuse_signal], p[P.freeride_signal], reputation_damage,
-        p[P.damage_forgetting], competence)
-    cog = update_cognitive(s.pair[b, COG, i, j], reported, missing, feedback, p[P.cog_gain], cog_loss_ratio)
+    misuses = w.sig[SIG_MISUSE, i, j]
+    damage = damage_after(s.pair[b, DAMAGE, i, j], misuses, reputation_damage, p[P.damage_forgetting])
+    intent = intentional(s.pair[b, INTENT, i, j], damage, successes, misuses, w.sig[SIG_FREERIDE, i, j] * (1.0 - blind),
+                         p[P.intent_gain], loss_ratio, p[P.misuse_signal], p[P.freeride_signal], competence)
+    cog = cognitive(s.pair[b, COG, i, j], reported, missing, feedback, p[P.cog_gain], cog_loss_ratio)
     # empathic trust follows successful joint work; identification adds most across domains
     cross = 0.0 if st.same_domain[i, j] else 1.0
     joint = (w.sig[SIG_JOINT, i, j] + succ) * (1.0 + p[P.identification] * cross)
-    s.pair[b, EMP, i, j] = update_empathic(emp, joint, basis_of(p, intent, cog, emp), w.sig[SIG_STALL, i, j],
-                                     p[P.emp_gain], gate_floor(p), p[P.stall_damage])
+    s.pair[b, EMP, i, j] = empathic(emp, joint, basis_of(p, intent, cog, emp), w.sig[SIG_STALL, i, j],
+                                    p[P.emp_gain], gate_floor(p), p[P.stall_damage])
     s.pair[b, INTENT, i, j], s.pair[b, DAMAGE, i, j], s.pair[b, COG, i, j] = intent, damage, cog
 
 
-@njit(cache=True)
+@compiled
 def update_trust(s, st, p, b, w):
     """Apply the three update rules to every pair that has something to update: the pairs
     with a signal this week and, in a run with misuse, those with reputation damage (it
@@ -761,7 +772,7 @@ def update_trust(s, st, p, b, w):
                     update_pair(s, st, p, b, w, i, j, rates)
 
 
-@njit(cache=True)
+@compiled
 def clear_signals(w):
     """Zero the signals of the pairs that received one (the scratch of the next week)."""
     for k in range(w.counts[_N_ACTIVE]):
@@ -776,7 +787,7 @@ def clear_signals(w):
 # ------------------------------------------------------------------------ climate
 
 
-@njit(cache=True)
+@compiled
 def update_climate(s, p, b, w, informal):
     """Caution about sharing data, and the openness of the atmosphere.
 
@@ -793,11 +804,12 @@ def update_climate(s, p, b, w, informal):
     and gains ``atmosphere_gain`` of its gap to 1 at an informal moment.
     """
     n = s.org.shape[2]
-    own = np.zeros(n)
+    own = w.values  # detected misuses of i's data this week (whole numbers)
+    own[:] = 0.0
     missing = 0.0
     for k in range(w.counts[_N_ACTIVE]):
         i, j = w.lists[ACTIVE_I, k], w.lists[ACTIVE_J, k]
-        own[i] += w.sig[SIG_MISUSE, i, j]  # detected misuses of i's data this week (whole numbers)
+        own[i] += w.sig[SIG_MISUSE, i, j]
         missing += w.sig[SIG_MISSING, i, j]
     total = own.sum()
     detect, hear = 1.0 - p[P.caution_detect], 1.0 - p[P.caution_hear]
@@ -816,7 +828,7 @@ def update_climate(s, p, b, w, informal):
 # --------------------------------------------------------------------- 10. turnover
 
 
-@njit(cache=True)
+@compiled
 def turnover(s, st, p, lev, key, b, week, w):
     """Replace representatives (at the base rate, or as the scenario schedules) and let
     organisations that join this week take their seat.
@@ -834,9 +846,7 @@ def turnover(s, st, p, lev, key, b, week, w):
     n = st.domain.shape[0]
     row = min(week, st.horizon)
     in_horizon = week <= st.horizon
-    leave = np.zeros(n, dtype=np.bool_)
-    arrive = np.zeros(n, dtype=np.bool_)
-    joined = np.zeros(n, dtype=np.bool_)
+    leave, joined, arrive = w.moves[LEAVE], w.moves[JOINED], w.moves[ARRIVE]
     left, arrivals = 0, 0
     for i in range(n):
         scheduled = in_horizon and st.event_mask[row, i] and p[P.scheduled_events] > 0.5
@@ -854,7 +864,7 @@ def turnover(s, st, p, lev, key, b, week, w):
     seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive)
 
 
-@njit(cache=True)
+@compiled
 def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive):
     """`turnover` for a week with newcomers ``arrive`` (``leave``: successors of a leaver,
     ``joined``: organisations that join)."""

@@ -15,7 +15,8 @@ start, so that they find the cache.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from model.compiled import allocating, compiled
 
 from model.dynamics import advance_week, new_week
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, measure
@@ -23,7 +24,7 @@ from model.state import State
 from model.structure import ParamBatch, Structure
 
 
-@njit(cache=True)
+@allocating
 def run_weeks(s, st, p, cdf, keys, first, weeks, model_out, agent_out, pair_out, pairs_every):
     """Advance each run of the block from week ``first - 1`` through ``first + weeks - 1``,
     recording each week (see `model.metrics.measure`; an empty ``model_out``: no record)."""
@@ -36,7 +37,7 @@ def run_weeks(s, st, p, cdf, keys, first, weeks, model_out, agent_out, pair_out,
                 measure(s, b, week, model_out, agent_out, pair_out, pairs_every)
 
 
-@njit(cache=True)
+@compiled
 def record_week(s, t, model_out, agent_out, pair_out, pairs_every):
     """Record week ``t`` of every run of the block."""
     for b in range(model_out.shape[1]):

@@ -20,7 +20,7 @@ from collections import namedtuple
 from types import SimpleNamespace
 
 import numpy as np
-from numba import njit
+from model.compiled import allocating, compiled
 
 from model.scenario import TIMELINE_KEYS
 from model.structure import P, ParamBatch, Structure
@@ -35,20 +35,20 @@ _MEETING, _ONLINE, _INFORMAL, _OUTSIDERS = (_TL["meeting_interval"], _TL["online
                                             _TL["outsider_rate"])
 
 
-@njit(cache=True)
+@compiled
 def _active(on, start, end, week):
     """Intervention with switch ``on`` and window [start, end) (end 0: open) acts in ``week``."""
     return on > 0.5 and week >= start and (end == 0.0 or week < end)
 
 
-@njit(cache=True)
+@compiled
 def _scheduled(timeline, row, value):
     """The timeline's value in force (NaN: none set) or the parameter's."""
     v = timeline[row]
     return value if np.isnan(v) else v
 
 
-@njit(cache=True)
+@compiled
 def week_levers(p, st, week):
     """The levers of a run in ``week`` (a `Levers` tuple of floats); ``p``: the run's parameters."""
     tl = st.timeline[:, min(week, st.horizon)]

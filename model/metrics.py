@@ -10,7 +10,7 @@ batch axis first. Sums run in index order.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from model.compiled import allocating, compiled
 
 from model.state import (
     ALIGN, ATMOSPHERE, BACKUP, CAUTION, CLARITY, COG, COLLABORATION, CONFUSIONS, EMP, FIXED, INFO_SHARED, INTENT,
@@ -35,7 +35,7 @@ PAIR_METRICS = ("intentional", "cognitive", "empathic", "damage", "contacts", "r
 assert PAIR == ("intent", "cog", "emp", "damage", "contacts", "routed", "harmed", "stalled", "exposure")
 
 
-@njit(cache=True)
+@compiled
 def _mean(a):
     total = 0.0
     for i in range(a.shape[0]):
@@ -43,7 +43,7 @@ def _mean(a):
     return total / a.shape[0]
 
 
-@njit(cache=True)
+@compiled
 def measure_model(s, b, out):
     """`MODEL_METRICS` of run ``b`` into ``out`` (M,). Trust means run over ordered pairs
     i != j (the diagonal is kept at zero)."""
@@ -67,7 +67,7 @@ def measure_model(s, b, out):
     out[14], out[15] = run[ATMOSPHERE], run[CONFUSIONS]
 
 
-@njit(cache=True)
+@compiled
 def measure_agents(s, b, out):
     """`AGENT_METRICS` of run ``b`` into ``out`` (A, N)."""
     pair, org = s.pair[b], s.org[b]
@@ -90,18 +90,19 @@ def measure_agents(s, b, out):
         out[11, i], out[12, i], out[13, i] = org[ALIGN, i], org[CAUTION, i], org[CLARITY, i]
 
 
-@njit(cache=True)
+@compiled
 def measure_pairs(s, b, out):
     """`PAIR_METRICS` of run ``b`` into ``out`` (P, N, N): the nine pair layers, then the links."""
-    out[:9] = s.pair[b]
     n = s.pair.shape[2]
     for i in range(n):
         for j in range(n):
+            for k in range(9):
+                out[k, i, j] = s.pair[b, k, i, j]
             out[9, i, j] = 1.0 if s.link[b, FIXED, i, j] else 0.0
             out[10, i, j] = 1.0 if s.link[b, BACKUP, i, j] else 0.0
 
 
-@njit(cache=True)
+@compiled
 def measure(s, b, t, model_out, agent_out, pair_out, pairs_every):
     """Record week ``t`` of run ``b``: model metrics into ``model_out[t, b]``; agents into
     ``agent_out[t, b]`` unless it is empty; pairs into ``pair_out[t // pairs_every, b]``

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from model.compiled import allocating, compiled
 
 from model.levers import week_levers
 from model.structure import REP_ORDER, P, ParamBatch, Structure
@@ -113,7 +113,7 @@ assert REP_ORDER == ("goal_alignment", "capacity", "values_feedback", "availabil
                      "outsider_reticence", "tenure")
 
 
-@njit(cache=True)
+@compiled
 def intent_prior(p, clarity, align):
     """Intentional trust that rests on the shared goal (the study's P1 finding).
 
@@ -129,7 +129,7 @@ def intent_prior(p, clarity, align):
     return p[P.intent_start_low]
 
 
-@njit(cache=True)
+@compiled
 def _found(s, p, st, b):
     """Run ``b`` at its first meeting: shared-goal trust, no routine yet."""
     n = st.domain.shape[0]

@@ -9,7 +9,7 @@ one place (THEORY.md §5; docs/ODD.md, "Theory variants").
 
 from __future__ import annotations
 
-from numba import njit
+from model.compiled import allocating, compiled
 
 from model.parameters import SPEC_BY_NAME
 from model.structure import P
@@ -39,13 +39,13 @@ ASYMMETRIC_CEILING, ASYMMETRIC, SYMMETRIC, VALUE_PERFORMANCE = (
     float(SPEC_BY_NAME["update_rule"].choices.index(r)) for r in UPDATE_RULES)
 
 
-@njit(cache=True)
+@compiled
 def literature(value):
     """The run uses the literature's side of a theory pair (its parameter's value)."""
     return value == LITERATURE
 
 
-@njit(cache=True)
+@compiled
 def rule_rates(p):
     """Effective (loss ratio, cognitive loss ratio, reputation damage) of the trust update
     rule chosen in the run (``p``: its parameters).
@@ -68,7 +68,7 @@ def rule_rates(p):
     return loss_ratio, cog_loss, damage
 
 
-@njit(cache=True)
+@compiled
 def voice_shortfall(p, voice):
     """How far missing voice lets power asymmetry cost willingness (T5).
 
@@ -80,7 +80,7 @@ def voice_shortfall(p, voice):
     return min(max(1.0 - voice / p[P.voice_enough], 0.0), 1.0)
 
 
-@njit(cache=True)
+@compiled
 def culture_loss(p, cross_domain, atmosphere, communication):
     """Share of shared information lost across domain cultures on a case (T4).
 
@@ -95,7 +95,7 @@ def culture_loss(p, cross_domain, atmosphere, communication):
     return p[P.culture_gap] * weight
 
 
-@njit(cache=True)
+@compiled
 def readiness(p, tenure, here, holders):
     """1.0 where the table may share; T6 literature: 0.0 until the case holders ``here``
     have been together for ``stability_start`` weeks on average (stability as a precondition)."""
@@ -109,7 +109,7 @@ def readiness(p, tenure, here, holders):
     return 1.0 if total / max(count, 1) >= p[P.stability_start] else 0.0
 
 
-@njit(cache=True)
+@compiled
 def sham(p, imposed):
     """Share kept of a member's sharing and effort: T7 literature where its participation
     is imposed (the whole network's, or that organisation's: ``imposed``)."""
@@ -118,7 +118,7 @@ def sham(p, imposed):
     return 1.0
 
 
-@njit(cache=True)
+@compiled
 def confusion_scope(p, overlap_on_case):
     """Where an unclear task division bites (T8), 0 or 1.
 
