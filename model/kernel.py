@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.compiled import allocating, compiled
+from model.compiled import compiled
 
 from model.dynamics import advance_week, new_week
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, measure
@@ -24,12 +24,11 @@ from model.state import State
 from model.structure import ParamBatch, Structure
 
 
-@allocating
-def run_weeks(s, st, p, cdf, keys, first, weeks, model_out, agent_out, pair_out, pairs_every):
+@compiled
+def run_weeks(s, st, p, cdf, keys, first, weeks, w, model_out, agent_out, pair_out, pairs_every):
     """Advance each run of the block from week ``first - 1`` through ``first + weeks - 1``,
-    recording each week (see `model.metrics.measure`; an empty ``model_out``: no record)."""
-    n, slots = st.domain.shape[0], s.case_open.shape[1]
-    w = new_week(n, slots)
+    recording each week (see `model.metrics.measure`; an empty ``model_out``: no record).
+    ``w``: scratch space (`model.dynamics.new_week`)."""
     for b in range(keys.shape[0]):
         for week in range(first, first + weeks):
             advance_week(s, st, p[b], cdf[b], keys[b], b, week, w)
@@ -71,7 +70,8 @@ def advance(state: State, st: Structure, pb: ParamBatch, keys: np.ndarray, weeks
     """Advance every run of the block by ``weeks`` weeks (in place), recording each week
     into ``recorder`` if given."""
     arrays = recorder.arrays if recorder is not None else _NO_RECORD
-    run_weeks(state.kernel, st.kernel, pb.kernel, pb.arrival_cdf, keys, state.week + 1, weeks, *arrays)
+    w = new_week(st.n, state.kernel.case_open.shape[1])
+    run_weeks(state.kernel, st.kernel, pb.kernel, pb.arrival_cdf, keys, state.week + 1, weeks, w, *arrays)
     state.week += weeks
 
 
