@@ -29,7 +29,8 @@ Why a function rather than a stream:
 | `NEWCOMER` | member, 0 | newcomer's goal alignment, the privacy officer stops the member's misuse (I2) |
 | `NEED` | slot, member // 4 | the new case in the slot needs member (lane member % 4) |
 | `ACTION` | slot, member | action carried out (capacity), effort put in, done action reported back |
-| `CONTACT` | trustor, trustee | contact wanted, general address gets through, becomes a fixed contact, stall teaches a back-up |
+| `CONTACT` | member, partner // 4 | the member wants to contact the partner (lane partner % 4) |
+| `REACH` | member, organisation contacted | general address gets through, becomes a fixed contact, stall teaches a back-up |
 | `MISUSE` | victim, misuser | the misuse touches the victim's data, the victim detects it |
 """
 
@@ -45,7 +46,7 @@ from numba.extending import intrinsic
 from model.compiled import allocating, compiled
 
 # purposes: the second word of the counter
-WEEK, MEMBER, NEWCOMER, NEED, ACTION, CONTACT, MISUSE = 0, 1, 2, 3, 4, 5, 6
+WEEK, MEMBER, NEWCOMER, NEED, ACTION, CONTACT, REACH, MISUSE = 0, 1, 2, 3, 4, 5, 6, 7
 
 _M0 = np.uint64(0xD2E7470EE14C6C93)  # Philox4x64 multipliers and Weyl key increments (Random123)
 _M1 = np.uint64(0xCA5A826395121157)

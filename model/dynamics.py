@@ -26,7 +26,7 @@ import numpy as np
 
 from model import variants
 from model.compiled import allocating, compiled
-from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, WEEK, poisson_quantile, uniforms
+from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, REACH, WEEK, poisson_quantile, uniforms
 from model.levers import week_levers
 from model.scenario import DOMAINS
 from model.state import (
@@ -48,12 +48,13 @@ _NEWCOMER = 6  # a newcomer brings the first six attributes of a representative 
 # marks the pairs that received one and `lists[ACTIVE_I]`/`lists[ACTIVE_J]` list them,
 # so the trust rules visit only those.
 Week = namedtuple("Week", ["sig", "touched", "lists", "counts", "um", "uw", "share", "at_table", "contributing",
-                           "shared", "reach", "needed", "hits", "stalled_case", "values", "moves", "seen"])
+                           "shared", "reach", "needed", "hits", "stalled_case", "values", "moves", "seen", "on_case"])
 LEAVE, JOINED, ARRIVE = range(3)  # rows of `Week.moves`
 SIG_SUCCESS, SIG_MISUSE, SIG_FREERIDE, SIG_REPORTED, SIG_MISSING, SIG_JOINT, SIG_STALL = range(7)
-ACTIVE_I, ACTIVE_J, PAIR_I, PAIR_J, TARGET = range(5)
-_N_ACTIVE, _N_PAIRS, _N_STALLS = 0, 1, 2
-_REACHED, _STALLED, _MISSED = 1, 2, 3  # outcome of a contact i -> t (`Week.reach`)
+ACTIVE_I, ACTIVE_J, CONTACT_I, CONTACT_T, MEMBERS = range(5)
+_N_ACTIVE, _N_CONTACTS, _N_STALLS = 0, 1, 2
+_REACHED, _STALLED, _MISSED = 2, 3, 4  # outcome of a contact i -> t (`Week.reach`; in `Week.shared`
+#                                       for the pair (i, j) the contact was about)
 
 
 @allocating
@@ -62,9 +63,9 @@ def new_week(n, s):
     return Week(
         np.zeros((7, n, n)), np.zeros((n, n), dtype=np.bool_), np.zeros((5, n * n), dtype=np.int32),
         np.zeros(4, dtype=np.int64), np.zeros((n, 4)), np.zeros(4), np.zeros(n), np.zeros(n, dtype=np.bool_),
-        np.zeros(n, dtype=np.bool_), np.zeros((n, n), dtype=np.bool_), np.zeros((n, n), dtype=np.int8),
+        np.zeros(n, dtype=np.bool_), np.zeros((n, n), dtype=np.int8), np.zeros((n, n), dtype=np.int8),
         np.zeros(n, dtype=np.int32), np.zeros(s), np.zeros(s, dtype=np.bool_), np.zeros(n),
-        np.zeros((3, n), dtype=np.bool_), np.zeros(N_DOMAINS, dtype=np.bool_))
+        np.zeros((3, n), dtype=np.bool_), np.zeros(N_DOMAINS, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
 
 
 @compiled
@@ -258,25 +259,18 @@ def close_case(s, b, c):
 
 @compiled
 def mark_shared(s, b, w, value):
-    """Set ``w.shared[i, j]`` (i != j both needed on an open case) to ``value``; with
-    value True also list the pairs in ``w.lists[PAIR_I]``/``w.lists[PAIR_J]``."""
-    k = 0
+    """Set ``w.shared[i, j]`` to ``value`` (1: mark, 0: clear) for every pair i != j needed
+    on a common open case, and ``w.on_case[i]`` for every organisation needed on one."""
     for c in range(s.case_open.shape[1]):
         if not s.case_open[b, c]:
             continue
         m = needed_on(s, b, c, w.needed)
         for x in range(m):
             i = w.needed[x]
+            w.on_case[i] = value > 0
             for y in range(m):
-                j = w.needed[y]
-                if j != i and w.shared[i, j] != value:
-                    w.shared[i, j] = value
-                    if value:
-                        w.lists[PAIR_I, k] = i
-                        w.lists[PAIR_J, k] = j
-                        k += 1
-    if value:
-        w.counts[_N_PAIRS] = k
+                if y != x:
+                    w.shared[i, w.needed[y]] = value
 
 
 # ---------------------------------------------------------------------- 3. meeting
@@ -413,7 +407,7 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     informal = p[P.informal_physical] * (p[P.online_informal_share] if lev.online > 0.5 else 1.0)
     cycle = p[P.interaction_cycle] if variants.literature(p[P.T1]) else 0.0
     repair, start = lev.irritation_repair, p[P.cog_start]
-    mark_shared(s, b, w, True)
+    mark_shared(s, b, w, 1)
     for i in range(n):
         if not w.at_table[i]:
             continue
@@ -422,12 +416,12 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
                 continue
             if repair > 0:
                 s.pair[b, COG, i, j] = s.pair[b, COG, i, j] + repair * max(start - s.pair[b, COG, i, j], 0.0)
-            joint = (1.0 if w.shared[i, j] else 0.0) + informal
+            joint = (1.0 if w.shared[i, j] > 0 else 0.0) + informal
             if joint != 0.0 or cycle != 0.0:
                 w.sig[SIG_JOINT, i, j] += joint
                 w.sig[SIG_SUCCESS, i, j] += cycle
                 signal(w, i, j)
-    mark_shared(s, b, w, False)
+    mark_shared(s, b, w, 0)
     learn = p[P.lang_gain] * s.run[b, ATMOSPHERE] * (1.0 + informal)
     for i in range(n):
         if w.at_table[i]:
@@ -499,83 +493,104 @@ def contact_outside_meetings(s, st, p, key, b, week, w):
     contact (routine). Each member contacts an organisation at most once a week, whether
     for itself or on a detour.
     """
-    n = st.domain.shape[0]
-    mark_shared(s, b, w, True)
+    n, slots = st.domain.shape[0], s.case_open.shape[1]
+    mark_shared(s, b, w, 1)
+    members = w.lists[MEMBERS]
+    m = 0
+    for i in range(n):
+        if w.on_case[i]:
+            members[m] = i
+            m += 1
     ready = variants.readiness(p, s.org[b, TENURE], s.present[b], st.case_holder) > 0
     floor, threshold = gate_floor(p), p[P.route_threshold]
     rate, weight = p[P.contact_rate], p[P.emp_contact]
     tunnel = p[P.tunnel_vision] > 0.5
-    pairs = w.counts[_N_PAIRS]
-    for k in range(pairs):
-        i, j = w.lists[PAIR_I, k], w.lists[PAIR_J, k]
-        w.lists[TARGET, k] = -1
+    contacts = 0
+    for x in range(m):
+        i = members[x]
         if not (s.present[b, i] and ready):
             continue
-        chance = rate * (1.0 - weight + weight * s.pair[b, EMP, i, j])
-        if not uniforms(key, week, CONTACT, i, j)[0] < chance:
-            continue
-        if not basis_of(p, s.pair[b, INTENT, i, j], s.pair[b, COG, i, j], s.pair[b, EMP, i, j]) > floor:
-            continue
-        t = j
-        if s.pair[b, COG, i, j] < threshold:  # doubt: route around
-            s.pair[b, ROUTED, i, j] += 1.0
-            t = route_around(s, st, b, i, j, threshold, floor, p)
-            if t < 0:
+        group, wish = -1, (0.0, 0.0, 0.0, 0.0)
+        for y in range(m):
+            j = members[y]
+            if w.shared[i, j] == 0:
                 continue
-        w.lists[TARGET, k] = t
-        if w.reach[i, t] != 0:  # already contacted this week
-            continue
-        u = uniforms(key, week, CONTACT, i, t)
-        fixed, backup, there = s.link[b, FIXED, i, t], s.link[b, BACKUP, i, t], s.present[b, t]
-        stuck = fixed and not there and not backup  # the only person known is away
-        general = not backup and (not fixed or (stuck and not tunnel))
-        if (fixed and there) or (not (fixed and there) and backup) or (general and u[1] < p[P.general_channel]):
-            w.reach[i, t] = _REACHED
-            s.pair[b, CONTACTS, i, t] += 1.0
-            if u[2] < p[P.routine_rate]:
-                s.link[b, FIXED, i, t] = True
-            w.sig[SIG_JOINT, i, t] += p[P.contact_joint]
-            w.sig[SIG_JOINT, t, i] += p[P.contact_joint]
-            signal(w, i, t)
-            signal(w, t, i)
-        elif stuck and tunnel:
-            w.reach[i, t] = _STALLED
-            if u[3] < p[P.learn_backup]:
-                s.link[b, BACKUP, i, t] = True
-            s.pair[b, STALLED, i, t] += 1.0
-            s.run[b, STALLS] += 1.0
-            w.sig[SIG_STALL, i, t] += 1.0
-            w.counts[_N_STALLS] += 1
-            signal(w, i, t)
-        else:
-            w.reach[i, t] = _MISSED
+            if j // 4 != group:  # the wishes of i toward four organisations come from one draw
+                group = j // 4
+                wish = uniforms(key, week, CONTACT, i, group)
+            chance = rate * (1.0 - weight + weight * s.pair[b, EMP, i, j])
+            if not wish[j % 4] < chance:
+                continue
+            if not basis_of(p, s.pair[b, INTENT, i, j], s.pair[b, COG, i, j], s.pair[b, EMP, i, j]) > floor:
+                continue
+            t = j
+            if s.pair[b, COG, i, j] < threshold:  # doubt: route around
+                s.pair[b, ROUTED, i, j] += 1.0
+                t = route_around(s, st, b, i, j, threshold, floor, p)
+                if t < 0:
+                    continue
+            if w.reach[i, t] == 0:  # not yet contacted this week
+                w.reach[i, t] = contact(s, p, key, b, week, w, i, t, tunnel)
+                w.lists[CONTACT_I, contacts] = i
+                w.lists[CONTACT_T, contacts] = t
+                contacts += 1
+            w.shared[i, j] = w.reach[i, t]
     # information reaches the cases the contact was about (for a detour: the cases shared
     # with the partner routed around); a stall blocks them this week
-    slots = s.case_open.shape[1]
     for c in range(slots):
         w.hits[c] = 0.0
-    for k in range(pairs):
-        t = w.lists[TARGET, k]
-        if t < 0:
+        if not s.case_open[b, c]:
             continue
-        i, j = w.lists[PAIR_I, k], w.lists[PAIR_J, k]
-        outcome = w.reach[i, t]
-        if outcome == _MISSED:
-            continue
-        for c in range(slots):
-            if open_need(s, b, c, i) and open_need(s, b, c, j):
+        k = needed_on(s, b, c, w.needed)
+        for x in range(k):
+            for y in range(k):
+                outcome = w.shared[w.needed[x], w.needed[y]]
                 if outcome == _REACHED:
                     w.hits[c] += 1.0
-                else:
+                elif outcome == _STALLED:
                     w.stalled_case[c] = True
-    for k in range(pairs):
-        if w.lists[TARGET, k] >= 0:
-            w.reach[w.lists[PAIR_I, k], w.lists[TARGET, k]] = 0
-    mark_shared(s, b, w, False)
+    for k in range(contacts):
+        w.reach[w.lists[CONTACT_I, k], w.lists[CONTACT_T, k]] = 0
+    mark_shared(s, b, w, 0)
     keep = 1.0 - p[P.contact_info]
     for c in range(slots):
         if s.case_open[b, c] and w.hits[c] > 0:  # each contact maps contact_info of what is unknown
             s.case[b, KNOW, c] = 1.0 - (1.0 - s.case[b, KNOW, c]) * ipow(keep, w.hits[c])
+
+
+@compiled
+def contact(s, p, key, b, week, w, i, t, tunnel):
+    """Member i contacts organisation t; returns the outcome (reached, stalled, missed).
+
+    A fixed contact answers when present; when absent and no back-up is known the work
+    stalls (with ``tunnel_vision``; else the member tries the general address) and the
+    member may learn a back-up. Without a fixed contact the general address gets through
+    with chance ``general_channel``. A successful contact gives both sides joint time and
+    may turn the person reached into a fixed contact (routine).
+    """
+    u = uniforms(key, week, REACH, i, t)
+    fixed, backup, there = s.link[b, FIXED, i, t], s.link[b, BACKUP, i, t], s.present[b, t]
+    stuck = fixed and not there and not backup  # the only person known is away
+    general = not backup and (not fixed or (stuck and not tunnel))
+    if (fixed and there) or (not (fixed and there) and backup) or (general and u[0] < p[P.general_channel]):
+        s.pair[b, CONTACTS, i, t] += 1.0
+        if u[1] < p[P.routine_rate]:
+            s.link[b, FIXED, i, t] = True
+        w.sig[SIG_JOINT, i, t] += p[P.contact_joint]
+        w.sig[SIG_JOINT, t, i] += p[P.contact_joint]
+        signal(w, i, t)
+        signal(w, t, i)
+        return _REACHED
+    if stuck and tunnel:
+        if u[2] < p[P.learn_backup]:
+            s.link[b, BACKUP, i, t] = True
+        s.pair[b, STALLED, i, t] += 1.0
+        s.run[b, STALLS] += 1.0
+        w.sig[SIG_STALL, i, t] += 1.0
+        w.counts[_N_STALLS] += 1
+        signal(w, i, t)
+        return _STALLED
+    return _MISSED
 
 
 # ---------------------------------------------------------------------- 6. actions

@@ -216,8 +216,9 @@ SPECS: tuple[ParamSpec, ...] = (
     # --- cases ------------------------------------------------------------------------
     ParamSpec("case_rate", 0.8, 0.0, 5.0, "assumption (no caseload in the study)",
               "Mean number of new cases per week (Poisson)."),
-    ParamSpec("need_prob", 0.45, 0.05, 1.0, "study §4.2.4 ('80 % of cases you need each other')",
-              "Chance that a case needs a given organisation (at least two are always needed)."),
+    ParamSpec("need_prob", 0.45, 0.0, 1.0, "study §4.2.4 ('80 % of cases you need each other')",
+              "Chance that a case needs a given organisation (at least two are always needed; a "
+              "synthetic network sets it to 4 / N: four parties a case, as in X)."),
     ParamSpec("case_work", 1.0, 0.2, 5.0, "assumption",
               "Work a case needs before it is resolved, in units of all its agreed actions "
               "done on full information."),

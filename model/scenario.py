@@ -432,6 +432,7 @@ def load_scenario(name: str | Path) -> Scenario:
 
 DEFAULT_MIX = {"care": 4.0, "safety": 3.0, "housing": 1.0, "municipality": 1.0}
 MAX_SYNTHETIC = 5000  # pair arrays grow with N^2: beyond this no block fits in memory
+PARTIES_PER_CASE = 4.0  # a case in X needs about four organisations (8 case holders x 0.45, at least 2)
 
 
 def synthetic_scenario_from_spec(spec: str) -> Scenario:
@@ -466,6 +467,11 @@ def synthetic_scenario(n: int, mix: dict[str, float] | None = None) -> Scenario:
 
     Deterministic (no seed): domains are allotted by largest remainder so that the
     same N and mix always give the same network; the first organisation chairs.
+
+    City-sized: a case needs about `PARTIES_PER_CASE` organisations whatever the size of
+    the network (``need_prob`` = 4 / N, at most 1), as a case in a city concerns a
+    household's few services, not a share of all of them; the caseload (``case_rate``)
+    and everything else are the defaults. The meeting still seats every member.
     """
     if n < 2:
         raise ScenarioError(f"synthetic:{n}: a network needs at least 2 organisations")
@@ -481,5 +487,6 @@ def synthetic_scenario(n: int, mix: dict[str, float] | None = None) -> Scenario:
         for k in range(c):
             orgs.append(Organisation(name=f"{d}-{k + 1}", domain=d, representative=dict(base)))
     orgs[0] = replace(orgs[0], role="chair")
-    return Scenario(name=f"synthetic-{n}", organisations=tuple(orgs), source=f"synthetic:{n}",
+    params = Params.from_dict({"need_prob": min(1.0, PARTIES_PER_CASE / n)}, f"synthetic:{n}")
+    return Scenario(name=f"synthetic-{n}", organisations=tuple(orgs), params=params, source=f"synthetic:{n}",
                     description=f"Synthetic network of {n} organisations ({counts}).")
