@@ -79,7 +79,7 @@ def moderates(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
     return pb.col("moderators", dims) & pb.col(f"{name}_moderator", dims)
 
 
-MAIN_EFFECT_AT = 0.5  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
+MAIN_EFFECT_AT = 0.1  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
 
 
 def moderated(y: np.ndarray, pb: ParamBatch, dims: int, *factors: np.ndarray) -> np.ndarray:
