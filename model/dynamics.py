@@ -23,11 +23,13 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
+from numba import vectorize
 
 from model import variants
 from model.compiled import allocating, compiled
 from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, REACH, WEEK, poisson_quantile, uniforms
 from model.levers import week_levers
+from model.parameters import SPEC_BY_NAME
 from model.scenario import DOMAINS
 from model.state import (
     AGREED, ALIGN, ATMOSPHERE, AVAILABILITY, BACKUP, CAPACITY, CAUTION, CLARITY, COG, COLLABORATION, CONFUSIONS,
@@ -100,6 +102,26 @@ def advance_week(s, st, p, cdf, key, b, week, w):
 
 
 # ------------------------------------------------------------------- small helpers
+
+MAIN_EFFECT_AT = 0.5  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
+ADDITIVE = float(SPEC_BY_NAME["moderation"].choices.index("additive"))
+
+
+@vectorize(["float64(float64, boolean, float64, float64)"], cache=True)
+def moderated(y, additive, m1, m2):
+    """A trust-driven quantity ``y`` (in [0, 1]) under moderator factors ``m1``, ``m2`` (in
+    [0, 1]; 1: no second factor) whose product is m.
+
+    The study's moderation (``moderation`` = interaction) scales what trust yields: y x m,
+    so a weak moderator flattens the rise of collaboration with trust. Under the P6
+    ablation (``additive``) the same factors act as a main effect only:
+    y - (1 - m) x `MAIN_EFFECT_AT`, clipped to [0, 1] -- it lowers the level by the same
+    amount at every level of trust, so the slope no longer depends on the moderator
+    (except where the clip binds).
+    """
+    if additive:
+        return min(max(y - (1.0 - m1 * m2) * MAIN_EFFECT_AT, 0.0), 1.0)
+    return y * m1 * m2  # one factor after the other
 
 
 @compiled
@@ -291,6 +313,7 @@ def sharing_decision(s, st, p, lev, b, w, outsiders):
     n = st.domain.shape[0]
     floor = gate_floor(p)
     weakest = p[P.weakest_link]
+    additive = p[P.moderation] == ADDITIVE
     ready = variants.readiness(p, s.org[b, TENURE], w.at_table, st.case_holder)
     for i in range(n):
         w.share[i] = 0.0
@@ -312,7 +335,7 @@ def sharing_decision(s, st, p, lev, b, w, outsiders):
         share = share * (1.0 - s.org[b, CAUTION, i] * (1.0 - lev.caution_cut))
         share = share * (1.0 - p[P.burn_penalty] * burn)
         share = share * (1.0 - s.org[b, RETICENCE, i] * outsiders)
-        share = share * willingness(s, st, p, lev, b, i)
+        share = moderated(share, additive, willingness(s, st, p, lev, b, i), 1.0)  # autonomy
         w.share[i] = share * variants.sham(p, st.imposed[i]) * ready
 
 
@@ -331,6 +354,7 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
 
     # information: each open case is mapped by what its needed members share and understand
     communication = acts(p[P.moderators], p[P.communication_moderator])
+    additive = p[P.moderation] == ADDITIVE
     floor = p[P.language_floor] if communication else 1.0
     seen = w.seen
     n_open, exchanged, shared_info = 0, 0.0, 0.0
@@ -350,8 +374,8 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
                     domains += 1
         info = info / max(needed, 1)
         lang = lang / max(needed, 1)
-        understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
-        understood = understood * (1.0 - variants.culture_loss(p, domains > 1, s.run[b, ATMOSPHERE], communication))
+        understood = moderated(info, additive, floor + (1.0 - floor) * lang,  # communication: common language
+                               1.0 - variants.culture_loss(p, domains > 1, s.run[b, ATMOSPHERE], communication))
         s.case[b, KNOW, c] = s.case[b, KNOW, c] + (1.0 - s.case[b, KNOW, c]) * understood
         exchanged += understood
         shared_info += info
@@ -383,7 +407,7 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     if n_open > 0:
         agreed = s.run[b, ROUND_AGREED]
         means = s.run[b, ROUND_DELIVERED] / max(agreed, 1.0) if agreed > 0 else 1.0
-        s.run[b, COLLABORATION] = exchanged / n_open * means
+        s.run[b, COLLABORATION] = moderated(exchanged / n_open, additive, means, 1.0)
         s.run[b, INFO_SHARED] = shared_info / n_open
 
     # agree new actions: needed members present, on cases that are (partly) mapped
@@ -758,11 +782,12 @@ def update_pair(s, st, p, b, w, i, j, rates):
         competence = missing * feedback * cog_loss_ratio / loss_ratio
     if variants.literature(p[P.T2]):
         blind = p[P.identification_blindness] * emp
-    misuses = w.sig[SIG_MISUSE, i, j]
+    misuses = w.sig[SIG_MISUSE, i, j] * p[P.misuse_trust]  # P2 ablation: trust does not register misuse
     damage = damage_after(s.pair[b, DAMAGE, i, j], misuses, reputation_damage, p[P.damage_forgetting])
     intent = intentional(s.pair[b, INTENT, i, j], damage, successes, misuses, w.sig[SIG_FREERIDE, i, j] * (1.0 - blind),
                          p[P.intent_gain], loss_ratio, p[P.misuse_signal], p[P.freeride_signal], competence)
-    cog = cognitive(s.pair[b, COG, i, j], reported, missing, feedback, p[P.cog_gain], cog_loss_ratio)
+    cog = cognitive(s.pair[b, COG, i, j], reported, missing * p[P.feedback_loss], feedback,  # P3 ablation
+                    p[P.cog_gain], cog_loss_ratio)
     # empathic trust follows successful joint work; identification adds most across domains
     cross = 0.0 if st.same_domain[i, j] else 1.0
     joint = (w.sig[SIG_JOINT, i, j] + succ) * (1.0 + p[P.identification] * cross)

@@ -122,11 +122,12 @@ def intent_prior(p, clarity, align):
     clarity is ``shared_goal``; a newcomer with a diverging vision lowers it (so the
     others expect less of the newcomer). With the ``goal_prior`` mechanism off, or under
     T1 = literature (trust is built up, not given), everyone starts at
-    ``intent_start_low`` instead. ``p``: the run's parameters.
+    ``intent_start_low`` instead. ``intent_shift`` (the P6 trust sweep's knob, 0 in every
+    scenario) is added to either. ``p``: the run's parameters.
     """
-    if p[P.goal_prior] > 0.5 and not literature(p[P.T1]):
-        return clarity * align
-    return p[P.intent_start_low]
+    prior = clarity * align if p[P.goal_prior] > 0.5 and not literature(p[P.T1]) else p[P.intent_start_low]
+    shift = p[P.intent_shift]  # the P6 sweep's knob (0 in every scenario)
+    return min(max(prior + shift, 0.0), 1.0) if shift != 0.0 else prior
 
 
 @compiled

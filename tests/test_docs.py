@@ -59,3 +59,12 @@ def test_readme_layout_table_matches_the_tree():
                  if (p / "__init__.py").exists()}
     missing = [p for p in packages if p not in listed and p.removeprefix("experiments/studies/") not in section]
     assert missing == [], missing
+
+
+def test_patterns_threshold_table_is_generated_from_the_thresholds():
+    from experiments.analysis.thresholds import BEGIN as T_BEGIN
+    from experiments.analysis.thresholds import END as T_END
+    from experiments.analysis.thresholds import render as render_thresholds
+
+    text = (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8")
+    assert text[text.index(T_BEGIN):text.index(T_END) + len(T_END)] == render_thresholds(), "run: make odd"
