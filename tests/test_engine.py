@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
-from model.draws import RunDraws, WeekDraws
-from model.dynamics import advance_week
+from model.draws import block_keys
 from model.engines import simulate
+from model.kernel import advance
 from model.metrics import model_metrics
 from model.parameters import SPECS
 from model.state import initial_state
@@ -38,7 +38,8 @@ def test_replication_seeds_are_stable_and_distinct():
 
 
 def test_a_block_of_runs_equals_the_runs_one_by_one():
-    """advance_week on a (B, ...) block gives exactly the B single-run trajectories."""
+    """The kernel on a (B, ...) block gives exactly the B single-run trajectories of the
+    Mesa model, week by week."""
     base = load_scenario("y")
     variants = [base, base.with_overrides({"turnover_rate": 0.5, "meeting_interval": 3}),
                 base.with_overrides({"sharing_risk": 0.05, "intent_gain": 0.1})]
@@ -56,14 +57,26 @@ def test_a_block_of_runs_equals_the_runs_one_by_one():
     st_ = Structure.from_scenario(base)
     pb = ParamBatch([sc.params for sc in variants])
     state = initial_state(st_, pb)
-    sources = [RunDraws(np.random.default_rng(s), st_.n, int(pb.max_cases[0])) for s in seeds]
+    keys = block_keys(seeds)
     for t in range(steps):
-        flat = np.concatenate([src.rng.random((1, src.size)) for src in sources])
-        advance_week(state, st_, pb, WeekDraws.from_flat(flat, st_.n, int(pb.max_cases[0])))
+        advance(state, st_, pb, keys, 1)
         block = model_metrics(state, st_)
         for b in range(3):
             for k, v in block.items():
                 assert v[b] == singles[b][t][k], (t, b, k)
+
+
+def test_weeks_in_one_call_equal_weeks_one_at_a_time():
+    sc = load_scenario("x")
+    st_, pb = Structure.from_scenario(sc), ParamBatch([sc.params] * 2)
+    keys = block_keys([3, 4])
+    whole, stepped = initial_state(st_, pb), initial_state(st_, pb)
+    advance(whole, st_, pb, keys, 60)
+    for _ in range(60):
+        advance(stepped, st_, pb, keys, 1)
+    assert whole.week == stepped.week == 60
+    for a, b in zip(whole.kernel, stepped.kernel, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_model_is_garbage_collected_after_a_run():

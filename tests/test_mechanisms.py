@@ -8,9 +8,8 @@ model clears with room to spare and a model without the mechanism cannot.
 import numpy as np
 import pytest
 
-from model.draws import WeekDraws, draws_per_week
-from model.dynamics import turnover
-from model.levers import Levers
+from model import dynamics
+from model.levers import week_levers
 from model.network_model import TrustNetworkModel
 from tests.conftest import pair_values, run_reps, small_scenario
 
@@ -100,9 +99,10 @@ def test_turnover_resets_person_bound_trust_by_the_transfer_share():
     s = m.state
     before = s.copy()
     s.week = 30
-    n, slots = m.structure.n, int(m.params.max_cases[0])
-    u = WeekDraws.from_flat(np.full((1, draws_per_week(n, slots)), 0.999999), n, slots)
-    turnover(s, m.structure, Levers(m.params, s.week), u)  # no timeline in this scenario
+    w = dynamics.new_week(m.structure.n, s.case_open.shape[1])
+    w.um[:] = 0.999999  # nobody leaves at the base rate this week
+    p = m.params.kernel[0]
+    dynamics.turnover(s.kernel, m.structure.kernel, p, week_levers(p, m.structure.kernel, 30), m.keys[0], 0, 30, w)
     j, others = 2, [0, 1, 3]
     for i in others:
         for a, b in ((i, j), (j, i)):
