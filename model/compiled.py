@@ -12,7 +12,13 @@
   this way must not create arrays; the kernel allocates its scratch space once per call
   (`model.dynamics.new_week`, compiled with ``allocating``).
 
-Both leave the arithmetic alone: no fast-math, so the compiler neither reorders sums
+* no CPython wrapper (``no_cpython_wrapper``): a kernel function is called from other
+  compiled functions only, and the wrapper that would unbox its dozens of array
+  arguments from Python objects is most of its compile time. The few functions Python
+  calls -- the driver, the initial state, the metrics, the levers -- are ``entry``
+  points; `python_entry` makes any other one callable from Python (tests use it).
+
+All leave the arithmetic alone: no fast-math, so the compiler neither reorders sums
 nor fuses multiply-adds, and a run gives the same numbers on every x86-64 machine.
 
 numba checks a cached function against its own source file only, but the kernel reads
@@ -24,10 +30,12 @@ whenever any source file of the package (or numba) has changed since it was comp
 from __future__ import annotations
 
 import hashlib
+import inspect
 from pathlib import Path
 
 import numba
 from numba import njit
+from numba.core.registry import CPUDispatcher
 
 _PACKAGE = Path(__file__).resolve().parent
 _STAMP = "trustnet-kernel.stamp"
@@ -79,5 +87,36 @@ def _invalidate_stale_cache() -> None:
 
 _invalidate_stale_cache()
 
-compiled = njit(cache=True, _nrt=False)
+_kernel_jit = njit(cache=True, _nrt=False, no_cpython_wrapper=True)
+
+
+class KernelFunction(CPUDispatcher):
+    """A `compiled` function: callable from compiled code only (it has no CPython wrapper,
+    so a call from Python would jump to nothing); from Python it raises instead."""
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError(f"{self.py_func.__qualname__} runs inside the compiled kernel only; "
+                        f"from Python call model.compiled.python_entry({self.py_func.__name__})(...)")
+
+
+def compiled(fn):
+    """Compile ``fn`` for the kernel (see the module docstring)."""
+    dispatcher = _kernel_jit(fn)
+    dispatcher.__class__ = KernelFunction
+    return dispatcher
+
+
+entry = njit(cache=True, _nrt=False)
 allocating = njit(cache=True)
+_ENTRIES: dict = {}
+
+
+def python_entry(fn):
+    """``fn`` (a `compiled` kernel function) callable from Python: a thin compiled function
+    with a CPython wrapper that calls it (built once per function, not cached on disk)."""
+    if fn not in _ENTRIES:
+        names = ", ".join(inspect.signature(fn.py_func).parameters)
+        namespace: dict = {}
+        exec(f"def call({names}):\n    return fn({names})\n", {"fn": fn}, namespace)  # noqa: S102
+        _ENTRIES[fn] = njit(_nrt=False)(namespace["call"])
+    return _ENTRIES[fn]

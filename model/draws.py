@@ -30,7 +30,7 @@ Why a function rather than a stream:
 | `NEED` | slot, member // 4 | the new case in the slot needs member (lane member % 4) |
 | `ACTION` | slot, member | action carried out (capacity), effort put in, done action reported back |
 | `CONTACT` | member, partner // 4 | the member wants to contact the partner (lane partner % 4) |
-| `REACH` | member, organisation contacted | general address gets through, becomes a fixed contact, stall teaches a back-up |
+| `REACH` | member, organisation contacted | general address gets through, fixed contact made, back-up learned |
 | `MISUSE` | victim, misuser | the misuse touches the victim's data, the victim detects it |
 """
 
@@ -43,7 +43,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from model.compiled import allocating, compiled
+from model.compiled import allocating, compiled, entry
 
 # purposes: the second word of the counter
 WEEK, MEMBER, NEWCOMER, NEED, ACTION, CONTACT, REACH, MISUSE = 0, 1, 2, 3, 4, 5, 6, 7
@@ -70,7 +70,7 @@ def _mulhilo(typingctx, a, b):
     return sig, codegen
 
 
-@compiled
+@entry
 def philox(c0, c1, c2, c3, k0, k1):
     """Philox4x64-10: four 64-bit words from a 256-bit counter and a 128-bit key."""
     for _ in range(10):
@@ -82,7 +82,7 @@ def philox(c0, c1, c2, c3, k0, k1):
     return c0, c1, c2, c3
 
 
-@compiled
+@entry
 def uniforms(key, week, purpose, i, j):
     """The four uniforms in [0, 1) of decision ``(week, purpose, i, j)`` of the run keyed ``key``."""
     w0, w1, w2, w3 = philox(np.uint64(week), np.uint64(purpose), np.uint64(i), np.uint64(j), key[0], key[1])

@@ -26,17 +26,59 @@ import numpy as np
 from numba import vectorize
 
 from model import variants
-from model.compiled import allocating, compiled
+from model.compiled import compiled
 from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, REACH, WEEK, poisson_quantile, uniforms
 from model.levers import week_levers
 from model.parameters import SPEC_BY_NAME
 from model.scenario import DOMAINS
 from model.state import (
-    AGREED, ALIGN, ATMOSPHERE, AVAILABILITY, BACKUP, CAPACITY, CAUTION, CLARITY, COG, COLLABORATION, CONFUSIONS,
-    CONTACTS, DAMAGE, DONE, EMP, EVALUATIONS, EXPOSURE, FIXED, HARMED, INFO_SHARED, INTENT, KNOW, LANGUAGE,
-    LAST_EVALUATION, LAST_STALLS, LAST_TURNOVER, LAST_TURNOVER_WEEK, MISUSE_EVENTS, NEEDED, PROGRESS, REP_LAYERS,
-    REPORTED, RESOLVED, RETICENCE, ROUND_AGREED, ROUND_DELIVERED, ROUTED, SHARING, SHIRKED, STALLED, STALLS, TENURE,
-    THRESHOLD, TURNOVER_EVENTS, VALUES_FEEDBACK, WAITING, intent_prior,
+    AGREED,
+    ALIGN,
+    ATMOSPHERE,
+    AVAILABILITY,
+    BACKUP,
+    CAPACITY,
+    CAUTION,
+    CLARITY,
+    COG,
+    COLLABORATION,
+    CONFUSIONS,
+    CONTACTS,
+    DAMAGE,
+    DONE,
+    EMP,
+    EVALUATIONS,
+    EXPOSURE,
+    FIXED,
+    HARMED,
+    INFO_SHARED,
+    INTENT,
+    KNOW,
+    LANGUAGE,
+    LAST_EVALUATION,
+    LAST_STALLS,
+    LAST_TURNOVER,
+    LAST_TURNOVER_WEEK,
+    MISUSE_EVENTS,
+    NEEDED,
+    PROGRESS,
+    REP_LAYERS,
+    REPORTED,
+    RESOLVED,
+    RETICENCE,
+    ROUND_AGREED,
+    ROUND_DELIVERED,
+    ROUTED,
+    SHARING,
+    SHIRKED,
+    STALLED,
+    STALLS,
+    TENURE,
+    THRESHOLD,
+    TURNOVER_EVENTS,
+    VALUES_FEEDBACK,
+    WAITING,
+    intent_prior,
 )
 from model.structure import REP_ORDER, P
 from model.trust import cognitive, damage_after, empathic, gate, intentional, ipow, transfer
@@ -59,8 +101,7 @@ _REACHED, _STALLED, _MISSED = 2, 3, 4  # outcome of a contact i -> t (`Week.reac
 #                                       for the pair (i, j) the contact was about)
 
 
-@allocating
-def new_week(n, s):
+def new_week(n: int, s: int) -> Week:
     """Scratch space for one run's week of ``n`` organisations and ``s`` case slots."""
     return Week(
         np.zeros((7, n, n)), np.zeros((n, n), dtype=np.bool_), np.zeros((5, n * n), dtype=np.int32),
@@ -495,10 +536,11 @@ def route_around(s, st, b, i, j, threshold, floor, p):
     best, choice = -1.0, -1
     for m in range(st.domain_start[d], st.domain_start[d + 1]):
         k = st.domain_members[m]
-        if k == i or k == j or not st.case_holder[k]:
+        if k in (i, j) or not st.case_holder[k]:
             continue
-        if basis_of(p, s.pair[b, INTENT, i, k], s.pair[b, COG, i, k], s.pair[b, EMP, i, k]) > floor and s.pair[b, COG, i, k] > best:
-            best, choice = s.pair[b, COG, i, k], k
+        cog = s.pair[b, COG, i, k]
+        if basis_of(p, s.pair[b, INTENT, i, k], cog, s.pair[b, EMP, i, k]) > floor and cog > best:
+            best, choice = cog, k
     return choice if best >= threshold else -1
 
 
@@ -803,7 +845,7 @@ def update_trust(s, st, p, b, w):
     fades). Every other pair is left as it is (at zero signal the rules change nothing)."""
     rates = variants.rule_rates(p)
     for k in range(w.counts[_N_ACTIVE]):
-        update_pair(s, st, p, b, w, w.lists[ACTIVE_I, k], w.lists[ACTIVE_J, k], rates)
+        update_pair(s, st, p, b, w, int(w.lists[ACTIVE_I, k]), int(w.lists[ACTIVE_J, k]), rates)
     if s.run[b, MISUSE_EVENTS] > 0:
         n = st.domain.shape[0]
         for i in range(n):

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.compiled import compiled
-
+from model.compiled import entry
 from model.dynamics import advance_week, new_week
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, measure
 from model.state import State
 from model.structure import ParamBatch, Structure
 
 
-@compiled
+@entry
 def run_weeks(s, st, p, cdf, keys, first, weeks, w, model_out, agent_out, pair_out, pairs_every):
     """Advance each run of the block from week ``first - 1`` through ``first + weeks - 1``,
     recording each week (see `model.metrics.measure`; an empty ``model_out``: no record).
@@ -36,7 +35,7 @@ def run_weeks(s, st, p, cdf, keys, first, weeks, w, model_out, agent_out, pair_o
                 measure(s, b, week, model_out, agent_out, pair_out, pairs_every)
 
 
-@compiled
+@entry
 def record_week(s, t, model_out, agent_out, pair_out, pairs_every):
     """Record week ``t`` of every run of the block."""
     for b in range(model_out.shape[1]):
@@ -79,9 +78,16 @@ _NO_RECORD = (np.zeros((0, 0, 0)), np.zeros((0, 0, 0, 0)), np.zeros((0, 0, 0, 0,
 
 
 def warm_up() -> None:
-    """Compile the kernel, or load it from the on-disk cache, in this process: call before
-    starting worker processes so that each finds the cache instead of compiling."""
+    """Compile the kernel, or load it from the on-disk cache, in this process (once): call
+    before starting worker processes, so that each finds the cache instead of compiling."""
+    global _WARM
+    if _WARM:
+        return
     from model.engines import simulate_batch  # noqa: PLC0415 - engines imports this module
-    from model.scenario import load_scenario
+    from model.scenario import load_scenario  # noqa: PLC0415
 
     simulate_batch([load_scenario("x")], [0], 2, 1, True)
+    _WARM = True
+
+
+_WARM = False

@@ -20,8 +20,8 @@ from collections import namedtuple
 from types import SimpleNamespace
 
 import numpy as np
-from model.compiled import allocating, compiled
 
+from model.compiled import compiled, python_entry
 from model.scenario import TIMELINE_KEYS
 from model.structure import P, ParamBatch, Structure
 
@@ -90,5 +90,6 @@ def scheduled(st: Structure, week: int) -> dict[str, float]:
 
 def levers(pb: ParamBatch, st: Structure, week: int) -> SimpleNamespace:
     """The levers of ``week`` for every run of a block: one (B,) array per lever name."""
-    rows = [week_levers(pb.kernel[b], st.kernel, week) for b in range(pb.size)]
+    call = python_entry(week_levers)
+    rows = [call(pb.kernel[b], st.kernel, week) for b in range(pb.size)]
     return SimpleNamespace(**{name: np.array([getattr(r, name) for r in rows]) for name in LEVER_NAMES})

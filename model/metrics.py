@@ -10,11 +10,30 @@ batch axis first. Sums run in index order.
 from __future__ import annotations
 
 import numpy as np
-from model.compiled import allocating, compiled
 
+from model.compiled import compiled
 from model.state import (
-    ALIGN, ATMOSPHERE, BACKUP, CAUTION, CLARITY, COG, COLLABORATION, CONFUSIONS, EMP, FIXED, INFO_SHARED, INTENT,
-    LANGUAGE, MISUSE_EVENTS, PAIR, RESOLVED, SHARING, STALLS, TENURE, TURNOVER_EVENTS, State,
+    ALIGN,
+    ATMOSPHERE,
+    BACKUP,
+    CAUTION,
+    CLARITY,
+    COG,
+    COLLABORATION,
+    CONFUSIONS,
+    EMP,
+    FIXED,
+    INFO_SHARED,
+    INTENT,
+    LANGUAGE,
+    MISUSE_EVENTS,
+    PAIR,
+    RESOLVED,
+    SHARING,
+    STALLS,
+    TENURE,
+    TURNOVER_EVENTS,
+    State,
 )
 from model.structure import Structure
 
@@ -116,20 +135,20 @@ def measure(s, b, t, model_out, agent_out, pair_out, pairs_every):
 
 def model_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
     """(B,) arrays, names as in `MODEL_METRICS`."""
-    out = np.empty((s.batch, len(MODEL_METRICS)))
-    ks = s.kernel
-    for b in range(s.batch):
-        measure_model(ks, b, out[b])
-    return {k: out[:, m].copy() for m, k in enumerate(MODEL_METRICS)}
+    from model.kernel import Recorder  # noqa: PLC0415 - the kernel imports this module
+
+    rec = Recorder(0, s.batch, st.n, 0, False)
+    rec.record(0, s)
+    return {k: rec.model[0, :, m].copy() for m, k in enumerate(MODEL_METRICS)}
 
 
 def agent_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
     """(B, N) arrays, names as in `AGENT_METRICS`."""
-    out = np.empty((s.batch, len(AGENT_METRICS), st.n))
-    ks = s.kernel
-    for b in range(s.batch):
-        measure_agents(ks, b, out[b])
-    return {k: out[:, m].copy() for m, k in enumerate(AGENT_METRICS)}
+    from model.kernel import Recorder  # noqa: PLC0415
+
+    rec = Recorder(0, s.batch, st.n, 0, True)
+    rec.record(0, s)
+    return {k: rec.agents[0, :, m].copy() for m, k in enumerate(AGENT_METRICS)}
 
 
 def pair_metrics(s: State) -> dict[str, np.ndarray]:

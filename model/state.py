@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
-from model.compiled import allocating, compiled
 
+from model.compiled import compiled, entry
 from model.levers import week_levers
 from model.structure import REP_ORDER, P, ParamBatch, Structure
 from model.variants import literature
-
 
 # The state lives in eight arrays (`KernelState`), each a stack of named layers; the
 # compiled weekly process indexes them with the constants below, and `State` exposes
@@ -130,7 +129,7 @@ def intent_prior(p, clarity, align):
     return min(max(prior + shift, 0.0), 1.0) if shift != 0.0 else prior
 
 
-@compiled
+@entry
 def _found(s, p, st, b):
     """Run ``b`` at its first meeting: shared-goal trust, no routine yet."""
     n = st.domain.shape[0]

@@ -9,8 +9,7 @@ one place (THEORY.md §5; docs/ODD.md, "Theory variants").
 
 from __future__ import annotations
 
-from model.compiled import allocating, compiled
-
+from model.compiled import compiled
 from model.parameters import SPEC_BY_NAME
 from model.structure import P
 
@@ -64,12 +63,10 @@ def rule_rates(p):
       (cognitive loss ratio tripled).
     """
     rule = p[P.update_rule]
-    symmetric_goodwill = rule == SYMMETRIC or rule == VALUE_PERFORMANCE
+    symmetric_goodwill = rule in (SYMMETRIC, VALUE_PERFORMANCE)
     loss_ratio = 1.0 if symmetric_goodwill else p[P.loss_ratio]
-    if rule == SYMMETRIC:
-        cog_loss = 1.0
-    else:
-        cog_loss = (3.0 if rule == VALUE_PERFORMANCE else 1.0) * p[P.cog_loss_ratio]
+    fragile = 3.0 if rule == VALUE_PERFORMANCE else 1.0
+    cog_loss = 1.0 if rule == SYMMETRIC else fragile * p[P.cog_loss_ratio]
     damage = p[P.reputation_damage] if rule == ASYMMETRIC_CEILING else 0.0
     return loss_ratio, cog_loss, damage
 

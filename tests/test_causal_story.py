@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from experiments.ensemble import replication_seeds
-from model import load_scenario
-from model import dynamics
+from model import dynamics, load_scenario
+from model.compiled import python_entry
 from model.draws import block_keys
-from model.dynamics import SIG_JOINT, SIG_MISUSE, clear_signals, evaluate, hold_meeting, opportunism, signal
+from model.dynamics import SIG_JOINT, SIG_MISUSE
 from model.engines import simulate_batch
 from model.levers import week_levers
 from model.network_model import TrustNetworkModel
@@ -20,6 +20,9 @@ from model.scenario import ScenarioError, scenario_from_dict
 from model.structure import ParamBatch, Structure
 from tests.conftest import run_reps, small_scenario
 
+hold_meeting, update_climate, evaluate, opportunism, willingness, signal, clear_signals, draw_members = (
+    python_entry(getattr(dynamics, name)) for name in ("hold_meeting", "update_climate", "evaluate", "opportunism",
+                                                       "willingness", "signal", "clear_signals", "draw_members"))
 REPS = 40  # the windows' difference without the breach is small; 40 paired runs resolve it
 
 
@@ -73,15 +76,15 @@ class Week:
         self.st, pb = Structure.from_scenario(sc), ParamBatch([sc.params])
         self.s, self.p, self.week = initial_state(self.st, pb), pb.kernel[0], week
         self.s.week = week
-        self.lev, self.key = week_levers(self.p, self.st.kernel, week), block_keys([1])[0]
+        self.lev, self.key = python_entry(week_levers)(self.p, self.st.kernel, week), block_keys([1])[0]
         self.w = dynamics.new_week(self.st.n, self.s.case_open.shape[1])
-        dynamics.draw_members(self.w, self.key, week, self.st.kernel)
+        draw_members(self.w, self.key, week, self.st.kernel)
 
     def meeting(self):
         hold_meeting(self.s.kernel, self.st.kernel, self.p, self.lev, self.key, 0, self.week, self.w)
 
     def climate(self, informal=False):
-        dynamics.update_climate(self.s.kernel, self.p, 0, self.w, informal)
+        update_climate(self.s.kernel, self.p, 0, self.w, informal)
         clear_signals(self.w)
 
     def misuse(self, i, j, count=1.0):
@@ -89,7 +92,7 @@ class Week:
         signal(self.w, i, j)
 
     def willingness(self):
-        return np.array([dynamics.willingness(self.s.kernel, self.st.kernel, self.p, self.lev, 0, i)
+        return np.array([willingness(self.s.kernel, self.st.kernel, self.p, self.lev, 0, i)
                          for i in range(self.st.n)])
 
 

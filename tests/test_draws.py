@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from model.draws import CONTACT, MEMBER, block_keys, philox, poisson_cdf, poisson_quantile, run_key, uniforms
+from model import draws
+from model.compiled import python_entry
+from model.draws import CONTACT, MEMBER, block_keys, philox, poisson_cdf, run_key, uniforms
 from model.network_model import TrustNetworkModel
 from model.scenario import load_scenario
 
@@ -44,6 +46,7 @@ def test_keys_come_from_the_runs_own_generator():
 
 
 def test_poisson_quantile_inverts_the_cdf():
+    poisson_quantile = python_entry(draws.poisson_quantile)
     cdf = poisson_cdf(0.8, 60)
     assert cdf[-1] == pytest.approx(1.0) and np.all(np.diff(cdf) >= 0)
     assert poisson_quantile(0.0, cdf) == 0
@@ -53,3 +56,5 @@ def test_poisson_quantile_inverts_the_cdf():
     counts = [poisson_quantile(u, cdf) for u in rng.random(20000)]
     assert np.mean(counts) == pytest.approx(0.8, abs=0.03)
     assert poisson_cdf(0.0, 10)[0] == 1.0
+    with pytest.raises(TypeError, match="python_entry"):  # a kernel function is not callable from Python
+        draws.poisson_quantile(0.5, cdf)

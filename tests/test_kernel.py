@@ -17,6 +17,7 @@ import pytest
 
 from experiments.ensemble import replication_seeds
 from model import dynamics, load_scenario
+from model.compiled import python_entry
 from model.draws import block_keys
 from model.engines import simulate_batch
 from model.kernel import advance
@@ -25,6 +26,8 @@ from model.parameters import SPEC_BY_NAME
 from model.state import COG, INTENT, initial_state
 from model.structure import ParamBatch, Structure
 
+signal, update_trust, route_around = (python_entry(getattr(dynamics, f)) for f in ("signal", "update_trust",
+                                                                                    "route_around"))
 REFERENCE_FILE = Path(__file__).parent / "engine_reference.json"
 CASES = {"x": ("x", {}), "y": ("y", {}), "y-misuse": ("y", {"opportunity_rate": 0.5, "detect_prob": 0.9}),
          "x-interventions": ("x", {"i1": True, "i2": True, "i4": True}), "synthetic-40": ("synthetic:40", {})}
@@ -63,13 +66,13 @@ def test_trust_rules_leave_pairs_without_a_signal_exactly_as_they_are():
         w = dynamics.new_week(st.n, s.case_open.shape[1])
         w.sig[:] = signals
         for i, j in zip(*np.nonzero(signals.sum(axis=0)), strict=True):
-            dynamics.signal(w, i, j)
+            signal(w, i, j)
         if visit_all:
             for i in range(st.n):
                 for j in range(st.n):
                     if i != j:
-                        dynamics.signal(w, i, j)
-        dynamics.update_trust(s.kernel, st.kernel, pb.kernel[0], 0, w)
+                        signal(w, i, j)
+        update_trust(s.kernel, st.kernel, pb.kernel[0], 0, w)
         results.append(s)
     for a, b in zip(results[0].kernel, results[1].kernel, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -100,7 +103,7 @@ def test_detour_goes_to_the_most_trusted_case_holder_of_the_partners_domain(seed
         for j in range(st.n):
             if i == j:
                 continue
-            got = dynamics.route_around(state.kernel, st.kernel, 0, i, j, 0.3, 0.2, pb.kernel[0])
+            got = route_around(state.kernel, st.kernel, 0, i, j, 0.3, 0.2, pb.kernel[0])
             assert got == _detour_by_definition(state, st, pb, i, j, 0.3, 0.2)
             found += got >= 0
     assert found > 20

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from model import dynamics
+from model.compiled import python_entry
 from model.levers import week_levers
 from model.network_model import TrustNetworkModel
 from tests.conftest import pair_values, run_reps, small_scenario
@@ -102,7 +103,8 @@ def test_turnover_resets_person_bound_trust_by_the_transfer_share():
     w = dynamics.new_week(m.structure.n, s.case_open.shape[1])
     w.um[:] = 0.999999  # nobody leaves at the base rate this week
     p = m.params.kernel[0]
-    dynamics.turnover(s.kernel, m.structure.kernel, p, week_levers(p, m.structure.kernel, 30), m.keys[0], 0, 30, w)
+    lev = python_entry(week_levers)(p, m.structure.kernel, 30)
+    python_entry(dynamics.turnover)(s.kernel, m.structure.kernel, p, lev, m.keys[0], 0, 30, w)
     j, others = 2, [0, 1, 3]
     for i in others:
         for a, b in ((i, j), (j, i)):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from experiments.ensemble.supervised import SupervisedPool
+from model.kernel import warm_up
 
 # Calibration constants, measured on the project's 2-core machine with the batched and
 # the Mesa engine (X: N = 9, synthetic:60): seconds of one core per run and week are
@@ -195,6 +196,7 @@ class Workers:
             yield SerialExecutor(), 1, "in this process"
             return
         if self._pool is None:
+            warm_up()  # compile the kernel (or load it) once, so that the workers find it cached
             self._pool = SupervisedPool(k)
         else:
             self._pool.grow(k)
@@ -210,6 +212,7 @@ class Workers:
                 except (OSError, TimeoutError) as exc:  # probed before, but it may have gone since
                     raise ConnectionError(f"--scheduler {self.spec.scheduler}: cannot connect ({exc})") from None
             else:
+                warm_up()
                 self._cluster = LocalCluster(n_workers=self.spec.dask_local, threads_per_worker=1,
                                              processes=True, dashboard_address=None)
                 self._client = Client(self._cluster)
