@@ -65,10 +65,10 @@ def measure(reps: int, seed: int) -> dict:
     out: dict = {"model": str(Path(model.__file__).resolve().parent), "headline": {}, "clauses": {}}
     for label in ("x", "y"):
         frame = main.get("model", label)
-        window = frame[(frame.week >= 144) & (frame.week <= 156)].groupby("replication")
+        window = frame[(frame.step >= 144) & (frame.step <= 156)].groupby("replication")
         for metric in HEADLINE:
             out["headline"][f"{label.upper()} {metric} (weeks 144-156)"] = window[metric].mean().tolist()
-        last = frame[frame.week == frame.week.max()].set_index("replication")["misuse_events"]
+        last = frame[frame.step == frame.step.max()].set_index("replication")["misuse_events"]
         out["headline"][f"{label.upper()} misuse events (week 156)"] = last.tolist()
     for result in score(main, probes):
         for name, estimate in result.estimates.items():
@@ -80,7 +80,9 @@ def measure(reps: int, seed: int) -> dict:
 def run_measure(pythonpath: Path, reps: int, seed: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--measure", "--reps", str(reps),
-                           "--seed", str(seed)], cwd=pythonpath, env=env, check=True, capture_output=True, text=True)
+                           "--seed", str(seed)], cwd=pythonpath, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"equivalence: measuring {pythonpath} failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     if Path(result["model"]) != pythonpath / "model":
         raise SystemExit(f"equivalence: measured {result['model']}, expected {pythonpath / 'model'}")
