@@ -76,7 +76,7 @@ def resolve(name: str) -> Scenario:
 # parameters that act only under a theory variant or a switched-off mechanism, or that
 # set array shapes: not part of the baseline's uncertainty
 NOT_SAMPLED = {"interaction_cycle", "identification_blindness", "informal_commitment", "culture_gap",
-               "stability_start", "sham_share", "intent_start_low", "max_cases"}
+               "stability_start", "sham_share", "intent_start_low", "max_cases", "intent_shift"}
 
 
 def assumed_factors() -> list[Factor]:
