@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from experiments import docs
 from model.parameter_table import BEGIN, END, render
 from model.parameters import SPECS
 from model.scenario import REPRESENTATIVE_FIELDS
@@ -59,3 +60,18 @@ def test_readme_layout_table_matches_the_tree():
                  if (p / "__init__.py").exists()}
     missing = [p for p in packages if p not in listed and p.removeprefix("experiments/studies/") not in section]
     assert missing == [], missing
+
+
+def test_numbers_and_tables_in_the_docs_are_generated_from_the_registries():
+    """Counts (assumption parameters, factors), the intervention table and the cost table."""
+    assert docs.stale() == [], "run: make docs"
+    text = "".join(p.read_text(encoding="utf-8") for p in docs.documents())
+    used = set(docs.COUNT_MARK.findall(text))
+    assert {"assumption_parameters", "calibration_factors", "focused_factors"} <= {name for name, _ in used}
+    for name, value in used:
+        assert value == str(docs.COUNTS[name]()), name
+    wrong, right = "46", str(docs.COUNTS["calibration_factors"]())
+    assert docs.render(f"<!-- count:calibration_factors -->{wrong}<!-- /count -->") == \
+        f"<!-- count:calibration_factors -->{right}<!-- /count -->"
+    assert "<!-- generated:intervention-costs" in ODD and "<!-- generated:intervention-table" in \
+        (ROOT / "README.md").read_text(encoding="utf-8")
