@@ -159,7 +159,10 @@ def finished(code: int, page: Path | None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from model import __version__
+
     parser = _Parser(prog="trustnet", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"trustnet {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="replications of one scenario, written to Parquet")

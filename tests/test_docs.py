@@ -75,3 +75,17 @@ def test_numbers_and_tables_in_the_docs_are_generated_from_the_registries():
         f"<!-- count:calibration_factors -->{right}<!-- /count -->"
     assert "<!-- generated:intervention-costs" in ODD and "<!-- generated:intervention-table" in \
         (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_trustnet_version_is_the_package_version_everywhere():
+    import subprocess
+    import sys
+    import tomllib
+
+    from model import __version__
+
+    r = subprocess.run([sys.executable, "-m", "experiments.cli", "--version"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == f"trustnet {__version__}"
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == __version__
+    assert f'version: {__version__}' in (ROOT / "CITATION.cff").read_text()
