@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.studies.policy.units import unit_effects, windowed
+from experiments.analysis.units import windowed
+from experiments.studies.policy.units import unit_effects
 from model import load_scenario
 from model.engines import simulate_batch
 from model.interventions import INTERVENTIONS, Cost, intervention_cost, parse_intervention

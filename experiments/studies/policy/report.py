@@ -13,8 +13,8 @@ import pandas as pd
 
 from experiments.analysis.figures import save_figure
 from experiments.analysis.outcomes import END_WINDOW
+from experiments.analysis.units import FEWER_IS_BETTER, MEASURES, SHARES
 from experiments.studies.policy.effects import LOWER_IS_BETTER, METRICS
-from experiments.studies.policy.units import FEWER_IS_BETTER, MEASURES, SHARES
 
 
 def metric_title(metric: str) -> str:

@@ -1,5 +1,5 @@
-"""Effects in units a policy reader knows: cases resolved per year, the share of cases
-with joint action, stalls per year.
+"""Effects in units a policy reader knows: cases resolved per year, the share of open
+cases with joint action, stalls per year (the measures: `experiments.analysis.units`).
 
 "Collaboration +0.085" cannot be weighed against hours; "nine more cases resolved a year"
 can. Each measure is a count over a window of weeks turned into a yearly rate (for joint
@@ -17,33 +17,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.outcomes import mean_ci
+from experiments.analysis.units import MEASURES, windowed
 from experiments.studies.policy.effects import point_scenario
 from model.interventions import active_interventions, active_weeks
 
-# measure -> (what a reader reads, the metric it is counted from)
-MEASURES = {
-    "resolved_per_year": ("cases resolved per year", "cases_resolved"),
-    "joint_action_share": ("share of open cases with joint action", "cases_joint"),
-    "stalls_per_year": ("stalls per year", "stalls"),
-}
-SHARES = ("joint_action_share",)  # a share of the open cases, averaged over the window's weeks
-FEWER_IS_BETTER = ("stalls_per_year",)
 WINDOWS = ("run", "acting")  # from week 0; from the intervention's start
-
-
-def windowed(model: pd.DataFrame, measure: str, first: int, last: int) -> pd.Series:
-    """A measure per replication over weeks ``first``..``last``: a cumulative count's
-    increase (at week ``last`` minus at week ``first`` - 1) per 52 weeks, or, for joint
-    action, the share of the open cases on which at least two organisations have acted,
-    averaged over the weeks of the window that have open cases."""
-    metric = MEASURES[measure][1]
-    if measure in SHARES:
-        weeks = model[(model.step >= first) & (model.step <= last) & (model.cases_open > 0)]
-        share = weeks[metric] / weeks.cases_open
-        return share.groupby(weeks.replication).mean()
-    end = model[model.step == last].set_index("replication")[metric]
-    before = model[model.step == first - 1].set_index("replication")[metric]
-    return (end - before) * 52.0 / (last - first + 1)
 
 
 def acting_from(point: dict, last: int) -> int | None:
