@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="apply an intervention, e.g. --intervention evaluations:every=13 (repeatable)")
     run.add_argument("--pairs", type=_whole_number(0, MAX_STEPS), default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
+    run.add_argument("--against", action="append", default=[], metavar="x|y|PATH",
+                     help="also run this network with the same seeds and compare in the report (repeatable)")
     run.add_argument("--out", required=True, type=_out_dir, help="results directory")
     add_execution_options(run)
 
@@ -351,11 +353,16 @@ def prepare_run(args):
                   pairs_every=args.pairs, kind="run", points=points or ({},), crn=not points,
                   extra={"posterior": str(args.posterior)} if points else {})
     preflight(study, args.engine)
+    for name in args.against:
+        load_scenario(name)  # one line on a bad name or file, before anything runs
 
     def job(workers):
+        from experiments.studies.run import write_run_report
+
         summary = execute(study, args.out, workers, engine=args.engine, block_size=args.block_size,
                           quiet=args.quiet, run_timeout=args.run_timeout)
-        return report(summary, f"trustnet run {scenario.name}")
+        page = write_run_report(args.out, study, args.against) if summary.ok else None
+        return finished(report(summary, f"trustnet run {scenario.name}"), page)
     return job
 
 
