@@ -227,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="allow --host beyond localhost: anyone who reaches it can run the model "
                           "and read the built-in and working-directory scenarios")
 
+    chk = sub.add_parser("check", help="validate a scenario and screen each of its settings for an effect")
+    chk.add_argument("scenario", help="x, y or a scenario .toml file")
+    chk.add_argument("--reps", type=_whole_number(2, 10_000), default=8,
+                     help="paired replications per setting (default 8)")
+    chk.add_argument("--steps", type=_steps, default=None, help="weeks (default: scenario horizon)")
+    chk.add_argument("--seed", type=_seed, default=20221)
+    chk.add_argument("--out", type=_out_dir, default=None, help="also write report.md and screen.csv here")
+
     sa = sub.add_parser("sa", help="global sensitivity analysis (SALib: Sobol, Morris, PAWN)")
     sa.add_argument("--method", choices=("sobol", "morris", "pawn"), default="sobol")
     sa.add_argument("--factors", default="default", metavar="FILE",
@@ -557,6 +565,12 @@ def _main(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "app":
             return run_app(args.host, args.port, args.expose)
+        if args.command == "check":
+            from experiments.studies.check import run_check
+
+            text, page = run_check(args.scenario, args.reps, args.steps, args.seed, args.out)
+            print(text, end="")
+            return finished(0, page)
         job = PREPARE[args.command](args)  # validates every input; computes and writes nothing
         spec = executor_spec(args)
         with claim(args.out, args.command), Workers(spec) as workers:

@@ -50,7 +50,7 @@ def _members(sc: Scenario) -> int:
     return sc.n
 
 
-def _in_force(sc: Scenario, key: str, week: int):
+def in_force(sc: Scenario, key: str, week: int):
     """A network setting in ``week``: the timeline's latest value by then, else the parameter."""
     value = getattr(sc.params, key)
     for change in sc.timeline:  # sorted by week
@@ -68,14 +68,14 @@ def _weekly_mean(sc: Scenario, weeks: tuple[int, int], hours) -> float:
 
 
 def _meetings_per_year(sc: Scenario, week: int) -> float:
-    return 52.0 / _in_force(sc, "meeting_interval", week)
+    return 52.0 / in_force(sc, "meeting_interval", week)
 
 
 def _i3_hours(sc: Scenario, week: int) -> float:
     """I3 in one week, as hours a year: informal moments beyond the network's own rate,
     and travel where meetings that would be online are made physical."""
-    moments = 52.0 * max(0.0, sc.params.i3_rate - _in_force(sc, "informal_rate", week)) * (_members(sc) + 1.0)
-    online = _in_force(sc, "online", week)
+    moments = 52.0 * max(0.0, sc.params.i3_rate - in_force(sc, "informal_rate", week)) * (_members(sc) + 1.0)
+    online = in_force(sc, "online", week)
     return moments + (0.5 * _members(sc) * _meetings_per_year(sc, week) if sc.params.i3_physical and online else 0.0)
 
 

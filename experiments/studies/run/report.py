@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.outcomes import END_WINDOW, end_weeks
-from experiments.analysis.units import SHARES
+from experiments.analysis.units import LABELS, LEVELS, SHARES, headline
 from experiments.ensemble import Study, load
 from experiments.ensemble.store import write_text
 from experiments.studies.run.figures import event_marks, trajectories
-from experiments.studies.run.summary import LABELS, LEVELS, describe, paired, per_run, run_alongside
+from experiments.studies.run.summary import describe, paired, run_alongside
 from model.interventions import active_interventions, active_weeks, intervention_cost
 from model.parameters import SPEC_BY_NAME
 from model.scenario import Scenario, load_scenario, network_names
@@ -128,7 +128,7 @@ def write_run_report(out: Path, study: Study, against: list[str] | tuple[str, ..
     model, scenario = res.model, study.scenario
     last = int(model.step.max())
     name = scenario.name
-    runs = per_run(model)
+    runs = headline(model)
     summary = describe(runs)
     others, tables = {}, {}
     if against:
@@ -139,7 +139,7 @@ def write_run_report(out: Path, study: Study, against: list[str] | tuple[str, ..
             other = load_scenario(spec)
             other = other.with_overrides(theory) if theory else other
             table = run_alongside(other, [int(s) for s in seeds], list(seeds.index), last)
-            tables[names[spec]], others[names[spec]] = table, per_run(table)
+            tables[names[spec]], others[names[spec]] = table, headline(table)
         rows = []
         for other, frame in others.items():
             compared = paired(runs, frame).reset_index()

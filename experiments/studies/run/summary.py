@@ -1,9 +1,9 @@
-"""Outcomes of a run study, per run and over the runs, and networks run alongside it.
+"""Outcomes of a run study over the runs, and networks run alongside it.
 
-Per run: trust, sharing and collaboration at the horizon (`at_horizon`: the mean of the
-last weeks), and over the whole run the reader's units (`experiments.analysis.units`:
-cases resolved and stalls per year, the share of open cases with joint action) and the
-misuse and turnover that happened. Over the runs: the mean with its 95% interval, and
+Per run the headline outcomes are `experiments.analysis.units.headline` (trust, sharing
+and collaboration at the horizon; cases resolved and stalls per year, the share of open
+cases with joint action, misuse and turnover over the whole run). Over the runs: the
+mean with its 95% interval, and
 the range that holds 95% of the runs (a single run can be told from chance only
 against that range).
 """
@@ -13,25 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.outcomes import at_horizon, mean_ci
-from experiments.analysis.units import MEASURES, windowed
+from experiments.analysis.outcomes import mean_ci
 from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.tables import model_frame
 from model.scenario import Scenario
-
-LEVELS = {"intentional_trust": "intentional trust", "cognitive_trust": "cognitive trust",
-          "empathic_trust": "empathic trust", "info_shared": "information shared", "collaboration": "collaboration"}
-COUNTS = {"misuse_events": "misuse events (in the whole run)", "turnover_events": "replacements (in the whole run)"}
-LABELS = {**LEVELS, **{m: label for m, (label, _) in MEASURES.items()}, **COUNTS}
-
-
-def per_run(model: pd.DataFrame) -> pd.DataFrame:
-    """One row per run (index ``run``), one column per outcome in `LABELS`."""
-    last = int(model.step.max())
-    out = {m: at_horizon(model, m, by="run") for m in LEVELS}
-    out.update({m: windowed(model, m, 1, last, by="run") for m in MEASURES})
-    out.update({m: model[model.step == last].set_index("run")[m] for m in COUNTS})
-    return pd.DataFrame(out)
 
 
 def describe(runs: pd.DataFrame) -> pd.DataFrame:
