@@ -219,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(pol)
 
-    app = sub.add_parser("app", help="interactive exploration in the browser (Mesa SolaraViz)")
+    app = sub.add_parser("app", help="interactive exploration in the browser (Solara, Mesa's model controller)")
     app.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
     app.add_argument("--host", default="127.0.0.1",
                      help="interface to listen on (default: localhost only; others need --expose)")
