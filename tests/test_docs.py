@@ -89,3 +89,19 @@ def test_trustnet_version_is_the_package_version_everywhere():
     assert r.returncode == 0 and r.stdout.strip() == f"trustnet {__version__}"
     assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == __version__
     assert f'version: {__version__}' in (ROOT / "CITATION.cff").read_text()
+
+
+def test_the_study_is_cited_by_reference_and_section_not_by_lines_of_a_text_the_reader_lacks():
+    """README, ODD and CITATION.cff give the study's bibliographic reference; the docs cite
+    its sections, never line numbers of the project's copy of the text (the scenario files
+    keep those, for the developers' check of the X-Y differences)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    for text in (" ".join(t.split()) for t in (readme, ODD, citation)):
+        assert "De kracht van vertrouwen" in text and "2022" in text
+        assert "not stated in the copy" in text  # the author is not invented
+    lines = re.compile(r"seed (lines? )?\d{3,4}\b|seeds/000_|\b(1[0-9]{3}|2[1-9][0-9]{2}|3[0-9]{3})[–-]\d{3,4}\)"
+                       r"|§[\d.]+ \((line )?\d{3,4}")
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        found = [m.group(0) for m in lines.finditer(path.read_text(encoding="utf-8"))]
+        assert found == [], (path.name, found[:5])
