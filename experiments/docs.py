@@ -89,7 +89,21 @@ def cost_table() -> str:
     return "\n".join(lines)
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"intervention-table": intervention_table, "intervention-costs": cost_table}
+def factor_list(relative: str) -> Callable[[], str]:
+    """The factors of a default factor file with their bounds, as one line."""
+    def render() -> str:
+        factors = load_factors(STUDIES / relative)[0]
+        return (f"Its {len(factors)} factors: "
+                + ", ".join(f"`{f.name}` [{f.low:g}, {f.high:g}]" for f in factors) + ".")
+    return render
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "intervention-table": intervention_table, "intervention-costs": cost_table,
+    "sensitivity-factors": factor_list("sensitivity/factors.toml"),
+    "uncertain-factors": factor_list("policy/uncertain.toml"),
+    "focused-factors": factor_list("calibration/focused.toml"),
+}
 
 COUNT_MARK = re.compile(r"<!-- count:([a-z_]+) -->(.*?)<!-- /count -->")
 
