@@ -79,6 +79,30 @@ def moderates(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
     return pb.col("moderators", dims) & pb.col(f"{name}_moderator", dims)
 
 
+MAIN_EFFECT_AT = 0.1  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
+
+
+def moderated(y: np.ndarray, pb: ParamBatch, dims: int, *factors: np.ndarray) -> np.ndarray:
+    """A trust-driven quantity ``y`` (in [0, 1]) under moderator factors (in [0, 1]) whose
+    product is m.
+
+    The study's moderation (``moderation`` = interaction) scales what trust yields: y x m,
+    so a weak moderator flattens the rise of collaboration with trust. Under the P6
+    ablation (``moderation`` = additive) the same factor acts as a main effect only:
+    y - (1 - m) x `MAIN_EFFECT_AT`, clipped to [0, 1] -- it lowers the level by the same
+    amount at every level of trust, so the slope no longer depends on the moderator
+    (except where the clip binds). ``pb.col`` with ``dims`` trailing axes matches ``y``.
+    """
+    scaled = y
+    for m in factors:  # one factor after the other (the order of the arithmetic is kept)
+        scaled = scaled * m
+    additive = pb.col("moderation", dims) == "additive"
+    if not additive.any():
+        return scaled
+    m = np.prod(np.broadcast_arrays(*factors), axis=0) if len(factors) > 1 else factors[0]
+    return np.where(additive, np.clip(y - (1.0 - m) * MAIN_EFFECT_AT, 0.0, 1.0), scaled)
+
+
 def members(st: Structure, week: int) -> np.ndarray:
     """(N,) bool: the organisations that have joined the network by ``week``."""
     return st.join_week <= week
@@ -227,7 +251,7 @@ def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarr
     share = share * (1.0 - s.caution * (1.0 - pb.col("caution_cut", 1)))
     share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
     share = share * (1.0 - s.reticence * outsiders[:, None])
-    share = share * willingness(s, st, pb)
+    share = moderated(share, pb, 1, willingness(s, st, pb))  # autonomy
     share = share * variants.sham(pb, st, 1) * variants.readiness(pb, s.tenure, at_table, st.case_holder)
     return np.where(contributing & st.case_holder[None, :], share, 0.0)
 
@@ -254,10 +278,10 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     floor = np.where(moderates(pb, "communication", 1), pb.col("language_floor", 1), 1.0)
-    understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
     domains = (needf @ np.eye(len(DOMAINS))[st.domain]) > 0  # (B, S, domains) present on the case
     cross = (domains.sum(axis=-1) > 1).astype(float)
-    understood = understood * (1.0 - variants.culture_loss(pb, cross, s.atmosphere))
+    understood = moderated(info, pb, 1, floor + (1.0 - floor) * lang,  # communication: common language
+                           1.0 - variants.culture_loss(pb, cross, s.atmosphere))  # and domain cultures (T4)
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
 
@@ -273,7 +297,7 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     exchanged = np.where(s.case_open, understood, 0.0).sum(axis=1) / np.maximum(n_open, 1)
     means = np.where(s.round_agreed > 0, s.round_delivered / np.maximum(s.round_agreed, 1), 1.0)
     has = meeting & (n_open > 0)
-    s.collaboration = np.where(has, exchanged * means, s.collaboration)
+    s.collaboration = np.where(has, moderated(exchanged, pb, 0, means), s.collaboration)
     mean_info = np.where(s.case_open, info, 0.0).sum(axis=1) / np.maximum(n_open, 1)
     s.info_shared = np.where(has, mean_info, s.info_shared)
 
@@ -623,12 +647,13 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     t2 = variants.literature(pb, "T2", 2)
     if t2.any():
         blind = np.where(p(t2), p(pb.col("identification_blindness", 2)) * emp, 0.0)
+    misuses = p(sig.misuses) * p(pb.col("misuse_trust", 2))  # P2 ablation: trust does not register misuse
     intent, damage = update_intentional(
-        p(s.intent), p(s.damage), successes, p(sig.misuses), p(sig.freerides) * (1.0 - blind),
+        p(s.intent), p(s.damage), successes, misuses, p(sig.freerides) * (1.0 - blind),
         other_negative=competence, gain=p(pb.col("intent_gain", 2)), loss_ratio=rates["loss_ratio"],
         misuse_signal=p(pb.col("misuse_signal", 2)), freeride_signal=p(pb.col("freeride_signal", 2)),
         reputation_damage=rates["reputation_damage"], forgetting=p(pb.col("damage_forgetting", 2)))
-    cog = update_cognitive(p(s.cog), reported, missing, feedback,
+    cog = update_cognitive(p(s.cog), reported, missing * p(pb.col("feedback_loss", 2)), feedback,  # P3 ablation
                            gain=p(pb.col("cog_gain", 2)), loss_ratio=rates["cog_loss_ratio"])
     # empathic trust follows successful joint work; identification adds most across domains
     cross = memo(st, ("cross",), lambda: (st.offdiag & ~st.same_domain)[None])

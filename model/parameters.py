@@ -255,6 +255,22 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("coordination_moderator", True, 0, 1, "study §4.6 (P6)",
               "Coordination moderates (task confusion where tasks overlap, evaluations, goal "
               "erosion by a diverging newcomer); off: none of these act.", bool),
+    ParamSpec("misuse_trust", True, 0, 1, "study §4.1.3.2 (P2)",
+              "A detected misuse lowers the victim's intentional trust in the misuser and leaves "
+              "reputation damage; off: detection still makes the victim and the others cautious, but "
+              "trust does not register it (the P2 ablation).", bool),
+    ParamSpec("feedback_loss", True, 0, 1, "study §4.1.4.1 (P3)",
+              "Missing feedback on an agreed action erodes the cognitive trust of a trustor who values "
+              "feedback; off: only feedback received moves cognitive trust (the P3 ablation).", bool),
+    ParamSpec("moderation", "interaction", 0, 0, "study §4.7 (P6)",
+              "How the moderators act on the link from trust to collaboration. interaction: as factors "
+              "that scale what trust yields (the study's moderation); additive: the same factors as main "
+              "effects only, y - (1 - m) x 0.5 instead of y x m, so that they shift collaboration "
+              "whatever the trust (the P6 ablation).", str, ("interaction", "additive")),
+    ParamSpec("intent_shift", 0.0, -1.0, 1.0, "probe (P6 trust sweep), assumption: no scenario sets it",
+              "Added to every starting and arrival level of intentional trust (clipped to [0, 1]); "
+              "the P6 sweep moves the level of intentional trust with it without touching goal "
+              "clarity or alignment, which also set effort. 0 in every scenario."),
     ParamSpec("scheduled_events", True, 0, 1, "study §3 table (P7)",
               "The scenario's scheduled turnover events happen; off: they are ignored.", bool),
     # --- theory variants (study §6.2; THEORY.md §5): "study" is the study's finding -----

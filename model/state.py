@@ -91,12 +91,16 @@ def intent_prior(pb: ParamBatch, clarity: np.ndarray, align_trustor: np.ndarray)
     the founding clarity is ``shared_goal``; a newcomer with a diverging vision lowers it
     (so the others expect less of the newcomer). With the ``goal_prior`` mechanism off,
     or under T1 = literature (trust is built up, not given), everyone starts at
-    ``intent_start_low`` instead. Returned with shape (B, N, 1) so that it broadcasts
+    ``intent_start_low`` instead. ``intent_shift`` (the P6 trust sweep's knob, 0 in every
+    scenario) is added to either. Returned with shape (B, N, 1) so that it broadcasts
     over trustees.
     """
     prior = clarity * align_trustor
     from_goal = pb.col("goal_prior", 1) & (pb.col("T1", 1) == "study")  # T1 literature: built up
     prior = np.where(from_goal, prior, pb.col("intent_start_low", 1))
+    shift = pb.col("intent_shift", 1)  # the P6 sweep's knob (0 in every scenario)
+    if np.any(shift):
+        prior = np.clip(prior + shift, 0.0, 1.0)
     return prior[:, :, None]
 
 

@@ -29,6 +29,12 @@ THEORY_PAIRS = {
     "T8": ("a written task division is needed",
            "a natural division suffices where tasks differ; it fails where tasks overlap"),
 }
+# theory pairs whose literature side acts only where a scenario has something to act on,
+# and why X and Y have nothing (reported instead of a zero effect)
+ACTS_ONLY_WHERE = {
+    "T7": "acts only on imposed participation; participation in X and Y was voluntary (study §4.5), "
+          "so no organisation is marked imposed",
+}
 UPDATE_RULES = ("asymmetric_ceiling", "asymmetric", "symmetric", "value_performance")
 
 

@@ -105,3 +105,12 @@ def test_the_study_is_cited_by_reference_and_section_not_by_lines_of_a_text_the_
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         found = [m.group(0) for m in lines.finditer(path.read_text(encoding="utf-8"))]
         assert found == [], (path.name, found[:5])
+
+
+def test_patterns_threshold_table_is_generated_from_the_thresholds():
+    from experiments.analysis.thresholds import BEGIN as T_BEGIN
+    from experiments.analysis.thresholds import END as T_END
+    from experiments.analysis.thresholds import render as render_thresholds
+
+    text = (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8")
+    assert text[text.index(T_BEGIN):text.index(T_END) + len(T_END)] == render_thresholds(), "run: make odd"

@@ -117,7 +117,7 @@ def studies(sizes: Sizes, seed: int) -> dict[str, Study]:
 
 def robust_studies(sizes: Sizes, seed: int) -> dict[str, Study]:
     """The criteria's points at every robustness sample point, in chunks of sample points
-    (labels ``s{k}:...``); the main points recorded every 4 weeks to keep the tables small."""
+    (labels ``s{k}:...``), recorded as the criteria need them (pairs every two weeks)."""
     x = load_scenario("x")
     sample = robust_sample(sizes.robust_points, seed)
     out = {}
@@ -127,8 +127,7 @@ def robust_studies(sizes: Sizes, seed: int) -> dict[str, Study]:
             for group, pts in criteria_points(sample[k], prefix=f"s{k}:").items():
                 chunk[group] += pts
         for group in ("main", "probes"):
-            recording = {**RECORDING[group], "pairs_every": 4 if group == "main" else 0}
             out[f"robust-{c // sizes.robust_chunk:02d}-{group}"] = Study(
                 scenario=x, points=tuple(chunk[group]), reps=sizes.robust_reps, seed=seed, resolve=resolve,
-                kind=f"contrast-robust-{group}", extra={"chunk": c // sizes.robust_chunk}, **recording)
+                kind=f"contrast-robust-{group}", extra={"chunk": c // sizes.robust_chunk}, **RECORDING[group])
     return out

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis import patterns as pt
+from experiments.analysis.criterion import joint_p_holds
 from experiments.studies.contrast.hybrid import GROUP_DOC, GROUPS
 from experiments.studies.contrast.summaries import OUTCOMES
 
@@ -20,40 +21,81 @@ def _fmt(value) -> str:
 
 
 def scorecard_markdown(card: list[pt.PatternResult], ablations: pd.DataFrame) -> str:
-    lines = ["# Pattern scorecard", "", "| pattern | passed | criterion | measured |", "|---|---|---|---|"]
+    lines = ["# Pattern scorecard", "",
+             "A pattern holds when every clause's estimate (a mean over replications, paired where a "
+             "counterfactual exists) meets its threshold (docs/patterns.md). Beside it: each estimate's Monte "
+             "Carlo standard error and the probability that the pattern holds (bootstrap over replications).",
+             "", "| pattern | holds | P(holds) | criterion | clauses: estimate (SE) vs threshold |",
+             "|---|---|---|---|---|"]
     for r in card:
-        measured = "; ".join(f"{k} = {_fmt(v)}" for k, v in r.measured.items())
-        lines.append(f"| {r.id} | {'yes' if r.passed else '**no**'} | {r.criterion} | {measured} |")
-    lines += ["", "## Ablations", "", "Each pattern's mechanism switched off (a model option); the pattern "
-              "should then fail.", "", "| pattern | mechanism switched off | switch | passed with | "
-              "passed without |", "|---|---|---|---|---|"]
+        clauses = "; ".join(
+            f"{c.name}{' (check)' if c.role == 'check' else ''} = {_fmt(r.estimates[c.name])} "
+            f"({_fmt(r.se[c.name])}) {c.op} {c.threshold:g}{'' if r.clause_passed[c.name] else ' **fails**'}"
+            for c in r.clauses)
+        lines.append(f"| {r.id} | {'yes' if r.passed else '**no**'} | {r.p_holds:.2f} | {r.criterion} | "
+                     f"{clauses} |")
+    lines += ["", "## Ablations", "",
+              "Each pattern's mechanism switched off (a model option) on exactly the points the pattern reads; the "
+              "ablated runs keep the evidence the criterion inspects. *Direct*: the mechanism is the only pathway "
+              "to the pattern, so the ablation confirms the wiring. *Emergent*: the pattern comes from several "
+              "mechanisms together, and the ablation shows that this one is necessary.", "",
+              "| pattern | kind | mechanism switched off | switch | holds with | holds without | "
+              "P(holds) without |", "|---|---|---|---|---|---|---|"]
     for _, a in ablations.iterrows():
-        flag = " (survives its ablation: a finding)" if a.passed_without else ""
-        lines.append(f"| {a.pattern} | {a.mechanism} | `{a.switch}` | {'yes' if a.passed_with else 'no'} | "
-                     f"{'yes' if a.passed_without else 'no'}{flag} |")
+        if not a.passed_with and not a.passed_without:
+            flag = " (fails with it too: the ablation cannot tell)"
+        elif a.passed_without:
+            flag = " (survives its ablation: a finding)"
+        else:
+            flag = ""
+        lines.append(f"| {a.pattern} | {a.kind} | {a.mechanism} | `{a.switch}` | "
+                     f"{'yes' if a.passed_with else 'no'} | {'yes' if a.passed_without else 'no'}{flag} | "
+                     f"{a.p_holds_without:.2f} |")
     return "\n".join(lines) + "\n"
 
 
-def report(card, ablations, respondents, robust, summary, decomposition, sizes, seed: int, paths: dict) -> str:
+def report(card, ablations, respondents, robust, summary, decomposition, sizes, seed: int, paths: dict,
+           joint: pd.DataFrame | None = None, driving: pd.DataFrame | None = None) -> str:
     lines = ["# Network X against network Y", "",
              f"{sizes.reps} paired replications per design point (sweeps {sizes.sweep_reps}, "
              f"decomposition {sizes.decomposition_reps}; robustness {sizes.robust_points} Latin-hypercube points "
              f"x {sizes.robust_reps} replications), 156 weeks, root seed {seed}. Criteria: docs/patterns.md.", ""]
     passed = sum(r.passed for r in card)
-    lines.append(f"**{passed} of {len(card)} patterns reproduced at the default parameters.**")
+    lines.append(f"**{passed} of {len(card)} patterns reproduced at the default parameters** (probability that "
+                 f"all hold together, over the replications: {joint_p_holds(card):.2f}).")
     lines.append("")
     lines.append(scorecard_markdown(card, ablations).split("\n", 2)[2])
-    survivors = ablations[ablations.passed_without]
+    survivors = ablations[ablations.passed_without & ablations.passed_with]
     if len(survivors):
         lines += ["**Findings: patterns that survive the removal of their mechanism:** "
                   + ", ".join(survivors.pattern) + ". The pattern then has another cause in the model.", ""]
     if len(robust):
         lines += ["## Robustness over the assumptions", "",
                   "Share of a Latin-hypercube sample of the assumption-labelled parameters (registry ranges) at "
-                  "which each criterion holds, with Wilson 95% intervals: the number calibration works on.", "",
-                  "| pattern | share | 95% CI | points |", "|---|---|---|---|"]
+                  "which each criterion holds, with Wilson 95% intervals, and the mean probability of holding "
+                  "(bootstrap over each point's replications). Every point's parameter values, margins and clause "
+                  "estimates are in `robustness_points.parquet`.", "",
+                  "| pattern | share | 95% CI | mean P(holds) | points |", "|---|---|---|---|---|"]
         for _, r in robust.iterrows():
-            lines.append(f"| {r.pattern} | {r.share:.0%} | [{r.ci_low:.0%}, {r.ci_high:.0%}] | {r.points} |")
+            lines.append(f"| {r.pattern} | {r.share:.0%} | [{r.ci_low:.0%}, {r.ci_high:.0%}] | "
+                         f"{r.mean_p_holds:.2f} | {r.points} |")
+        lines.append("")
+    if joint is not None and len(joint):
+        lines += ["**Which patterns go together and which trade off** (`robustness_joint.csv`): the share of "
+                  "points at which both hold, against what independence would give, and the phi correlation of "
+                  "the two verdicts over the points (negative: where one holds the other tends not to).", "",
+                  "| patterns | both | if independent | phi |", "|---|---|---|---|"]
+        for _, r in joint.sort_values("phi", na_position="last").iterrows():
+            phi = "n/a" if pd.isna(r.phi) else f"{r.phi:+.2f}"
+            lines.append(f"| {r['first']} & {r['second']} | {r.both:.0%} | {r.independent:.0%} | {phi} |")
+        lines.append("")
+    if driving is not None and len(driving):
+        lines += ["**What each margin depends on** (`robustness_drivers.csv`): the parameters whose values a "
+                  "pattern's margin follows most over the points (Spearman rank correlation; positive: a higher "
+                  "value moves the pattern away from holding).", "", "| pattern | parameters (rho) |", "|---|---|"]
+        for pattern, f in driving.groupby("pattern", sort=False):
+            lines.append(f"| {pattern} | " + ", ".join(f"`{r.parameter}` ({r.rho:+.2f})" for r in f.itertuples())
+                         + " |")
         lines.append("")
     lines += ["## Respondent checks", "", "Statements of the study about its respondents, checked on the "
               "organisation that carries the respondent id (respondents.csv).", "",
