@@ -63,7 +63,8 @@ def check_report(result: Screen) -> str:
         for _, r in groups[NO_EFFECT].iterrows():
             lines.append(f"| {r.setting} | {r.reason or 'no rule of `trustnet check` explains it'} |")
     else:
-        lines.append("None: every setting changes the runs.")
+        lines.append("None: every setting changes the runs." if len(table)
+                     else "The file makes no settings of its own.")
     lines += ["", f"## Settings whose effect is not distinguishable from chance at {result.reps} runs "
               f"({len(groups[UNCLEAR])})", ""]
     if len(groups[UNCLEAR]):
