@@ -119,3 +119,16 @@ def test_check_command_prints_and_writes_the_report(made_up, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "experiments.cli", "check", str(tmp_path / "nothing.toml"),
                           "--out", str(tmp_path / "o")], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["/dev/zero"], "not a regular file"),
+    (["x", "--reps", "1"], "must be at least 2"),
+    (["x", "--steps", "0"], "must be at least 1"),
+    (["synthetic:99999"], "at most 5000 organisations"),
+])
+def test_check_refuses_bad_input_in_one_line(args, said, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "experiments.cli", "check", *args, "--out", str(tmp_path / "o")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
