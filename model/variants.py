@@ -106,12 +106,14 @@ def sham(pb: ParamBatch, st: Structure, dims: int) -> np.ndarray:
     return np.where(on, 1.0 - pb.col("sham_share", dims), 1.0)
 
 
-def confusion_scope(pb: ParamBatch, overlap_on_case: np.ndarray) -> np.ndarray:
+def confusion_scope(pb: ParamBatch, misdirected: np.ndarray) -> np.ndarray:
     """(B, S, N) where an unclear task division bites (T8).
 
-    study: where organisations with overlapping tasks meet on a case; literature: on every
-    case unless the division is written down. A written division removes it in both.
+    study: where tasks overlap -- on a case brought to one of two organisations with
+    overlapping tasks without the other, which may be the wrong one (between themselves
+    the two divide clearly, §4.6.4.1); literature: on every case unless the division is
+    written down. A written division removes it in both.
     """
     everywhere = literature(pb, "T8", 2)
-    scope = np.where(everywhere, 1.0, overlap_on_case.astype(float))
+    scope = np.where(everywhere, 1.0, misdirected.astype(float))
     return scope * ~pb.col("written_tasks", 2)

@@ -3,8 +3,9 @@
 `model.dynamics` skips sub-steps no run of a block needs, works on the runs or pairs
 that have something to do, and runs the trust rules on the active pairs only in large
 networks. None of this may change a number: the reference file holds outputs of the
-engine as it was before these paths existed (commit 270e8da, x86-64), and the sparse
-and dense trust updates are compared with each other directly.
+engine (first from before these paths existed, commit 270e8da; regenerated when issue 23
+changed the model's arrivals and task division, x86-64), and the sparse and dense trust
+updates are compared with each other directly.
 """
 
 import json

@@ -50,7 +50,7 @@ def test_i2_framework_limits_the_fall_in_sharing_after_misuse():
     assert mean(framed, shared) > mean(base, shared) + 0.02
     # the privacy officer stops part of the misuse: fewer events
     misuse = lambda m: m.state.misuse_events[0]  # noqa: E731
-    assert mean(framed, misuse) < 0.75 * mean(base, misuse)
+    assert mean(framed, misuse) < 0.9 * mean(base, misuse)
     # the members whose data the housing corporation can use (care, municipality) keep sharing more
     exposed = [i for i, o in enumerate(load_scenario("y").organisations)
                if o.domain in ("care", "municipality") and o.role != "minute-taker"]

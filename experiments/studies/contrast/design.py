@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from experiments.analysis import scorecard
-from experiments.analysis.scorecard import RECORDING, ablation_points, criteria_points
+from experiments.analysis.scorecard import RECORDING, RESPONDENT_POINTS, ablation_points, criteria_points
 from experiments.ensemble import Study
 from experiments.ensemble.factors import Factor
+from experiments.studies.contrast.breach import breach_points
 from experiments.studies.contrast.decomposition import coalition_spec, coalitions
 from experiments.studies.contrast.hybrid import GROUPS, hybrid_from_spec
 from model.parameters import SPECS
@@ -40,10 +41,12 @@ def _point(label: str, scenario: str, **overrides) -> dict:
 
 
 def criteria_with_ablations() -> dict[str, list[dict]]:
-    """The criteria's points and each pattern's ablated copies, by group."""
+    """The criteria's points and each pattern's ablated copies, by group; with the points
+    only the respondent checks (main) and the breach's channels (probes) read."""
     points = criteria_points()
     ablated = ablation_points(points)
-    return {group: points[group] + ablated[group] for group in points}
+    extra = {"main": list(RESPONDENT_POINTS), "probes": breach_points()}
+    return {group: points[group] + ablated[group] + extra[group] for group in points}
 
 
 def sweep_points(levels: int) -> list[dict]:
@@ -73,7 +76,7 @@ def resolve(name: str) -> Scenario:
 # parameters that act only under a theory variant or a switched-off mechanism, or that
 # set array shapes: not part of the baseline's uncertainty
 NOT_SAMPLED = {"interaction_cycle", "identification_blindness", "informal_commitment", "culture_gap",
-               "stability_start", "sham_share", "intent_start_low", "max_cases"}
+               "stability_start", "sham_share", "intent_start_low", "max_cases", "intent_shift"}
 
 
 def assumed_factors() -> list[Factor]:

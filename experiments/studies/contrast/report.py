@@ -54,8 +54,31 @@ def scorecard_markdown(card: list[pt.PatternResult], ablations: pd.DataFrame) ->
     return "\n".join(lines) + "\n"
 
 
+def breach_markdown(breach: pd.DataFrame) -> list[str]:
+    """The channels of Y's breach, as a table of shares per outcome."""
+    outcomes = list(dict.fromkeys(breach.outcome))
+    lines = ["## Which channel of Y's breach carries the contrast", "",
+             "Each channel switched off on its own in Y (same seeds); its share of what Y's last year does to an "
+             "outcome (P7's difference in differences, `did:`, and the end-of-horizon X - Y gap, `gap:`), with "
+             "the delta-method 95% interval over paired replications; *together* is what the channels do only "
+             "jointly. The numbers of the breach are a hypothesis (`breach_*`, sampled in robustness, "
+             "calibration, sensitivity analysis and the policy worlds; which of them decide the answers: the "
+             "assumption ledger, `trustnet assumptions`, results/assumptions/report.md). `breach.csv` has every "
+             "row.", "", "| channel | " + " | ".join(outcomes) + " |", "|---|" + "---|" * len(outcomes)]
+    for channel, f in breach.groupby("channel", sort=False):
+        f = f.set_index("outcome")
+        if channel == "whole breach":
+            cells = [f"{f.loc[o, 'effect']:+.3f} (the whole)" for o in outcomes]
+        else:
+            cells = [f"{f.loc[o, 'share']:.0%} [{f.loc[o, 'ci_low']:.0%}, {f.loc[o, 'ci_high']:.0%}]"
+                     for o in outcomes]
+        lines.append(f"| {channel} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def report(card, ablations, respondents, robust, summary, decomposition, sizes, seed: int, paths: dict,
-           joint: pd.DataFrame | None = None, driving: pd.DataFrame | None = None) -> str:
+           joint: pd.DataFrame | None = None, driving: pd.DataFrame | None = None,
+           breach: pd.DataFrame | None = None) -> str:
     lines = ["# Network X against network Y", "",
              f"{sizes.reps} paired replications per design point (sweeps {sizes.sweep_reps}, "
              f"decomposition {sizes.decomposition_reps}; robustness {sizes.robust_points} Latin-hypercube points "
@@ -110,7 +133,10 @@ def report(card, ablations, respondents, robust, summary, decomposition, sizes, 
         lines.append(f"| {r.metric} | {r.x_mean:.3f} [{r.x_ci_low:.3f}, {r.x_ci_high:.3f}] | "
                      f"{r.y_mean:.3f} [{r.y_ci_low:.3f}, {r.y_ci_high:.3f}] | "
                      f"{r['diff']:.3f} [{r.diff_ci_low:.3f}, {r.diff_ci_high:.3f}] |")
-    lines += ["", "## What explains the gap (Shapley shares of the X - Y difference)", "",
+    lines.append("")
+    if breach is not None and len(breach):
+        lines += breach_markdown(breach)
+    lines += ["## What explains the gap (Shapley shares of the X - Y difference)", "",
               "| group | what it switches | " + " | ".join(OUTCOMES) + " |",
               "|---|---|" + "---|" * len(OUTCOMES)]
     for g in GROUPS:
