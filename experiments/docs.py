@@ -22,7 +22,7 @@ from pathlib import Path
 
 from experiments.ensemble.factors import load_factors
 from model import parameter_table
-from model.interventions import INTERVENTIONS, active_weeks, intervention_cost, parse_intervention
+from model.interventions import INTERVENTIONS, active_weeks, intervention_cost, parse_intervention, scheduled_weeks
 from model.parameters import SPECS
 from model.scenario import REPRESENTATIVE_FIELDS, load_scenario
 
@@ -82,8 +82,9 @@ def cost_table() -> str:
         first = next(iter(INTERVENTIONS.values()))
         weeks = active_weeks(sc.with_overrides(parse_intervention(first.name)[1]), first)
         interval = sc.params.meeting_interval
-        label = (f"{name.upper()} (N = {sc.n}, meeting every {interval} weeks, {len(sc.events)} scheduled "
-                 f"replacement(s) in weeks {weeks[0]}–{weeks[1]})")
+        planned = ", ".join(str(w) for w in scheduled_weeks(sc))
+        label = (f"{name.upper()} (N = {sc.n}, meeting every {interval} weeks, scheduled replacements in "
+                 f"week(s) {planned} of {weeks[0]}–{weeks[1]})")
         lines.append(f"| {label} | " + " | ".join(f"{c:.1f}" for c in alone)
                      + f" | {together.per_year:.1f} | {together.total:.0f} |")
     return "\n".join(lines)

@@ -79,13 +79,25 @@ def _i3_hours(sc: Scenario, week: int) -> float:
     return moments + (0.5 * _members(sc) * _meetings_per_year(sc, week) if sc.params.i3_physical and online else 0.0)
 
 
+def scheduled_weeks(sc: Scenario) -> list[int]:
+    """The weeks of the scenario's scheduled replacements: its events and, with a
+    ``[breach]``, the arrival of the newcomer with a diverging vision (the breach week plus
+    ``breach_shift``); none when ``scheduled_events`` is off."""
+    if not sc.params.scheduled_events:
+        return []
+    weeks = [e.week for e in sc.events]
+    if sc.breach is not None:
+        weeks.append(sc.breach.week + sc.params.breach_shift)
+    return sorted(weeks)
+
+
 def _replacements_per_year(sc: Scenario, weeks: tuple[int, int] | None = None) -> float:
     """Expected replacements a year while an intervention acts: the base rate for every
-    seat plus the scenario's scheduled events in the weeks ``weeks`` = (first, last) it
-    acts (default: the whole horizon)."""
+    seat plus the scenario's scheduled replacements in the weeks ``weeks`` = (first, last)
+    it acts (default: the whole horizon)."""
     first, last = weeks or (1, sc.horizon)
     span = max(last - first + 1, 1) / 52.0
-    scheduled = sum(first <= e.week <= last for e in sc.events) / span if sc.params.scheduled_events else 0.0
+    scheduled = sum(first <= w <= last for w in scheduled_weeks(sc)) / span
     return sc.n * sc.params.turnover_rate + scheduled
 
 

@@ -99,9 +99,12 @@ def test_a_conflict_of_interest_below_the_threshold_has_no_effect_and_says_why(c
 def test_the_rules_do_not_explain_away_an_effect():
     y = load_scenario("y")
     housing = next(o for o in y.organisations if o.name == "Housing corporation")
-    assert untempted(y, housing, 156) is None  # its newcomer (alignment 0.15) is tempted: 0.68 > 0.4
+    assert untempted(y, housing, 156) is None  # the breach's newcomer is tempted: 0.8 x (1 - 0.15) > 0.4
+    assert "0.8 × (1 − 0.65)" in untempted(y, housing, 100)  # before the breach its usual people are not tempted
     table = screen("y", reps=4).table.set_index("setting")
-    assert table.loc["Housing corporation: conflict_of_interest = 0.8"].verdict == EFFECT
+    assert table.loc['Housing corporation: conflicts_with = ["care", "municipality"]'].verdict == EFFECT
+    breach = next(s for s in table.index if s.startswith("[breach]"))
+    assert table.loc[breach].verdict == EFFECT
     assert "voice" in table.loc["[parameters] power_asymmetry = 0.5"].reason
 
 

@@ -32,6 +32,23 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or (isinstance(a, (int, float)) and isinstance(b, (int, float)) and float(a) == float(b))
 
 
+def conflict_of(sc: Scenario, org: Organisation) -> float:
+    """An organisation's conflict of interest: the breach's organisation takes the run's
+    ``breach_conflict`` (ODD 7.2.16), every other its own."""
+    return sc.params.breach_conflict if _breach_org(sc, org) else org.conflict_of_interest
+
+
+def _breach_org(sc: Scenario, org: Organisation) -> bool:
+    return sc.breach is not None and sc.breach.org == org.name
+
+
+def breach_week(sc: Scenario) -> int | None:
+    """The week the breach's newcomer arrives, if the scenario has a breach that happens."""
+    if sc.breach is None or not sc.params.scheduled_events:
+        return None
+    return sc.breach.week + sc.params.breach_shift
+
+
 def representatives(sc: Scenario, org: Organisation, last: int) -> list[tuple[float, float]]:
     """(goal alignment, opportunism threshold) of every representative ``org`` can have
     within the run: the first, scheduled newcomers (their own values where the event
@@ -43,6 +60,9 @@ def representatives(sc: Scenario, org: Organisation, last: int) -> list[tuple[fl
     for e in events:
         out.append((e.representative.get("goal_alignment", max(0.0, align - sc.newcomer_spread)),
                     e.representative.get("opportunism_threshold", threshold)))
+    week = breach_week(sc)
+    if _breach_org(sc, org) and week is not None and week <= last:
+        out.append((sc.params.breach_alignment, sc.params.breach_threshold))
     if sc.params.turnover_rate > 0:
         out.append((max(0.0, align - sc.newcomer_spread), threshold))
     return out
@@ -50,7 +70,7 @@ def representatives(sc: Scenario, org: Organisation, last: int) -> list[tuple[fl
 
 def untempted(sc: Scenario, org: Organisation, last: int) -> str | None:
     """Why ``org`` never misuses shared data, if it cannot."""
-    c = org.conflict_of_interest
+    c = conflict_of(sc, org)
     if c == 0:
         return f"{org.name} has no conflict of interest (conflict_of_interest 0), so it is never tempted"
     if not org.conflicts_with:
@@ -74,10 +94,10 @@ def threshold_moot(sc: Scenario, org: Organisation, value: float, fallback: floa
     nothing for ``org``: it cannot be tempted at all, or its temptation lies on the same
     side of both thresholds for every representative concerned (a newcomer's own alignment
     ``align`` where an event sets it)."""
-    why = untempted(sc, org, last) if org.conflict_of_interest == 0 or not org.conflicts_with else None
+    c = conflict_of(sc, org)
+    why = untempted(sc, org, last) if c == 0 or not org.conflicts_with else None
     if why:
         return f"acts only on a member that can be tempted to misuse data; {why}"
-    c = org.conflict_of_interest
     aligns = [align] if align is not None else [a for a, _ in representatives(sc, org, last)]
     temptations = [c * (1 - a) for a in aligns]
     if all((t > value) == (t > fallback) for t in temptations):
@@ -141,6 +161,8 @@ def _parameter(sc: Scenario, name: str, value: Any, last: int) -> str | None:
             return f"acts only under the theory variant {pair} = {side} (it is {getattr(sc.params, pair)})"
     if name in MISUSE:
         return nobody_tempted(sc, last)
+    if name.startswith("breach_"):
+        return _breach_parameter(sc, name, last)
     if name == "power_asymmetry" and not any(o.pays for o in sc.organisations):
         return "acts only where one organisation pays (pays = true) and decides over the others; none pays"
     if name in ("power_asymmetry", "voice"):
@@ -150,6 +172,19 @@ def _parameter(sc: Scenario, name: str, value: Any, last: int) -> str | None:
                 "overlap_group); none do")
     if name == "meeting_interval" and value > last:
         return f"no meeting within the {last} weeks run"
+    return None
+
+
+def _breach_parameter(sc: Scenario, name: str, last: int) -> str | None:
+    """Why a number of the breach's hypothesis changes nothing."""
+    if sc.breach is None:
+        return "acts only in a scenario with a [breach] table; this one has none"
+    week = breach_week(sc)
+    if name != "breach_conflict" and (week is None or week > last):
+        return ("the breach's newcomer never arrives within the run" if week is None
+                else f"the breach's newcomer arrives in week {week}, after the last week run ({last})")
+    if name == "breach_conflict":
+        return untempted(sc, next(o for o in sc.organisations if _breach_org(sc, o)), last)
     return None
 
 
@@ -176,9 +211,21 @@ def _organisation(sc: Scenario, org: Organisation, key: str, value: Any, last: i
         return no_evaluations(sc, last)
     if key == "overlap_group" and sum(o.overlap_group == value for o in sc.organisations) < 2:
         return f"no other organisation is in overlap_group {value!r}"
+    if key == "colleague" and not _replaced(sc, org, last):
+        return f"a colleague matters only when {org.name}'s representative changes, and it never does in the run"
     if key == "imposed" and sc.params.T7 != "literature":
         return "imposed participation acts only under the theory variant T7 = literature"
     return None
+
+
+def _replaced(sc: Scenario, org: Organisation, last: int) -> bool:
+    """Whether ``org``'s representative can change within the run."""
+    if sc.params.turnover_rate > 0:
+        return True
+    week = breach_week(sc)
+    planned = [e.week for e in sc.events if e.org == org.name] if sc.params.scheduled_events else []
+    planned += [week] if _breach_org(sc, org) and week is not None else []
+    return any(w <= last for w in planned)
 
 
 def _outsiders(sc: Scenario) -> bool:
@@ -242,6 +289,11 @@ def reason(sc: Scenario, data: dict, setting: Setting, last: int) -> str | None:
             if option and _same(value, SPEC_BY_NAME[option].default):
                 return f"the option's default is {value!r} already"
         return None
+    if kind == "breach":
+        week = breach_week(sc)
+        if week is None:
+            return "scheduled events are switched off (scheduled_events = false)"
+        return _after(week, last, "the breach's newcomer arrives")
     if kind == "variants":
         if _same(value, SPEC_BY_NAME[where[1]].default):
             return f"the default is {value!r} already"

@@ -76,6 +76,10 @@ def own_settings(data: dict) -> list[Setting]:
         out += [Setting(("interventions", i, k), f"intervention {item.get('name')}: {k} = {_show(v)}", v)
                 for k, v in item.items() if k != "name"]
     out += [Setting(("variants", k), f"[variants] {k} = {_show(v)}", v) for k, v in data.get("variants", {}).items()]
+    if isinstance(data.get("breach"), dict):
+        b = data["breach"]
+        out.append(Setting(("breach",), f"[breach] {b.get('org')}, week {b.get('week')} (a newcomer with a "
+                           "diverging vision)", b))
     return out
 
 

@@ -63,7 +63,11 @@ def trajectories(model: pd.DataFrame, name: str, path: Path, others: dict[str, p
 
 def event_marks(scenario, last: int) -> list[tuple[int, str]]:
     """Scheduled turnover, late joiners and intervention starts within the run."""
-    marks = [(e.week, f"turnover: {e.org}") for e in scenario.events if e.week <= last]
+    marks = [(e.week, f"turnover: {e.org}") for e in scenario.events if e.week <= last] \
+        if scenario.params.scheduled_events else []
+    if scenario.breach is not None and scenario.params.scheduled_events:
+        week = scenario.breach.week + scenario.params.breach_shift
+        marks += [(week, f"breach: {scenario.breach.org}")] if week <= last else []
     marks += [(o.joins, f"joins: {o.name}") for o in scenario.organisations if 0 < o.joins <= last]
     for i in active_interventions(scenario):
         weeks = active_weeks(scenario, i, last)

@@ -104,6 +104,12 @@ def event_lines(model: pd.DataFrame, scenario: Scenario, last: int) -> list[str]
         for e in scenario.events:
             if e.week <= last:
                 lines.append(f"* Week {e.week}: the representative of {e.org} is replaced (scheduled).")
+        if scenario.breach is not None and scenario.breach.week + scenario.params.breach_shift <= last:
+            lines.append(f"* Week {scenario.breach.week + scenario.params.breach_shift}: a newcomer with a diverging "
+                         f"vision replaces the representative of {scenario.breach.org} (the breach: goal alignment "
+                         f"{scenario.params.breach_alignment:g}, opportunism threshold "
+                         f"{scenario.params.breach_threshold:g}, its organisation's conflict of interest "
+                         f"{scenario.params.breach_conflict:g}).")
     for o in scenario.organisations:
         if 0 < o.joins <= last:
             lines.append(f"* Week {o.joins}: {o.name} joins the network.")
