@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
     con.add_argument("--sweep-reps", type=_positive, default=10, help="replications per sweep step")
     con.add_argument("--decomposition-reps", type=_positive, default=10,
-                     help="replications per combination of groups (2^6 combinations)")
+                     help="replications per combination of groups (2^7 combinations)")
     con.add_argument("--robust-points", type=_whole_number(0, 1_000_000), default=256,
                      help="Latin-hypercube points over the assumption-labelled parameters for the "
                           "robustness shares (default 256; 0: skip)")
@@ -262,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     var.add_argument("--seed", type=_seed, default=20221)
     var.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(var)
+
+    led = sub.add_parser("assumptions", help="the assumption ledger: which assumed numbers decide which answer "
+                                             "(Morris screening)")
+    led.add_argument("--trajectories", type=_whole_number(2, 1000), default=6,
+                     help="Morris trajectories (default 6; each is one point more than there are assumptions)")
+    led.add_argument("--reps", type=_positive, default=2, help="replications per design point (default 2)")
+    led.add_argument("--seed", type=_seed, default=20221)
+    led.add_argument("--out", type=_out_dir, required=True)
+    add_execution_options(led)
 
     cal = sub.add_parser("calibrate", help="ABC-SMC posterior of the parameters and theory variants given the patterns")
     cal.add_argument("--factors", default="default", metavar="FILE",
@@ -392,6 +401,22 @@ def prepare_contrast(args):
             print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
                   + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
         return finished(max(codes), args.out / "report.md" if result else None)
+    return job
+
+
+def prepare_assumptions(args):
+    from experiments.studies.assumptions import LedgerSizes, run_assumptions
+    from experiments.studies.assumptions.study import studies
+
+    sizes = LedgerSizes(trajectories=args.trajectories, reps=args.reps)
+    for study in studies(sizes, args.seed)[2].values():
+        preflight(study, args.engine)
+
+    def job(workers):
+        summaries, ledger = run_assumptions(args.out, sizes, args.seed, workers, args.block_size, args.quiet,
+                                            engine=args.engine)
+        codes = [report(s, f"trustnet assumptions ({s.out.name})") for s in summaries]
+        return finished(max(codes), args.out / "report.md" if ledger is not None else None)
     return job
 
 
@@ -534,7 +559,7 @@ def prepare_calibrate(args):
 
 
 PREPARE = {"run": prepare_run, "contrast": prepare_contrast, "policy": prepare_policy, "sa": prepare_sa,
-           "variants": prepare_variants, "calibrate": prepare_calibrate}
+           "variants": prepare_variants, "calibrate": prepare_calibrate, "assumptions": prepare_assumptions}
 
 
 class Terminated(BaseException):
