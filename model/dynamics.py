@@ -162,7 +162,7 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     need &= (st.case_holder & members(st, s.week))[None, :]
     s.case_need[bb, cc] = need
     s.case_open[bb, cc] = True
-    for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
+    for name in ("case_agreed", "case_done", "case_reported", "case_shirked", "case_acted"):
         getattr(s, name)[bb, cc] = False
     s.case_know[bb, cc] = 0.0
     s.case_progress[bb, cc] = 0.0
@@ -547,6 +547,7 @@ def _act(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, need: np.ndarray
     s.confusions = s.confusions + lost.sum(axis=(1, 2))
     s.case_shirked = s.case_shirked | (workable & able & ~willing)
     s.case_done = s.case_done | done
+    s.case_acted = s.case_acted | done  # who has acted on the case: observed only (joint action)
     s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
     n_done = count(done)
     s.round_delivered = s.round_delivered + n_done.sum(axis=1)

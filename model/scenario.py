@@ -471,6 +471,16 @@ def load_scenario(name: str | Path) -> Scenario:
     return load_scenario_file(path)
 
 
+def network_names(specs: list[str]) -> dict[str, str]:
+    """How reports name the networks given as ``x``, ``y``, a file or ``synthetic:N``: by the
+    scenario's own ``name``, never by the path it was read from (a reader of a report has
+    the name, not the author's directories). Two files that call themselves the same get
+    their file name added, so that the names stay apart."""
+    names = {spec: load_scenario(spec).name for spec in specs}
+    shared = {n for n in names.values() if list(names.values()).count(n) > 1}
+    return {spec: (f"{n} ({Path(spec).name})" if n in shared else n) for spec, n in names.items()}
+
+
 # ------------------------------------------------------------------------- synthetic
 
 DEFAULT_MIX = {"care": 4.0, "safety": 3.0, "housing": 1.0, "municipality": 1.0}

@@ -53,6 +53,7 @@ class State:
     case_done: np.ndarray  # bool (B, S, N) that action is done
     case_reported: np.ndarray  # bool (B, S, N) and reported back
     case_shirked: np.ndarray  # bool (B, S, N) it was left undone for lack of effort
+    case_acted: np.ndarray  # bool (B, S, N) the organisation has done an action on the case since it opened
     round_agreed: np.ndarray  # (B,) actions agreed at the last meeting (on cases still open)
     round_delivered: np.ndarray  # (B,) of those, delivered since
     waiting: np.ndarray  # (B,) cases waiting for a free slot
@@ -130,6 +131,7 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         case_know=np.zeros((b, s)), case_progress=np.zeros((b, s)),
         case_agreed=np.zeros((b, s, n), dtype=bool), case_done=np.zeros((b, s, n), dtype=bool),
         case_reported=np.zeros((b, s, n), dtype=bool), case_shirked=np.zeros((b, s, n), dtype=bool),
+        case_acted=np.zeros((b, s, n), dtype=bool),
         round_agreed=np.zeros(b), round_delivered=np.zeros(b),
         waiting=np.zeros(b),
         resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),
