@@ -292,9 +292,10 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("moderation", "interaction", 0, 0, "study §4.7 (P6)",
               "How the moderators act on the link from trust to collaboration. interaction: as factors "
               "that scale what trust yields (the study's moderation); additive: the same factors as main "
-              "effects only, y - (1 - m) x 0.5 instead of y x m, so that they shift collaboration "
+              "effects only, y - (1 - m) x 0.1 instead of y x m, so that they shift collaboration "
               "whatever the trust (the P6 ablation).", str, ("interaction", "additive")),
-    ParamSpec("intent_shift", 0.0, -1.0, 1.0, "a probe of the P6 criterion (study §4.7), not an input: 0 in every scenario",
+    ParamSpec("intent_shift", 0.0, -1.0, 1.0,
+              "a probe of the P6 criterion (study §4.7), not an input: 0 in every scenario",
               "Added to every starting and arrival level of intentional trust (clipped to [0, 1]); "
               "the P6 sweep moves the level of intentional trust with it without touching goal "
               "clarity or alignment, which also set effort. 0 in every scenario."),
