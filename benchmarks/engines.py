@@ -221,7 +221,8 @@ def main() -> None:
         print(f"  {n:>4} organisations: {min(one_run(n) for _ in range(3)) * 1000:9.1f} ms")
 
     x = rates["x"]
-    engine_ms, floor_ms = 1000 / x["batched engine alone, block of 100"], 1000 / x["random-number floor (issue 15's draws)"]
+    engine_ms = 1000 / x["batched engine alone, block of 100"]
+    floor_ms = 1000 / x["random-number floor (issue 15's draws)"]
     skip = set(args.skip)
     measured = {
         "synthetic:500": None if "synthetic:500" in skip else min(one_run(500) for _ in range(3)),

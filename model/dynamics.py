@@ -32,6 +32,7 @@ from model.levers import week_levers
 from model.parameters import SPEC_BY_NAME
 from model.scenario import DOMAINS
 from model.state import (
+    ACTED,
     AGREED,
     ALIGN,
     ATMOSPHERE,
@@ -92,7 +93,8 @@ _NEWCOMER = 6  # a newcomer brings the first six attributes of a representative 
 # marks the pairs that received one and `lists[ACTIVE_I]`/`lists[ACTIVE_J]` list them,
 # so the trust rules visit only those.
 Week = namedtuple("Week", ["sig", "touched", "lists", "counts", "um", "uw", "share", "at_table", "contributing",
-                           "shared", "reach", "needed", "hits", "stalled_case", "values", "moves", "seen", "on_case"])
+                           "shared", "reach", "needed", "hits", "stalled_case", "values", "moves", "seen", "on_case",
+                           "identifiable"])
 LEAVE, JOINED, ARRIVE = range(3)  # rows of `Week.moves`
 SIG_SUCCESS, SIG_MISUSE, SIG_FREERIDE, SIG_REPORTED, SIG_MISSING, SIG_JOINT, SIG_STALL = range(7)
 ACTIVE_I, ACTIVE_J, CONTACT_I, CONTACT_T, MEMBERS = range(5)
@@ -108,7 +110,8 @@ def new_week(n: int, s: int) -> Week:
         np.zeros(4, dtype=np.int64), np.zeros((n, 4)), np.zeros(4), np.zeros(n), np.zeros(n, dtype=np.bool_),
         np.zeros(n, dtype=np.bool_), np.zeros((n, n), dtype=np.int8), np.zeros((n, n), dtype=np.int8),
         np.zeros(n, dtype=np.int32), np.zeros(s), np.zeros(s, dtype=np.bool_), np.zeros(n),
-        np.zeros((3, n), dtype=np.bool_), np.zeros(N_DOMAINS, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
+        np.zeros((3, n), dtype=np.bool_), np.zeros(N_DOMAINS, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+        np.ones(n))
 
 
 @compiled
@@ -144,7 +147,7 @@ def advance_week(s, st, p, cdf, key, b, week, w):
 
 # ------------------------------------------------------------------- small helpers
 
-MAIN_EFFECT_AT = 0.5  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
+MAIN_EFFECT_AT = 0.1  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
 ADDITIVE = float(SPEC_BY_NAME["moderation"].choices.index("additive"))
 
 
@@ -302,6 +305,7 @@ def arrive_cases(s, st, p, cdf, key, b, week, w):
             s.slot[b, DONE, c, i] = False
             s.slot[b, REPORTED, c, i] = False
             s.slot[b, SHIRKED, c, i] = False
+            s.slot[b, ACTED, c, i] = False
         s.case_open[b, c] = True
         s.case[b, KNOW, c] = 0.0
         s.case[b, PROGRESS, c] = 0.0
@@ -393,6 +397,7 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     for i in range(n):
         s.org[b, SHARING, i] = w.share[i]
 
+    identify(s, st, b, w)
     # information: each open case is mapped by what its needed members share and understand
     communication = acts(p[P.moderators], p[P.communication_moderator])
     additive = p[P.moderation] == ADDITIVE
@@ -491,6 +496,25 @@ def hold_meeting(s, st, p, lev, key, b, week, w):
     for i in range(n):
         if w.at_table[i]:
             s.org[b, LANGUAGE, i] = s.org[b, LANGUAGE, i] + learn * (1.0 - s.org[b, LANGUAGE, i])
+
+
+@compiled
+def identify(s, st, b, w):
+    """``w.identifiable[i]``: the share of member i's sharing that identifies persons -- 1,
+    except for a member that brings a case in anonymously at its first mention
+    (``anonymous_first``, R11 in Y, §4.2.2.2): the share of its open cases mentioned at an
+    earlier meeting (already mapped)."""
+    n, slots = st.domain.shape[0], s.case_open.shape[1]
+    for i in range(n):
+        w.identifiable[i] = 1.0
+        if not st.anonymous_first[i]:
+            continue
+        needed = mentioned = 0.0
+        for c in range(slots):
+            if s.case_open[b, c] and s.slot[b, NEEDED, c, i]:
+                needed += 1.0
+                mentioned += 1.0 if s.case[b, KNOW, c] > 0 else 0.0
+        w.identifiable[i] = mentioned / max(needed, 1.0)
 
 
 # ---------------------------------------------------------------- 4. informal contact
@@ -686,12 +710,15 @@ def carry_out_actions(s, st, p, lev, key, b, week, w):
             for i in range(n):
                 if not (s.slot[b, AGREED, c, i] and not s.slot[b, DONE, c, i] and s.present[b, i]):
                     continue
-                overlap = False
+                # the two organisations with overlapping tasks divide a case clearly between
+                # themselves (§4.6.4.1): an unclear division bites where a case was brought to one
+                # of them without the other, so that it may have gone to the wrong one
+                misdirected = st.has_partner[i]
                 for y in range(needed):
                     if st.overlap[i, w.needed[y]]:
-                        overlap = True
+                        misdirected = False
                         break
-                capacity = s.org[b, CAPACITY, i] * (1.0 - confusion * variants.confusion_scope(p, overlap))
+                capacity = s.org[b, CAPACITY, i] * (1.0 - confusion * variants.confusion_scope(p, misdirected))
                 commitment = s.org[b, ALIGN, i] * s.org[b, CLARITY, i]  # own goal, and how clear and shared it looks
                 effort = willingness(s, st, p, lev, b, i) * (1.0 - lev.effort_alignment * (1.0 - commitment))
                 effort = effort * variants.sham(p, st.imposed[i])
@@ -699,13 +726,14 @@ def carry_out_actions(s, st, p, lev, key, b, week, w):
                 able, willing = u[0] < capacity, u[1] < effort
                 if able and willing:
                     s.slot[b, DONE, c, i] = True
+                    s.slot[b, ACTED, c, i] = True  # who has acted on the case (observed: joint action)
                     done_here += 1.0
                     if u[2] < s.org[b, CAPACITY, i]:
                         s.slot[b, REPORTED, c, i] = True
                 elif able:
                     s.slot[b, SHIRKED, c, i] = True
                 elif willing and u[0] < s.org[b, CAPACITY, i]:
-                    s.run[b, CONFUSIONS] += 1.0  # lost to task confusion
+                    s.run[b, CONFUSIONS] += 1.0  # referred on: task confusion
         s.run[b, ROUND_DELIVERED] += done_here
         s.case[b, PROGRESS, c] = s.case[b, PROGRESS, c] + s.case[b, KNOW, c] * done_here / max(needed, 1)
     for c in range(slots):
@@ -738,8 +766,11 @@ def opportunism(s, st, p, lev, key, b, week, w):
     interest (their domain is one j's interest conflicts with, study §4.1.3.2); each
     such member's data are touched with a chance that grows with how much it shared
     (``misuse_reach`` x its sharing), and each victim may detect it (T2 literature:
-    less so the more empathic trust it has in j). ``exposure`` counts, per pair, the
-    meetings at which i's data lay on the table before j in this way.
+    less so the more empathic trust it has in j). Only data that identify persons can be
+    used: a member that brings cases in anonymously at their first mention exposes only
+    the ``identifiable`` share of what it shares (`identify`). ``exposure`` adds up, per
+    pair, the meetings at which i's data lay on the table before j in this way, each
+    weighted by that share (1 for most members).
     """
     n = st.domain.shape[0]
     t2 = variants.literature(p[P.T2])
@@ -749,9 +780,9 @@ def opportunism(s, st, p, lev, key, b, week, w):
         first, last = st.exposed_start[j], st.exposed_start[j + 1]
         for m in range(first, last):
             i = st.exposed_members[m]
-            if w.share[i] > 0:
-                s.pair[b, EXPOSURE, i, j] += 1.0
-        temptation = st.conflict[j] * (1.0 - s.org[b, ALIGN, j])
+            if w.share[i] * w.identifiable[i] > 0:
+                s.pair[b, EXPOSURE, i, j] += w.identifiable[i]
+        temptation = conflict_of_interest(st, p, j) * (1.0 - s.org[b, ALIGN, j])
         if not (p[P.opportunism] > 0.5 and w.um[j, 2] < p[P.opportunity_rate]
                 and temptation > s.org[b, THRESHOLD, j] + lev.threshold_boost):
             continue
@@ -760,10 +791,11 @@ def opportunism(s, st, p, lev, key, b, week, w):
         event = False
         for m in range(first, last):
             i = st.exposed_members[m]
-            if not w.share[i] > 0:
+            usable = w.share[i] * w.identifiable[i]  # what identifies persons
+            if not usable > 0:
                 continue
             u = uniforms(key, week, MISUSE, i, j)
-            if not u[0] < p[P.misuse_reach] * w.share[i]:
+            if not u[0] < p[P.misuse_reach] * usable:
                 continue
             event = True
             blind = p[P.identification_blindness] * s.pair[b, EMP, i, j] if t2 else 0.0
@@ -773,6 +805,13 @@ def opportunism(s, st, p, lev, key, b, week, w):
                 signal(w, i, j)
         if event:
             s.run[b, MISUSE_EVENTS] += 1.0
+
+
+@compiled
+def conflict_of_interest(st, p, j):
+    """Organisation j's conflict of interest with the shared goal: the scenario's, and for
+    the breach's organisation the run's ``breach_conflict``."""
+    return p[P.breach_conflict] if j == st.breach_org else st.conflict[j]
 
 
 # ---------------------------------------------------------------- 8. coordination
@@ -917,21 +956,29 @@ def turnover(s, st, p, lev, key, b, week, w):
 
     Person-bound trust (cognitive, empathic) and common language pass to the successor
     only by ``transfer_share``; fixed contacts with the leaver are lost (back-up
-    addresses are the organisation's and stay). A newcomer whose vision diverges from
-    what its organisation usually brings lowers how clear and shared the goal looks to
-    the others (``goal_erosion`` x divergence; coordination). Intentional trust toward
-    and of the newcomer restarts from goal clarity x goal alignment -- so the others
-    expect less of a diverging newcomer -- under the ceiling of reputation damage, which
-    is the organisation's memory and stays. A joining organisation starts like a
-    newcomer (no person-bound trust, tenure 0), with the attributes the scenario gives it.
+    addresses are the organisation's and stay). Intentional trust toward and of the
+    newcomer carries over by ``goodwill_transfer`` (what rests on the organisation and the
+    network's history: R8 trusts partly because the meeting has existed for years) and
+    restarts for the rest from the shared goal as it stands -- the trustor's goal clarity x
+    goal alignment, so the others expect less of a newcomer whose vision diverges -- always
+    under the ceiling of reputation damage, which is the organisation's memory and stays.
+    An organisation with a ``colleague`` at the table from the start keeps all of this
+    when one of its representatives changes (the housing corporation in Y, §4.5.1.1). A
+    newcomer whose vision diverges from what its organisation usually brings lowers how
+    clear and shared the goal looks to the others (``goal_erosion`` x divergence;
+    coordination). The breach (a scenario's ``[breach]``) is such a newcomer, arriving at
+    the breach week plus ``breach_shift`` with ``breach_alignment`` and
+    ``breach_threshold``. A joining organisation starts like a newcomer (no person-bound
+    trust, tenure 0), with the attributes the scenario gives it.
     """
     n = st.domain.shape[0]
     row = min(week, st.horizon)
     in_horizon = week <= st.horizon
     leave, joined, arrive = w.moves[LEAVE], w.moves[JOINED], w.moves[ARRIVE]
+    breach = st.breach_org if st.breach_week + int(p[P.breach_shift]) == week else -1  # it arrives this week
     left, arrivals = 0, 0
     for i in range(n):
-        scheduled = in_horizon and st.event_mask[row, i] and p[P.scheduled_events] > 0.5
+        scheduled = ((in_horizon and st.event_mask[row, i]) or i == breach) and p[P.scheduled_events] > 0.5
         leave[i] = (w.um[i, 3] < lev.turnover_rate / 52.0 or scheduled) and member(st, i, week - 1)
         joined[i] = st.join_week[i] == week and week > 0
         arrive[i] = leave[i] or joined[i]
@@ -943,30 +990,31 @@ def turnover(s, st, p, lev, key, b, week, w):
         return
     if left > 0:
         s.run[b, LAST_TURNOVER_WEEK] = float(week)
-    seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive)
+    seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive, breach)
 
 
 @compiled
-def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive):
+def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive, breach):
     """`turnover` for a week with newcomers ``arrive`` (``leave``: successors of a leaver,
-    ``joined``: organisations that join)."""
+    ``joined``: organisations that join; ``breach``: the breach's organisation if its
+    newcomer arrives now, else -1)."""
     n = st.domain.shape[0]
     relearn = acts(p[P.moderators], p[P.stability_moderator])  # stability: a newcomer re-learns
-    passed = p[P.transfer_share] if relearn else 1.0
     start = p[P.cog_start]
     for i in range(n):
         for j in range(n):
             if i == j or not (arrive[i] or arrive[j]):
                 continue
-            share = 0.0 if joined[i] or joined[j] else passed  # a joining organisation: nothing to pass on
+            share, _, keeps = carried_over(st, p, relearn, arrive, joined, i, j)
             s.pair[b, COG, i, j] = transfer(s.pair[b, COG, i, j], start, share)
             s.pair[b, EMP, i, j] = s.pair[b, EMP, i, j] * share
-            if relearn:
+            if relearn and not keeps:
                 s.link[b, FIXED, i, j] = False
     row = min(week, st.horizon)
     for i in range(n):
         if not arrive[i]:
             continue
+        passed = 1.0 if st.colleague[i] or not relearn else p[P.transfer_share]
         kept = 0.0 if joined[i] else passed
         s.org[b, LANGUAGE, i] = max(s.org[b, LANGUAGE, i] * kept, lev.training)  # I2: training
         s.org[b, TENURE, i] = 0.0
@@ -979,6 +1027,9 @@ def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive):
                 u = uniforms(key, week, NEWCOMER, i, 0)[0]
                 value = min(max(st.base_rep[a, i] + st.newcomer_spread * (2.0 * u - 1.0), 0.0), 1.0)
             s.org[b, REP_LAYERS[a], i] = value
+        if i == breach:  # the breach: its newcomer's vision and threshold are the run's hypothesis
+            s.org[b, ALIGN, i] = p[P.breach_alignment]
+            s.org[b, THRESHOLD, i] = p[P.breach_threshold]
 
     # coordination: a diverging newcomer erodes the goal's clarity for the others
     coordination = 1.0 if acts(p[P.moderators], p[P.coordination_moderator]) else 0.0
@@ -998,9 +1049,27 @@ def seat_newcomers(s, st, p, lev, key, b, week, leave, joined, arrive):
         if arrive[i]:
             s.org[b, CLARITY, i] = total / max(settled, 1)
 
-    # intentional trust toward and of the newcomer restarts from the prior, under the ceiling
+    # goodwill: what rests on the organisation and the network's history carries over; the
+    # rest restarts from the shared goal as it stands (the trustor's clarity x alignment),
+    # under the ceiling of reputation damage (the organisation's memory)
     for i in range(n):
         prior = intent_prior(p, s.org[b, CLARITY, i], s.org[b, ALIGN, i])
         for j in range(n):
             if i != j and (arrive[i] or arrive[j]):
-                s.pair[b, INTENT, i, j] = min(prior, 1.0 - s.pair[b, DAMAGE, i, j])
+                goodwill = carried_over(st, p, relearn, arrive, joined, i, j)[1]
+                s.pair[b, INTENT, i, j] = min(transfer(s.pair[b, INTENT, i, j], prior, goodwill),
+                                              1.0 - s.pair[b, DAMAGE, i, j])
+
+
+@compiled
+def carried_over(st, p, relearn, arrive, joined, i, j):
+    """(person-bound share, goodwill share, kept) of pair (i, j) at an arrival: nothing
+    passes where an organisation joins; everything where a colleague who stays keeps the
+    relationships (both sides) or the stability moderator is off; else ``transfer_share``
+    and ``goodwill_transfer``."""
+    keeps = (not arrive[i] or st.colleague[i]) and (not arrive[j] or st.colleague[j])
+    if joined[i] or joined[j]:
+        return 0.0, 0.0, keeps
+    if keeps or not relearn:
+        return 1.0, 1.0, keeps
+    return p[P.transfer_share], p[P.goodwill_transfer], keeps

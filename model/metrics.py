@@ -13,6 +13,7 @@ import numpy as np
 
 from model.compiled import compiled
 from model.state import (
+    ACTED,
     ALIGN,
     ATMOSPHERE,
     BACKUP,
@@ -39,7 +40,7 @@ from model.structure import Structure
 
 MODEL_METRICS = (
     "intentional_trust", "cognitive_trust", "empathic_trust", "info_shared", "collaboration",
-    "cases_open", "cases_resolved", "stalls", "misuse_events", "turnover_events",
+    "cases_open", "cases_resolved", "cases_joint", "stalls", "misuse_events", "turnover_events",
     "common_language", "goal_alignment", "data_caution", "goal_clarity", "atmosphere", "task_confusions",
 )
 
@@ -49,6 +50,7 @@ AGENT_METRICS = (
     "fixed_contacts", "goal_alignment", "caution", "goal_clarity",
 )
 
+assert len(MODEL_METRICS) == 17  # `measure_model` writes them in this order
 PAIR_METRICS = ("intentional", "cognitive", "empathic", "damage", "contacts", "routed",
                 "harmed", "stalled", "exposure", "fixed_contact", "backup_contact")
 assert PAIR == ("intent", "cog", "emp", "damage", "contacts", "routed", "harmed", "stalled", "exposure")
@@ -75,15 +77,19 @@ def measure_model(s, b, out):
             cog += pair[COG, i, j]
             emp += pair[EMP, i, j]
     pairs = n * (n - 1)
-    opened = 0.0
+    opened = joint = 0.0
     for c in range(s.case_open.shape[1]):
-        opened += 1.0 if s.case_open[b, c] else 0.0
-    out[0], out[1], out[2] = intent / pairs, cog / pairs, emp / pairs
-    out[3], out[4], out[5] = run[INFO_SHARED], run[COLLABORATION], opened
-    out[6], out[7], out[8], out[9] = run[RESOLVED], run[STALLS], run[MISUSE_EVENTS], run[TURNOVER_EVENTS]
-    out[10], out[11] = _mean(org[LANGUAGE]), _mean(org[ALIGN])
-    out[12], out[13] = _mean(org[CAUTION]), _mean(org[CLARITY])
-    out[14], out[15] = run[ATMOSPHERE], run[CONFUSIONS]
+        if s.case_open[b, c]:
+            opened += 1.0
+            acted = 0
+            for i in range(n):
+                acted += 1 if s.slot[b, ACTED, c, i] else 0
+            joint += 1.0 if acted >= 2 else 0.0
+    values = (intent / pairs, cog / pairs, emp / pairs, run[INFO_SHARED], run[COLLABORATION], opened,
+              run[RESOLVED], joint, run[STALLS], run[MISUSE_EVENTS], run[TURNOVER_EVENTS], _mean(org[LANGUAGE]),
+              _mean(org[ALIGN]), _mean(org[CAUTION]), _mean(org[CLARITY]), run[ATMOSPHERE], run[CONFUSIONS])
+    for m in range(len(values)):  # in the order of MODEL_METRICS
+        out[m] = values[m]
 
 
 @compiled

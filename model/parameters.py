@@ -97,6 +97,13 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("reputation_damage", 0.6, 0.0, 1.0, "P&Y (mu_R = 0.60)",
               "Share of the remaining trust ceiling lost per detected misuse; the ceiling on "
               "intentional trust is 1 - damage (hysteresis)."),
+    ParamSpec("goodwill_transfer", 0.7, 0.0, 1.0,
+              "study §4.1.3.2 (R8 trusts, partly because the meeting has existed for years), §4.5.1.1 "
+              "(R11: trust has to be built up again in part), assumption",
+              "Share of intentional trust toward and of a replaced representative that rests on the "
+              "organisation and the network's history and carries over to the successor; the rest restarts "
+              "from the shared goal as it stands (goal clarity x goal alignment), always under the ceiling of "
+              "reputation damage. 1: nothing restarts; 0: a full reset."),
     ParamSpec("damage_forgetting", 0.004, 0.0, 0.03, "P&Y (delta_R = 0.03 per period); weekly, assumption",
               "Weekly decay of reputation damage (half-life ~ 3 years at the default)."),
     ParamSpec("intent_gate", 0.3, 0.05, 0.6, "study §5 (intentional trust is the motor), assumption",
@@ -213,6 +220,26 @@ SPECS: tuple[ParamSpec, ...] = (
               "Chance that a misuse touches the data of a given exposed member who shared."),
     ParamSpec("detect_prob", 0.6, 0.0, 1.0, "study §4.1.3.2 (R9 noticed), assumption",
               "Chance that a member whose data were misused finds out."),
+    # --- the breach: Y's hypothesis of its last year (a scenario's [breach] table) -----
+    ParamSpec("breach_alignment", 0.15, 0.0, 0.85,
+              "study §4.5.1.1 (a 'fairly fierce', diverging vision), assumption",
+              "Goal alignment of the newcomer with a diverging vision who arrives at the breach. Bounds: from "
+              "no part of the shared goal (0) to the 0.85 its organisation usually brings (no divergence at "
+              "all); at 0.5 or more the default temptation no longer exceeds the default threshold."),
+    ParamSpec("breach_threshold", 0.4, 0.1, 0.9,
+              "G&N (a defection threshold), assumption (the study never heard the housing corporation)",
+              "Opportunism threshold of the newcomer with a diverging vision. Bounds: from a person who "
+              "defects at almost any temptation (0.1) to one who hardly ever does (0.9)."),
+    ParamSpec("breach_conflict", 0.8, 0.0, 1.0,
+              "study §4.6.2.2 (the corporation's financial interest can make it sail its own course), "
+              "assumption",
+              "Conflict of interest of the breach's organisation with the shared goal (from the start). "
+              "Bounds: from no interest of its own (0) to one that always conflicts (1)."),
+    ParamSpec("breach_shift", 0, 0, 36,
+              "study §4.5.1.1 (two colleagues joined in the last year), assumption",
+              "Weeks after the scenario's breach week at which the newcomer with a diverging vision arrives. "
+              "Bounds: from the start of the last year (0) to 36 weeks later, which still leaves 16 weeks "
+              "before the interviews.", int),
     # --- cases ------------------------------------------------------------------------
     ParamSpec("case_rate", 0.8, 0.0, 5.0, "assumption (no caseload in the study)",
               "Mean number of new cases per week (Poisson)."),
@@ -266,9 +293,10 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("moderation", "interaction", 0, 0, "study §4.7 (P6)",
               "How the moderators act on the link from trust to collaboration. interaction: as factors "
               "that scale what trust yields (the study's moderation); additive: the same factors as main "
-              "effects only, y - (1 - m) x 0.5 instead of y x m, so that they shift collaboration "
+              "effects only, y - (1 - m) x 0.1 instead of y x m, so that they shift collaboration "
               "whatever the trust (the P6 ablation).", str, ("interaction", "additive")),
-    ParamSpec("intent_shift", 0.0, -1.0, 1.0, "probe (P6 trust sweep), assumption: no scenario sets it",
+    ParamSpec("intent_shift", 0.0, -1.0, 1.0,
+              "a probe of the P6 criterion (study §4.7), not an input: 0 in every scenario",
               "Added to every starting and arrival level of intentional trust (clipped to [0, 1]); "
               "the P6 sweep moves the level of intentional trust with it without touching goal "
               "clarity or alignment, which also set effort. 0 in every scenario."),

@@ -28,7 +28,7 @@ LINK = ("fixed", "backup")
 ORG = ("align", "capacity", "values_feedback", "availability", "threshold", "reticence", "tenure", "language",
        "sharing", "caution", "clarity")
 CASE = ("case_know", "case_progress")
-SLOT = ("case_need", "case_agreed", "case_done", "case_reported", "case_shirked")
+SLOT = ("case_need", "case_agreed", "case_done", "case_reported", "case_shirked", "case_acted")
 RUN = ("round_agreed", "round_delivered", "waiting", "resolved", "stalls", "misuse_events", "turnover_events",
        "evaluations", "confusions", "atmosphere", "info_shared", "collaboration", "last_stalls", "last_turnover",
        "last_evaluation", "last_turnover_week")
@@ -37,7 +37,7 @@ FIXED, BACKUP = range(2)
 ALIGN, CAPACITY, VALUES_FEEDBACK, AVAILABILITY, THRESHOLD, RETICENCE, TENURE, LANGUAGE, SHARING, CAUTION, \
     CLARITY = range(11)
 KNOW, PROGRESS = range(2)
-NEEDED, AGREED, DONE, REPORTED, SHIRKED = range(5)
+NEEDED, AGREED, DONE, REPORTED, SHIRKED, ACTED = range(6)
 (ROUND_AGREED, ROUND_DELIVERED, WAITING, RESOLVED, STALLS, MISUSE_EVENTS, TURNOVER_EVENTS, EVALUATIONS, CONFUSIONS,
  ATMOSPHERE, INFO_SHARED, COLLABORATION, LAST_STALLS, LAST_TURNOVER, LAST_EVALUATION, LAST_TURNOVER_WEEK) = range(16)
 
@@ -71,7 +71,8 @@ class State:
     Cases: ``case_open`` (bool (B, S)), ``case_know`` (how far the case is mapped) and
     ``case_progress`` (work done) (B, S); ``case_need``, ``case_agreed`` (an action agreed
     at the last meeting), ``case_done``, ``case_reported`` (done and reported back),
-    ``case_shirked`` (left undone for lack of effort), bool (B, S, N).
+    ``case_shirked`` (left undone for lack of effort), ``case_acted`` (the organisation
+    has done an action on the case since it opened; observed only), bool (B, S, N).
 
     Per run (B,): ``round_agreed`` (actions agreed at the last meeting, on cases still
     open), ``round_delivered`` (of those, delivered since), ``waiting`` (cases waiting for

@@ -29,7 +29,8 @@ P = IntEnum("P", {s.name: k for k, s in enumerate(SPECS)})
 KernelStructure = namedtuple("KernelStructure", [
     "domain", "case_holder", "conflict", "exposed_to", "pays", "overlap", "same_domain", "join_week",
     "imposed", "chair", "base_rep", "event_mask", "event_values", "timeline", "newcomer_spread", "horizon",
-    "domain_start", "domain_members", "exposed_start", "exposed_members"])
+    "domain_start", "domain_members", "exposed_start", "exposed_members", "colleague", "anonymous_first",
+    "has_partner", "breach_org", "breach_week"])
 REP_ORDER = tuple(REPRESENTATIVE_FIELDS)  # rows of `KernelStructure.base_rep` and `event_values`
 POISSON_KMAX = 60
 
@@ -83,6 +84,10 @@ class Structure:
     event_values: dict[str, np.ndarray]  # (horizon + 1, N) newcomer overrides, NaN = none
     join_week: np.ndarray  # (N,) week each organisation joins (0: founding member)
     imposed: np.ndarray  # (N,) bool: participation imposed (T7)
+    colleague: np.ndarray  # (N,) bool: a colleague from the start stays when the representative changes
+    anonymous_first: np.ndarray  # (N,) bool: brings a case in anonymously at its first mention
+    breach_org: int  # index of the breach's organisation, -1 if the scenario has no [breach]
+    breach_week: int  # the scenario's breach week (before ``breach_shift``)
     timeline: dict[str, np.ndarray]  # name -> (horizon + 1,) scheduled value in force, NaN = the parameter
 
     @property
@@ -129,6 +134,10 @@ class Structure:
             base_rep=base_rep, horizon=horizon, newcomer_spread=sc.newcomer_spread,
             event_mask=event_mask, event_values=event_values,
             join_week=np.array([o.joins for o in orgs]), imposed=np.array([o.imposed for o in orgs]),
+            colleague=np.array([o.colleague for o in orgs]),
+            anonymous_first=np.array([o.anonymous_first for o in orgs]),
+            breach_org=sc.org_index(sc.breach.org) if sc.breach else -1,
+            breach_week=sc.breach.week if sc.breach else -1,
             timeline=timeline,
         )
 
@@ -157,5 +166,8 @@ class Structure:
                 domain_members=by_domain.astype(np.int64),
                 exposed_start=np.searchsorted(exposed_by[0], np.arange(self.n + 1)).astype(np.int64),
                 exposed_members=exposed_by[1].astype(np.int64),
+                colleague=self.colleague.astype(np.bool_), anonymous_first=self.anonymous_first.astype(np.bool_),
+                has_partner=self.overlap.any(axis=1), breach_org=int(self.breach_org),
+                breach_week=int(self.breach_week),
             )
         return cached

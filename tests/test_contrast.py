@@ -107,11 +107,20 @@ def test_hybrid_endpoints_are_exactly_x_and_y():
         hybrid_from_spec("hybrid:weather=1")
 
 
-def test_y_events_move_to_the_interested_party_in_x_composition():
-    sc = hybrid({"y_events": 1.0})
-    enforcement = next(o for o in sc.organisations if o.name == "Enforcement")
-    assert enforcement.conflict_of_interest > 0
-    assert any(e.org == "Enforcement" and e.representative.get("goal_alignment", 1) < 0.3 for e in sc.events)
+def test_the_breach_moves_to_the_interested_party_in_x_composition_in_two_parts():
+    """The decomposition tells the interest of its own from the diverging vision."""
+    interest = hybrid({"interest": 1.0})
+    enforcement = next(o for o in interest.organisations if o.name == "Enforcement")
+    assert enforcement.conflict_of_interest > 0 and interest.breach is None
+    vision = hybrid({"vision": 1.0})
+    assert vision.breach.org == "Enforcement" and vision.params.breach_alignment < 0.3
+    assert vision.params.breach_conflict == 0.0  # the vision without the interest: nothing to misuse for
+    both = hybrid({"vision": 1.0, "interest": 1.0})
+    assert both.params.breach_conflict > 0 and next(o for o in both.organisations
+                                                    if o.name == "Enforcement").conflicts_with
+    ordinary = hybrid({"stability": 1.0})  # Y's turnover without the vision: an ordinary successor
+    assert ordinary.breach.org == "Enforcement" and ordinary.params.breach_alignment == 0.85
+    assert ordinary.params.breach_conflict == 0.0
 
 
 def test_shapley_known_answers():

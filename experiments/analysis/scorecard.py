@@ -155,7 +155,7 @@ def scenario_facts() -> dict:
         "y_holders": [o.name for o in y.organisations if o.role != "minute-taker"],
         "overloaded": min(x.organisations, key=lambda o: o.representative["capacity"]).name,
         "values_feedback": {o.name: o.representative["values_feedback"] for o in x.organisations},
-        "interested": next(o.name for o in y.organisations if o.conflict_of_interest > 0),
+        "interested": y.breach.org,
         "respondents": {o.respondent: (o.name, n) for n, sc in (("x", x), ("y", y))
                         for o in sc.organisations if o.respondent},
     }
@@ -200,11 +200,18 @@ def score(main, probes, ablated: str | None = None) -> list[pt.PatternResult]:
 # ---------------------------------------------------------------------- respondents
 
 
+# points only the respondent checks read (the contrast study runs them with the main
+# points): X without unscreened outsiders, to see who holds back when they attend
+RESPONDENT_POINTS = [{"label": "x-no-outsiders", "scenario": "x", "outsider_rate": 0.0}]
+
+
 def respondent_checks(main) -> pd.DataFrame:
     """Statements of the study about respondents R1-R11 that the model can express, each
     checked on the simulated organisation that carries the respondent id (X and Y runs of
-    ``main``). Columns: respondent, organisation, network, claim, section, measured, passed.
-    A check whose quantity is set directly by a scenario input says so in its claim."""
+    ``main``, and `RESPONDENT_POINTS`), on a mean over replications with a threshold by the
+    rules of `experiments.analysis.thresholds`. Columns: respondent, organisation, network,
+    claim, section, measured, passed. A check whose quantity is set directly by a scenario
+    input says so in its claim."""
     facts = scenario_facts()
     org = {r: name for r, (name, _) in facts["respondents"].items()}
     rows = []
@@ -217,55 +224,80 @@ def respondent_checks(main) -> pd.DataFrame:
     xa, ya, xp, yp = (main.get("agents", "x"), main.get("agents", "y"), main.get("pairs", "x"),
                       main.get("pairs", "y"))
     end_x, end_y = pt.end_weeks(xa), pt.end_weeks(ya)
+    interested = facts["interested"]
 
     def agent(frame, r, metric, weeks):
         return per_run(frame[frame.org == org[r]], metric, weeks)
 
-    # R9 is more reticent since the other party's representative changed (1605-1610)
-    before = agent(ya, "R9", "sharing", pt.BEFORE)
-    fall = ((before - agent(ya, "R9", "sharing", end_y)) / before.where(before > 0)).mean()
-    add("R9", f"shares less after the housing corporation's newcomer (weeks 91-103 vs the end; relative fall "
-        f">= {RELATIVE_NOTICE:.0%})", "§4.2.2.4 (1605-1610)", fall, fall >= RELATIVE_NOTICE)
-    rise = (agent(ya, "R9", "caution", end_y) - agent(ya, "R9", "caution", pt.BEFORE)).mean()
-    add("R9", f"more careful with data after the breach (caution rises by >= {NOTICE})", "§4.2.3 (1803-1808)",
-        rise, rise >= NOTICE)
-    # R9 often not reachable through workload (1363-1366): set by the scenario's availability
-    pres = ya.groupby("org").present.mean()
-    add("R9", "present less often than the other members (input: availability 0.75)", "§4.1.3.3 (1363-1366)",
-        pres[org["R9"]] - pres.drop(org["R9"]).mean(), pres[org["R9"]] < pres.drop(org["R9"]).mean())
-    # R10 does not feel the tension and keeps trusting (1331-1333)
-    interested = facts["interested"]
+    def relative_fall(before: pd.Series, after: pd.Series) -> float:
+        return float(((before - after) / before.where(before > 0)).mean())
 
-    def trust_in(pairs, r, weeks):
-        t = pairs[(pairs.trustor == org[r]) & (pairs.trustee == interested)]
+    def trust_in(pairs, r, weeks, trustee=interested):
+        t = pairs[(pairs.trustor == org[r]) & (pairs.trustee == trustee)]
         return per_run(t.rename(columns={"intentional": "v"}), "v", weeks)
 
-    keep = (trust_in(yp, "R10", end_y) - trust_in(yp, "R10", (130, 143))).mean()
-    add("R10", f"keeps trusting the housing corporation after arriving (change within +-{NONE})",
-        "§4.1.3.2 (1331-1333)", keep, abs(keep) <= NONE)
-    # R8 and R10 joined in the last year, the newest members (2199-2201)
-    last = ya[ya.step == ya.step.max()].groupby("org").tenure.mean()
-    newest = max(last[org["R8"]], last[org["R10"]]) < min(last[org["R9"]], last[org["R11"]])
-    add("R8", "R8 and R10 are the newest members (input: scheduled turnover)", "§4.5.1.1 (2199-2201)",
-        max(last[org["R8"]], last[org["R10"]]), newest)
-    # R8 also feels the tension (1610): the district team is exposed to the interested party
-    exposure = yp[(yp.step == yp.step.max()) & (yp.trustor == org["R8"]) & (yp.trustee == interested)]
-    add("R8", "the district team's data lie before the housing corporation (exposure > 0)",
-        "§4.2.2.4 (1610)", exposure.exposure.mean(), exposure.exposure.mean() > 0)
-    # R1: much personal data on the table in X (1545-1548)
+    # --- X ----------------------------------------------------------------------------
     share = agent(xa, "R1", "sharing", end_x).mean()
     add("R1", f"puts much case information on the table in X (sharing at the end >= {MIDPOINT}, the upper half)",
-        "§4.2.2.2 (1545-1548)", share, share >= MIDPOINT)
-    # R6 misses feedback, R4 and R5 ask for it themselves (1226-1239): R6 routes more work around
-    routed = xp[xp.step == xp.step.max()].groupby("trustor").routed.mean()
-    add("R6", "routes more work around partners than R4 and R5, who ask for feedback themselves "
-        "(input: values_feedback 0.9 vs 0.3)", "§4.1.2.1 (1226-1239)",
-        routed[org["R6"]] - max(routed[org["R4"]], routed[org["R5"]]),
-        routed[org["R6"]] > max(routed[org["R4"]], routed[org["R5"]]))
-    # R4 at the table about a year (2199): less empathic trust held than the others
+        "§4.2.2.2", share, share >= MIDPOINT)
+    closed = main.get("agents", "x-no-outsiders")
+    for r in ("R3", "R5"):
+        change = relative_fall(agent(closed, r, "sharing", end_x), agent(xa, r, "sharing", end_x))
+        add(r, f"trusts that visitors handle the data properly: shares as much when unscreened outsiders attend "
+            f"(relative change within {NONE / MIDPOINT:.0%}; input: outsider_reticence 0)", "§4.2.2.6",
+            change, abs(change) <= NONE / MIDPOINT)
+    fall = relative_fall(agent(closed, "R4", "sharing", end_x), agent(xa, "R4", "sharing", end_x))
+    add("R4", f"holds back when unknown faces attend (sharing >= {RELATIVE_NOTICE:.0%} below X without outsiders; "
+        "input: outsider_reticence 0.7)", "§4.2.2.6", fall, fall >= RELATIVE_NOTICE)
     emp = xa[xa.step == xa.step.max()].groupby("org").empathic_out.mean()
     holders = [o for o in facts["x_holders"] if o != org["R4"]]
-    add("R4", "holds less empathic trust than members at the table for longer", "§4.1.2.3, §4.5.1.1 (2199)",
-        emp[org["R4"]] - emp[holders].mean(), emp[org["R4"]] < emp[holders].mean())
+    add("R4", "at the table about a year: holds less empathic trust than members at the table for longer",
+        "§4.1.2.3, §4.5.1.1", emp[org["R4"]] - emp[holders].mean(), emp[org["R4"]] < emp[holders].mean())
+    routed = xp[xp.step == xp.step.max()].groupby("trustor").routed.mean()
+    add("R6", "routes more work around partners than R4 and R5, who ask for feedback themselves "
+        "(input: values_feedback 0.9 vs 0.3)", "§4.1.2.1",
+        routed[org["R6"]] - max(routed[org["R4"]], routed[org["R5"]]),
+        routed[org["R6"]] > max(routed[org["R4"]], routed[org["R5"]]))
+
+    # --- Y ----------------------------------------------------------------------------
+    last = yp[yp.step == yp.step.max()]
+    r8 = last[last.trustor == org["R8"]].groupby("replication").intentional.mean().mean()
+    add("R8", f"experiences trust: intentional trust in the others at the end >= {MIDPOINT} (the upper half)",
+        "§4.1.3.2", r8, r8 >= MIDPOINT)
+    exposure = last[(last.trustor == org["R8"]) & (last.trustee == interested)].exposure.mean()
+    add("R8", "feels the tension: the district team's data lie before the housing corporation (exposure > 0)",
+        "§4.1.3.2, §4.2.2.4", exposure, exposure > 0)
+    tenure = ya[ya.step == ya.step.max()].groupby("org").tenure.mean()
+    newest = max(tenure[org["R8"]], tenure[org["R10"]]) < min(tenure[org["R9"]], tenure[org["R11"]])
+    add("R8", "R8 and R10 are the newest members (input: scheduled turnover)", "§4.5.1.1",
+        max(tenure[org["R8"]], tenure[org["R10"]]), newest)
+    fall = relative_fall(agent(ya, "R9", "sharing", pt.BEFORE), agent(ya, "R9", "sharing", end_y))
+    add("R9", f"shares less after the housing corporation's newcomer (weeks 91-103 vs the end; relative fall "
+        f">= {RELATIVE_NOTICE:.0%})", "§4.2.2.4", fall, fall >= RELATIVE_NOTICE)
+    rise = (agent(ya, "R9", "caution", end_y) - agent(ya, "R9", "caution", pt.BEFORE)).mean()
+    add("R9", f"more careful with data after the breach (caution rises by >= {NOTICE})", "§4.2.3", rise,
+        rise >= NOTICE)
+    shaky = (trust_in(yp, "R10", end_y) - trust_in(yp, "R9", end_y)).mean()
+    add("R9", f"trust is shaky: R9 trusts the housing corporation >= {NOTICE} less than R10 does at the end",
+        "§4.1.3.2", shaky, shaky >= NOTICE)
+    pres = ya.groupby("org").present.mean()
+    add("R9", "present less often than the other members (input: availability 0.75)", "§4.1.3.3",
+        pres[org["R9"]] - pres.drop(org["R9"]).mean(), pres[org["R9"]] < pres.drop(org["R9"]).mean())
+    level = trust_in(yp, "R10", end_y).mean()
+    add("R10", f"trusts that shared information is used properly: intentional trust in the housing corporation at "
+        f"the end >= {MIDPOINT}", "§4.1.3.2", level, level >= MIDPOINT)
+    keep = (trust_in(yp, "R10", end_y) - trust_in(yp, "R10", (130, 143))).mean()
+    add("R10", f"does not feel the tension: trust in the housing corporation keeps its level after arriving "
+        f"(change within +-{NONE})", "§4.1.3.2", keep, abs(keep) <= NONE)
+    rate = {}
+    for r in ("R9", "R11"):
+        attended = agent(ya, r, "present", (1, int(ya.step.max())))  # share of weeks present ...
+        weeks = ya[ya.org == org[r]].groupby("replication").step.max()
+        meetings = attended * weeks / load_scenario("y").params.meeting_interval  # ... times the meetings
+        got = last[(last.trustor == org[r]) & (last.trustee == interested)].set_index("replication").exposure
+        rate[r] = float((got / meetings.where(meetings > 0)).mean())
+    add("R11", "brings cases in anonymously first: her data identify persons before the housing corporation at a "
+        "smaller share of the meetings she attends than R9's (input: anonymous_first)", "§4.2.2.2",
+        rate["R11"] - rate["R9"], rate["R11"] < rate["R9"])
     return pd.DataFrame(rows, columns=["respondent", "organisation", "network", "claim", "section", "measured",
                                        "passed"])

@@ -9,7 +9,7 @@ import pandas as pd
 from experiments.analysis import patterns as pt
 from experiments.analysis.criterion import joint_p_holds
 from experiments.studies.contrast.hybrid import GROUP_DOC, GROUPS
-from experiments.studies.contrast.summaries import OUTCOMES
+from experiments.studies.contrast.summaries import DECOMPOSED
 
 
 def _fmt(value) -> str:
@@ -54,8 +54,61 @@ def scorecard_markdown(card: list[pt.PatternResult], ablations: pd.DataFrame) ->
     return "\n".join(lines) + "\n"
 
 
+def breach_markdown(breach: pd.DataFrame) -> list[str]:
+    """The channels of Y's breach, as a table of shares per outcome."""
+    outcomes = list(dict.fromkeys(breach.outcome))
+    lines = ["## Which channel of Y's breach carries the contrast", "",
+             "Each channel switched off on its own in Y (same seeds); its share of what Y's last year does to an "
+             "outcome (P7's difference in differences, `did:`, and the end-of-horizon X - Y gap, `gap:`), with "
+             "the delta-method 95% interval over paired replications; *together* is what the channels do only "
+             "jointly. The numbers of the breach are a hypothesis (`breach_*`, sampled in robustness, "
+             "calibration, sensitivity analysis and the policy worlds; which of them decide the answers: the "
+             "assumption ledger, `trustnet assumptions`, results/assumptions/report.md). `breach.csv` has every "
+             "row.", "", "| channel | " + " | ".join(outcomes) + " |", "|---|" + "---|" * len(outcomes)]
+    for channel, f in breach.groupby("channel", sort=False):
+        f = f.set_index("outcome")
+        if channel == "whole breach":
+            cells = [f"{f.loc[o, 'effect']:+.3f} (the whole)" for o in outcomes]
+        else:
+            cells = [f"{f.loc[o, 'share']:.0%} [{f.loc[o, 'ci_low']:.0%}, {f.loc[o, 'ci_high']:.0%}]"
+                     for o in outcomes]
+        lines.append(f"| {channel} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def stalls_markdown(summary: pd.DataFrame, decomposition: pd.DataFrame) -> list[str]:
+    """Why X accumulates more stalls than Y, from the decomposition's stall column."""
+    row = summary.set_index("metric").loc["stalls"]
+    shares = decomposition[decomposition.outcome == "stalls"].set_index("group")
+    big = shares[shares.share.abs() >= 0.1].sort_values("share", ascending=False)
+    parts = ", ".join(f"{g} {r.share:.0%} [{r.ci_low:.0%}, {r.ci_high:.0%}]" for g, r in big.iterrows())
+    return ["**Why X has more stalls than Y.** A stall happens outside the meetings, when a member contacts a "
+            "partner on a shared case, its one fixed contact there is away and no back-up is known (7.2.12 of "
+            f"the ODD). X accumulates {row.x_mean:.1f} stalls in three years, Y {row.y_mean:.1f}. The "
+            "decomposition above says where the difference comes from (groups with a tenth of it or more): "
+            f"{parts or 'no single group'}." + "".join(
+                f" {STALL_REASONS[g]}" for g, r in big.iterrows() if r.share > 0 and g in STALL_REASONS),
+            ""]
+
+
+# what a group's share of the stall gap means in the model's terms (shown for the groups that carry it)
+STALL_REASONS = {
+    "composition": "Composition: X has nine organisations to Y's six, so many more pairs share cases and can stall "
+                   "on each other.",
+    "communication": "Communication: X meets every seven weeks and Y every four, so more of X's work runs "
+                     "through contacts between meetings, where stalls happen.",
+    "stability": "Stability: turnover changes who has a fixed contact and a back-up where.",
+    "coordination": "Coordination: work referred on between the two overlapping organisations holds cases open "
+                    "longer, so there is more contact about them.",
+    "interest": "Interest: misuse makes members share and contact less, so fewer contacts can stall.",
+    "vision": "Vision: goal erosion lowers effort and trust, so fewer contacts are made that could stall.",
+    "autonomy": "Autonomy: lost willingness lowers effort and contact.",
+}
+
+
 def report(card, ablations, respondents, robust, summary, decomposition, sizes, seed: int, paths: dict,
-           joint: pd.DataFrame | None = None, driving: pd.DataFrame | None = None) -> str:
+           joint: pd.DataFrame | None = None, driving: pd.DataFrame | None = None,
+           breach: pd.DataFrame | None = None) -> str:
     lines = ["# Network X against network Y", "",
              f"{sizes.reps} paired replications per design point (sweeps {sizes.sweep_reps}, "
              f"decomposition {sizes.decomposition_reps}; robustness {sizes.robust_points} Latin-hypercube points "
@@ -110,19 +163,22 @@ def report(card, ablations, respondents, robust, summary, decomposition, sizes, 
         lines.append(f"| {r.metric} | {r.x_mean:.3f} [{r.x_ci_low:.3f}, {r.x_ci_high:.3f}] | "
                      f"{r.y_mean:.3f} [{r.y_ci_low:.3f}, {r.y_ci_high:.3f}] | "
                      f"{r['diff']:.3f} [{r.diff_ci_low:.3f}, {r.diff_ci_high:.3f}] |")
-    lines += ["", "## What explains the gap (Shapley shares of the X - Y difference)", "",
-              "| group | what it switches | " + " | ".join(OUTCOMES) + " |",
-              "|---|---|" + "---|" * len(OUTCOMES)]
+    lines.append("")
+    if breach is not None and len(breach):
+        lines += breach_markdown(breach)
+    lines += ["## What explains the gap (Shapley shares of the X - Y difference)", "",
+              "| group | what it switches | " + " | ".join(DECOMPOSED) + " |",
+              "|---|---|" + "---|" * len(DECOMPOSED)]
     for g in GROUPS:
         cells = []
-        for o in OUTCOMES:
+        for o in DECOMPOSED:
             r = decomposition[(decomposition.group == g) & (decomposition.outcome == o)].iloc[0]
             cells.append(f"{r.share:.0%} [{r.ci_low:.0%}, {r.ci_high:.0%}]")
         lines.append(f"| {g} | {GROUP_DOC[g]} | " + " | ".join(cells) + " |")
-    gaps = {o: decomposition[decomposition.outcome == o].gap.iloc[0] for o in OUTCOMES}
+    gaps = {o: decomposition[decomposition.outcome == o].gap.iloc[0] for o in DECOMPOSED}
     lines += ["", "Gap (Y - X) being decomposed: " + ", ".join(f"{o} {g:.3f}" for o, g in gaps.items())
               + ". Shares add up to 100% per outcome; a negative share is a group that narrows the gap.",
-              ""]
+              "", *stalls_markdown(summary, decomposition)]
     for name, path in paths.items():
         lines.append(f"![{name}]({Path(path).name})")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from experiments.analysis.points import drivers, joint_shares, point_row, shares
 from experiments.analysis.scorecard import ABLATIONS, respondent_checks, score
 from experiments.ensemble import ExecutorSpec, RunSummary, Tables, execute
 from experiments.ensemble.store import write_json, write_parquet, write_text
+from experiments.studies.contrast.breach import breach_table
 from experiments.studies.contrast.design import Sizes, robust_sample, robust_studies, studies
 from experiments.studies.contrast.report import report, scorecard_markdown
 from experiments.studies.contrast.summaries import decomposition_table, summary_table, sweep_table
@@ -92,6 +93,8 @@ def run_contrast(out: Path, sizes: Sizes | None = None, seed: int = 20221,
     summary.to_csv(out / "summary.csv", index=False)
     sweep = sweep_table(sweeps)
     sweep.to_csv(out / "sweeps.csv", index=False)
+    breach = breach_table(main, probes)
+    breach.to_csv(out / "breach.csv", index=False)
     decomposition = decomposition_table(dec)
     decomposition[["outcome", "group", "share", "ci_low", "ci_high", "effect_x_minus_y", "gap"]].to_csv(
         out / "decomposition.csv", index=False)
@@ -101,9 +104,9 @@ def run_contrast(out: Path, sizes: Sizes | None = None, seed: int = 20221,
 
         paths = contrast_figures.draw_all(out, main, sweep, decomposition)
     write_text(report(card, ablations, respondents, robust, summary, decomposition, sizes, seed, paths,
-                      joint=joint, driving=driving), out / "report.md")
+                      joint=joint, driving=driving, breach=breach), out / "report.md")
     write_text(scorecard_markdown(card, ablations), out / "scorecard.md")
     return summaries, {"scorecard": card, "ablations": ablations, "respondents": respondents,
                        "robustness": robust, "robustness_points": evidence, "robustness_joint": joint,
-                       "robustness_drivers": driving, "summary": summary, "sweeps": sweep,
+                       "robustness_drivers": driving, "breach": breach, "summary": summary, "sweeps": sweep,
                        "decomposition": decomposition, "figures": paths}

@@ -13,7 +13,10 @@ from model.variants import ACTS_ONLY_WHERE, THEORY_PAIRS, UPDATE_RULES
 # the uncertain parameters sampled for the comparison (ranges from the registry)
 UNCERTAIN = ("intent_gain", "loss_ratio", "misuse_signal", "reputation_damage", "cog_gain",
              "emp_gain", "stall_damage", "transfer_share", "contact_rate", "detect_prob",
-             "opportunity_rate", "sharing_risk")
+             "opportunity_rate", "sharing_risk",
+             # the numbers of Y's breach, a hypothesis (issue 23)
+             "breach_alignment", "breach_threshold", "breach_conflict", "breach_shift", "goal_erosion",
+             "goodwill_transfer")
 
 
 def default_variants() -> dict[str, dict]:
@@ -35,7 +38,9 @@ def parameter_sample(n: int, seed: int) -> list[dict]:
     names = [n for k in UNCERTAIN for n in ((f"x.{k}", f"y.{k}") if getattr(x, k) != getattr(y, k) else (k,))]
     bounds = [[SPEC_BY_NAME[k.split(".")[-1]].low, SPEC_BY_NAME[k.split(".")[-1]].high] for k in names]
     rows = latin.sample({"num_vars": len(names), "names": names, "bounds": bounds}, n, seed=seed)
-    return [dict(zip(names, map(float, row), strict=True)) for row in rows]
+    integer = [SPEC_BY_NAME[k.split(".")[-1]].kind is int for k in names]
+    return [{k: (int(round(v)) if whole else float(v)) for k, v, whole in zip(names, row, integer, strict=True)}
+            for row in rows]
 
 
 def points(sample: list[dict], overrides: dict, which: str) -> list[dict]:
