@@ -91,6 +91,8 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
             r = head.loc[name]
             per100 = f"{100 * r.effect_per_hour:+.4f}" if r.cost_hours > 0 else ""
             verdict = _verdict(r.p_positive) if name != BASELINE else ""
+            if name != BASELINE and r.get("acts_share", 1.0) == 0:
+                verdict = "nothing to act on in any world"
             lines.append(f"| {name} | {r.mean_effect:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] | "
                          f"{r.q05:+.3f} to {r.q95:+.3f} | {r.p_positive:.0%} | {r.p_best:.0%} | "
                          f"{r.mean_regret:.3f} | {r.cost_hours:.0f} | {per100} | {verdict} |")
