@@ -116,7 +116,9 @@ def report(table: pd.DataFrame, reps: int, seed: int, figures: list[Path], names
              "cumulative since week 0). Costs are hours for the whole network, counted over the weeks "
              "each intervention acts within the run: hours a year while it acts (its one-off hours "
              "spread over those weeks) and all hours spent within the run (assumptions: docs/ODD.md, "
-             "section 7.5).", ""]
+             "section 7.5). Which assumed numbers decide each intervention's effect and rank: the assumption "
+             "ledger (`trustnet assumptions`, results/assumptions/report.md); how the ranking holds when the "
+             "effect sizes, the hours and the breach are uncertain: `trustnet policy --uncertain default`.", ""]
     for scenario, sel in table.groupby("scenario", sort=False):
         name = names.get(scenario, scenario)
         collab = sel[sel.metric == "collaboration"].copy()

@@ -71,7 +71,8 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
              "Within a world the baseline and every option share their random numbers, so each effect is the "
              "intervention minus the baseline in the same world. Effects are read at the horizon (trust, sharing, "
              f"collaboration: mean of the last {END_WINDOW} weeks; cases resolved and stalls: cumulative). Costs "
-             "are hours a year for the whole network while the interventions act within the run.", "",
+             "are hours a year for the whole network while the interventions act within the run. Which assumed "
+             "numbers decide each effect and rank: the assumption ledger (results/assumptions/report.md).", "",
              f"An option is called *robust* when it improves the outcome in at least {ROBUST:.0%} of the worlds. "
              f"It *fails* in a world when it does not improve the outcome or does less than "
              f"{setup.get('fraction', FAIL_FRACTION):.0%} of its average improvement; scenario discovery (PRIM) "
