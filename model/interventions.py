@@ -104,7 +104,7 @@ def _replacements_per_year(sc: Scenario, weeks: tuple[int, int] | None = None) -
 INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
     Intervention(
         "I1", "evaluations", "i1",
-        {"start": "i1_start", "end": "i1_end", "every": "i1_every", "after_turnover": "i1_after_turnover",
+        {"start": "i1_start", "end": "i1_end", "hours": "i1_hours", "every": "i1_every", "after_turnover": "i1_after_turnover",
          "goal": "i1_goal"},
         "A concrete (SMART) shared goal and regular chair-led evaluations, plus one a few weeks "
         "after each change of representative: goal alignment re-aligned and irritations repaired.",
@@ -115,7 +115,7 @@ INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
         acts_on="shared-goal clarity, goal alignment, evaluations (also after turnover), irritations"),
     Intervention(
         "I2", "data_framework", "i2",
-        {"start": "i2_start", "end": "i2_end", "risk_cut": "i2_risk_cut", "officer": "i2_officer",
+        {"start": "i2_start", "end": "i2_end", "hours": "i2_hours", "risk_cut": "i2_risk_cut", "officer": "i2_officer",
          "limits": "i2_limits", "training": "i2_training"},
         "A data-sharing framework: clear limits, one agreed way to share, a covenant, a privacy "
         "officer to ask, training for every new member.",
@@ -125,7 +125,7 @@ INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
         acts_on="perceived risk of sharing, misuse stopped by a privacy officer, limits, newcomer training"),
     Intervention(
         "I3", "informal_moments", "i3",
-        {"start": "i3_start", "end": "i3_end", "rate": "i3_rate", "physical": "i3_physical"},
+        {"start": "i3_start", "end": "i3_end", "hours": "i3_hours", "rate": "i3_rate", "physical": "i3_physical"},
         "Informal contact moments (coffee, lunch) and physical meetings where possible.",
         "each informal moment beyond the network's own 1 h for every member plus 1 h organising; "
         "meetings made physical cost 0.5 h travel per member per meeting (none in weeks the network "
@@ -133,14 +133,14 @@ INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
         lambda sc, w: _weekly_mean(sc, w, lambda week: _i3_hours(sc, week)),
         acts_on="informal contact, physical meetings, common language, identification"),
     Intervention(
-        "I4", "social_map", "i4", {"start": "i4_start", "end": "i4_end"},
+        "I4", "social_map", "i4", {"start": "i4_start", "end": "i4_end", "hours": "i4_hours"},
         "A social map of contact persons per organisation and area, so a back-up is always known.",
         "making the map 16 h once, keeping it up to date 1 h a month.",
         lambda sc, w: 12.0, one_off=16.0,
         acts_on="a back-up contact known at every organisation (no tunnel-vision stalls)"),
     Intervention(
         "I5", "irritations", "i5",
-        {"start": "i5_start", "end": "i5_end", "repair": "i5_repair", "voice": "i5_voice"},
+        {"start": "i5_start", "end": "i5_end", "hours": "i5_hours", "repair": "i5_repair", "voice": "i5_voice"},
         "Expectation management: the chair collects irritations and resolves them at each meeting; "
         "members get room to voice their perspective.",
         "15 minutes per member per meeting plus 1 h for the chair per meeting.",
@@ -148,7 +148,7 @@ INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
         acts_on="cognitive trust repaired at meetings, voice"),
     Intervention(
         "I6", "motivation", "i6",
-        {"start": "i6_start", "end": "i6_end", "turnover_cut": "i6_turnover_cut",
+        {"start": "i6_start", "end": "i6_end", "hours": "i6_hours", "turnover_cut": "i6_turnover_cut",
          "absence_cut": "i6_absence_cut", "effort": "i6_effort"},
         "Building stability through intrinsic motivation: show the value, success stories, "
         "shadowing, an invitation by a manager.",
@@ -235,9 +235,10 @@ def intervention_cost(sc: Scenario, steps: int | None = None) -> Cost:
         if weeks is None:
             continue
         years = (weeks[1] - weeks[0] + 1) / 52.0
-        yearly = i.recurring(sc, weeks)
-        per_year += yearly + i.one_off / years
-        total += yearly * years + i.one_off
+        scale = getattr(sc.params, f"{i.flag}_hours")  # the estimate's uncertainty (1: as estimated)
+        yearly, once = scale * i.recurring(sc, weeks), scale * i.one_off
+        per_year += yearly + once / years
+        total += yearly * years + once
         acting.update(range(weeks[0], weeks[1] + 1))
     return Cost(float(per_year), float(total), len(acting))
 

@@ -69,10 +69,14 @@ def _show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _window(k: int) -> tuple[ParamSpec, ParamSpec]:
-    """Start and end week of intervention I<k>."""
+def _window(k: int) -> tuple[ParamSpec, ParamSpec, ParamSpec]:
+    """Start and end week of intervention I<k>, and how far its hours may be off."""
     return (ParamSpec(f"i{k}_start", 0, 0, 5200, "assumption", f"I{k}: first week it acts.", int),
-            ParamSpec(f"i{k}_end", 0, 0, 5200, "assumption", f"I{k}: week it stops (0: never).", int))
+            ParamSpec(f"i{k}_end", 0, 0, 5200, "assumption", f"I{k}: week it stops (0: never).", int),
+            ParamSpec(f"i{k}_hours", 1.0, 0.5, 2.0, "assumption (the hours are the model's estimates, "
+                      "model/interventions.py)",
+                      f"I{k}: its hours (recurring and one-off) as a multiple of the estimated ones; the range "
+                      "says the estimate may be off by half or double. Costs only, never the dynamics."))
 
 
 # fmt: off

@@ -206,7 +206,7 @@ def test_policy_command_end_to_end(tmp_path):
     assert r.returncode == 0, r.stderr
     table = pd.read_csv(tmp_path / "effects.csv")
     assert list(table.columns) == ["scenario", "intervention", "metric", "baseline", "effect", "ci_low",
-                                   "ci_high", "cost_hours", "hours_total", "active_weeks"]
+                                   "ci_high", "cost_hours", "hours_total", "active_weeks", "acts", "reason"]
     assert set(table.intervention) == {"social_map", "evaluations:every=13", "all"}
     assert (tmp_path / "forest_y.png").stat().st_size > 10_000
     assert "Ranked by effect" in (tmp_path / "report.md").read_text()

@@ -305,3 +305,12 @@ def test_mean_ci(values, expected):
     m, lo, hi = pt.mean_ci(values)
     assert m == pytest.approx(expected[0]) and lo == pytest.approx(expected[1])
     assert hi - m == pytest.approx(m - lo)
+
+
+def test_every_study_that_scores_p4_records_pairs_every_two_weeks():
+    """P4 is defined on two-week intervals: the recording the criteria's points use is
+    the one every scoring study (contrast, robustness, variants, calibration, the
+    ledger) takes from `scorecard.RECORDING`."""
+    from experiments.analysis.scorecard import RECORDING
+
+    assert RECORDING["main"]["pairs_every"] == pt.P4_INTERVAL == 2

@@ -157,3 +157,30 @@ def test_reports_name_networks_by_name(tmp_path):
     assert set(units.window) == {"run", "acting"}
     assert set(units[units.intervention == "evaluations:start=156"].first_week) == {1, 156}
     assert "cases resolved per year" in report and "from its start: 156–260" in report
+
+
+def test_the_hours_may_be_off_and_scale_the_cost():
+    """Every hour in the cost column is an estimate: i<k>_hours scales it (sampled in the
+    default policy worlds), never the dynamics."""
+    from model import load_scenario
+    from model.interventions import intervention_cost, parse_intervention
+
+    y = load_scenario("y")
+    base = intervention_cost(y.with_overrides(parse_intervention("evaluations")[1]))
+    double = intervention_cost(y.with_overrides(parse_intervention("evaluations:hours=2")[1]))
+    assert double.per_year == 2 * base.per_year and double.total == 2 * base.total
+
+
+def test_an_intervention_with_nothing_to_act_on_is_not_a_zero_effect(tmp_path):
+    """In Y, I5 has nothing to act on: feedback keeps cognitive trust about where it
+    started and voice already offsets who pays decides. It is reported with the reason,
+    not as an effect of zero; I1 in Y acts."""
+    from experiments.ensemble import ExecutorSpec
+    from experiments.studies.policy import run_policy
+
+    summary, table = run_policy(tmp_path / "out", ["y"], ["irritations", "evaluations"], [], reps=2,
+                                executor=ExecutorSpec(workers=1), quiet=True)
+    rows = table[table.metric == "collaboration"].set_index("intervention")
+    assert not rows.loc["irritations", "acts"] and "§4.1.3.1" in rows.loc["irritations", "reason"]
+    assert rows.loc["evaluations", "acts"] and rows.loc["evaluations", "reason"] == ""
+    assert "irritations has nothing to act on in network y" in (tmp_path / "out" / "report.md").read_text()

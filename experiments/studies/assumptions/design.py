@@ -17,7 +17,8 @@ def ledger_factors() -> list[Factor]:
     hypothesis among them) and the interventions' effect sizes (their numeric options;
     their timing and the switches are choices, not assumptions), over the registry ranges."""
     effects = [Factor(s.name, float(s.low), float(s.high), s.kind is int) for s in SPECS
-               if s.name[:1] == "i" and s.name[1:2].isdigit() and s.kind is float and "assumption" in s.source]
+               if s.name[:1] == "i" and s.name[1:2].isdigit() and s.kind is float and "assumption" in s.source
+               and not s.name.endswith("_hours")]  # hours change costs, not any answer screened here
     return assumption_factors() + effects
 
 

@@ -116,7 +116,9 @@ def report(table: pd.DataFrame, reps: int, seed: int, figures: list[Path], names
              "cumulative since week 0). Costs are hours for the whole network, counted over the weeks "
              "each intervention acts within the run: hours a year while it acts (its one-off hours "
              "spread over those weeks) and all hours spent within the run (assumptions: docs/ODD.md, "
-             "section 7.5).", ""]
+             "section 7.5). Which assumed numbers decide each intervention's effect and rank: the assumption "
+             "ledger (`trustnet assumptions`, results/assumptions/report.md); how the ranking holds when the "
+             "effect sizes, the hours and the breach are uncertain: `trustnet policy --uncertain default`.", ""]
     for scenario, sel in table.groupby("scenario", sort=False):
         name = names.get(scenario, scenario)
         collab = sel[sel.metric == "collaboration"].copy()
@@ -127,7 +129,8 @@ def report(table: pd.DataFrame, reps: int, seed: int, figures: list[Path], names
                   "", "| rank | intervention | effect [95% CI] | distinguishable from zero | weeks acting | "
                   "hours/year | hours in the run | effect per 100 h/year |", "|---|---|---|---|---|---|---|---|"]
         for rank, (_, r) in enumerate(collab.sort_values("effect", ascending=False).iterrows(), 1):
-            ci = f"{r.effect:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+            ci = (f"{r.effect:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]" if r.get("acts", True)
+                  else "nothing to act on")
             per = f"{r.per_100h:+.4f}" if np.isfinite(r.per_100h) else ""
             lines.append(f"| {rank} | {r.intervention} | {ci} | {'yes' if r.clear else 'no'} | {_weeks(r)} | "
                          f"{r.cost_hours:.0f} | {r.hours_total:.0f} | {per} |")
@@ -135,6 +138,11 @@ def report(table: pd.DataFrame, reps: int, seed: int, figures: list[Path], names
         if len(short):
             lines += ["", "Acting less than a year within the run (hours a year are annualised from those weeks): "
                       + ", ".join(short.intervention) + "."]
+        idle = collab[~collab.get("acts", pd.Series(True, index=collab.index)).astype(bool)]
+        for _, r in idle.iterrows():
+            lines += ["", f"**{r.intervention} has nothing to act on in network {name}**: every run with it equals "
+                      f"its baseline run (same seed) in every outcome and week, so its effect is not an estimate of "
+                      f"zero but no effect at all. Why: {r.reason}."]
         best = collab.sort_values("per_100h", ascending=False)
         lines += ["", "By effect per cost hour: " + ", ".join(best.intervention) + ".", ""]
         lines += ["All outcomes:", "", "| intervention | " + " | ".join(METRICS) + " |",
