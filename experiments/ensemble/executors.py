@@ -26,14 +26,13 @@ from urllib.parse import urlsplit
 from experiments.ensemble.supervised import SupervisedPool
 from model.kernel import warm_up
 
-# Calibration constants, measured on the project's 2-core machine with the batched and
-# the Mesa engine (X: N = 9, synthetic:60): seconds of one core per run and week are
-# about A + B * N^2, and the batched engine adds GROUP_SECONDS_PER_WEEK for each group of
-# runs sharing a network structure (a block of 128 X/Y hybrids, all different, costs as
-# much as 128 separate runs). They only decide how many processes to start, so rough is
-# enough.
-SECONDS_PER_RUN_WEEK = {"batch": (2.7e-5, 1.8e-7), "mesa": (8.6e-4, 1.5e-7)}
-GROUP_SECONDS_PER_WEEK = 1.2e-3
+# Calibration constants, measured on the project's 2-core machine with the compiled
+# weekly process (issue 24; X: N = 9, synthetic:100-500), the runner's tables included:
+# seconds of one core per run and week are about A + B * N^2, and the batched engine adds
+# GROUP_SECONDS_PER_WEEK for each group of runs sharing a network structure (its set-up
+# and call). They only decide how many processes to start, so rough is enough.
+SECONDS_PER_RUN_WEEK = {"batch": (1.0e-5, 6e-9), "mesa": (6.0e-5, 6e-9)}
+GROUP_SECONDS_PER_WEEK = 4e-6
 SECONDS_PER_WORKER = 2.0  # a process must get at least this much work to repay its ~1 s start
 CONTAIN_ABOVE = 30.0  # a study this long runs in worker processes even with --workers 1: a crash
 # then costs one block, not the command, for a start-up of ~3% of the time
