@@ -34,8 +34,7 @@ import numpy as np
 from experiments import ExecutorSpec, Study, execute
 from experiments.ensemble import replication_seeds
 from model import load_scenario
-from model.engines import simulate_batch
-from model.kernel import warm_up
+from model.engines import simulate_batch, warm_up
 
 # Mesa and the studies are imported where they are used: worker processes import this
 # script again when they start, and its imports would count as their start-up.
@@ -120,7 +119,7 @@ def large_network(n: int) -> tuple[float, float]:
     """Seconds of one 156-week run of ``synthetic:n`` (compiled code cached) and the
     process's peak memory in GB."""
     code = ("import time; from model import load_scenario; from model.engines import simulate_batch; "
-            "from model.kernel import warm_up; warm_up(); "
+            "from model.engines import warm_up; warm_up(); "
             f"sc = load_scenario('synthetic:{n}'); t = time.perf_counter(); "
             "simulate_batch([sc], [1], sc.horizon, 0, False); print(time.perf_counter() - t)")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

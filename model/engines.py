@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.draws import block_keys
-from model.kernel import Recorder, advance
-from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
+from model.kernel import advance
+from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, Recorder
 from model.scenario import Scenario
 from model.state import initial_state
 from model.structure import ParamBatch, Structure
@@ -91,3 +91,18 @@ def simulate_batch(scenarios: list[Scenario], seeds: list[int], steps: int, pair
     rec.record(0, state)
     advance(state, st, pb, block_keys(seeds), steps, rec)
     return results(rec, seeds)
+
+
+def warm_up() -> None:
+    """Compile the kernel, or load it from the on-disk cache, in this process (once): call
+    before starting worker processes, so that each finds the cache instead of compiling."""
+    global _WARM
+    if _WARM:
+        return
+    from model.scenario import load_scenario  # noqa: PLC0415
+
+    simulate_batch([load_scenario("x")], [0], 2, 1, True)
+    _WARM = True
+
+
+_WARM = False

@@ -8,8 +8,8 @@ Runs are advanced one after the other (each run's weeks in order): a run's numbe
 not depend on the other runs of its block.
 
 Compiled functions are cached on disk (``cache=True``, numba's ``__pycache__``), so a
-machine compiles once; `warm_up` compiles (or loads) everything before worker processes
-start, so that they find the cache.
+machine compiles once; `model.engines.warm_up` compiles (or loads) everything before
+worker processes start, so that they find the cache.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from model.compiled import entry
 from model.dynamics import advance_week, new_week
-from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, measure
+from model.metrics import Recorder, measure
 from model.state import State
 from model.structure import ParamBatch, Structure
 
@@ -35,35 +35,6 @@ def run_weeks(s, st, p, cdf, keys, first, weeks, w, model_out, agent_out, pair_o
                 measure(s, b, week, model_out, agent_out, pair_out, pairs_every)
 
 
-@entry
-def record_week(s, t, model_out, agent_out, pair_out, pairs_every):
-    """Record week ``t`` of every run of the block."""
-    for b in range(model_out.shape[1]):
-        measure(s, b, t, model_out, agent_out, pair_out, pairs_every)
-
-
-class Recorder:
-    """The metrics of a block of B runs every week (and pairs every K weeks), as arrays.
-
-    Without ``record_agents`` the organisation-level series are not computed, which
-    saves time in large sweeps.
-    """
-
-    def __init__(self, steps: int, b: int, n: int, pairs_every: int = 0, record_agents: bool = True):
-        self.b, self.pairs_every = b, pairs_every
-        self.model = np.zeros((steps + 1, b, len(MODEL_METRICS)))
-        self.agents = np.zeros((steps + 1, b, len(AGENT_METRICS), n) if record_agents else (0, b, 0, n))
-        self.pair_weeks = np.arange(0, steps + 1, pairs_every) if pairs_every > 0 else np.array([], dtype=int)
-        self.pairs = np.zeros((len(self.pair_weeks), b, len(PAIR_METRICS), n, n))
-
-    @property
-    def arrays(self) -> tuple:
-        return self.model, self.agents, self.pairs, self.pairs_every
-
-    def record(self, t: int, state: State) -> None:
-        record_week(state.kernel, t, *self.arrays)
-
-
 def advance(state: State, st: Structure, pb: ParamBatch, keys: np.ndarray, weeks: int,
             recorder: Recorder | None = None) -> None:
     """Advance every run of the block by ``weeks`` weeks (in place), recording each week
@@ -75,19 +46,3 @@ def advance(state: State, st: Structure, pb: ParamBatch, keys: np.ndarray, weeks
 
 
 _NO_RECORD = (np.zeros((0, 0, 0)), np.zeros((0, 0, 0, 0)), np.zeros((0, 0, 0, 0, 0)), 0)
-
-
-def warm_up() -> None:
-    """Compile the kernel, or load it from the on-disk cache, in this process (once): call
-    before starting worker processes, so that each finds the cache instead of compiling."""
-    global _WARM
-    if _WARM:
-        return
-    from model.engines import simulate_batch  # noqa: PLC0415 - engines imports this module
-    from model.scenario import load_scenario  # noqa: PLC0415
-
-    simulate_batch([load_scenario("x")], [0], 2, 1, True)
-    _WARM = True
-
-
-_WARM = False

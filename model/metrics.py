@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.compiled import compiled
+from model.compiled import compiled, entry
 from model.state import (
     ACTED,
     ALIGN,
@@ -139,10 +139,37 @@ def measure(s, b, t, model_out, agent_out, pair_out, pairs_every):
         measure_pairs(s, b, pair_out[t // pairs_every, b])
 
 
+@entry
+def record_week(s, t, model_out, agent_out, pair_out, pairs_every):
+    """Record week ``t`` of every run of the block."""
+    for b in range(model_out.shape[1]):
+        measure(s, b, t, model_out, agent_out, pair_out, pairs_every)
+
+
+class Recorder:
+    """The metrics of a block of B runs every week (and pairs every K weeks), as arrays.
+
+    Without ``record_agents`` the organisation-level series are not computed, which
+    saves time in large sweeps.
+    """
+
+    def __init__(self, steps: int, b: int, n: int, pairs_every: int = 0, record_agents: bool = True):
+        self.b, self.pairs_every = b, pairs_every
+        self.model = np.zeros((steps + 1, b, len(MODEL_METRICS)))
+        self.agents = np.zeros((steps + 1, b, len(AGENT_METRICS), n) if record_agents else (0, b, 0, n))
+        self.pair_weeks = np.arange(0, steps + 1, pairs_every) if pairs_every > 0 else np.array([], dtype=int)
+        self.pairs = np.zeros((len(self.pair_weeks), b, len(PAIR_METRICS), n, n))
+
+    @property
+    def arrays(self) -> tuple:
+        return self.model, self.agents, self.pairs, self.pairs_every
+
+    def record(self, t: int, state: State) -> None:
+        record_week(state.kernel, t, *self.arrays)
+
+
 def model_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
     """(B,) arrays, names as in `MODEL_METRICS`."""
-    from model.kernel import Recorder  # noqa: PLC0415 - the kernel imports this module
-
     rec = Recorder(0, s.batch, st.n, 0, False)
     rec.record(0, s)
     return {k: rec.model[0, :, m].copy() for m, k in enumerate(MODEL_METRICS)}
@@ -150,8 +177,6 @@ def model_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
 
 def agent_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
     """(B, N) arrays, names as in `AGENT_METRICS`."""
-    from model.kernel import Recorder  # noqa: PLC0415
-
     rec = Recorder(0, s.batch, st.n, 0, True)
     rec.record(0, s)
     return {k: rec.agents[0, :, m].copy() for m, k in enumerate(AGENT_METRICS)}
