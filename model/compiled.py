@@ -24,12 +24,14 @@ nor fuses multiply-adds, and a run gives the same numbers on every x86-64 machin
 numba checks a cached function against its own source file only, but the kernel reads
 constants defined elsewhere (the parameter columns `model.structure.P`, the state's
 layers): `_invalidate_stale_cache` therefore drops the package's cached machine code
-whenever any source file of the package (or numba) has changed since it was compiled.
+whenever any source file of the ``model`` package (or numba) has changed since it was
+compiled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 from pathlib import Path
 
@@ -37,7 +39,7 @@ import numba
 from numba import njit
 from numba.core.registry import CPUDispatcher
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(importlib.import_module(__name__.partition(".")[0]).__file__).resolve().parent  # all of model/
 _STAMP = "trustnet-kernel.stamp"
 
 
