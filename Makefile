@@ -24,7 +24,7 @@ lock:  ## re-resolve requirements.lock after changing dependencies in pyproject.
 		--generate-hashes --universal -o requirements.lock
 
 odd:  ## regenerate the parameter table in docs/ODD.md and the threshold table in docs/patterns.md
-	$(VENV)/bin/python -m model.parameter_table docs/ODD.md
+	$(VENV)/bin/python -m model.inputs.parameter_table docs/ODD.md
 	$(VENV)/bin/python -m experiments.analysis.thresholds docs/patterns.md
 
 docs:  ## regenerate every number and table the docs take from the registries (counts, costs, the ODD's table)

@@ -13,7 +13,7 @@ nothing; timings on a shared machine vary by up to ~2x between runs.
 The random-number floor is issue 15's yardstick: the time to draw, with numpy's default
 generator and one run after the other, the uniforms the engine of issue 15 consumed
 (4N + 3 + 4SN + 6N^2 a week). The compiled engine draws only what its decisions need
-(`model.draws`), so the line below the table also gives its own Philox time.
+(`model.process.draws`), so the line below the table also gives its own Philox time.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import numpy as np
 from experiments import ExecutorSpec, Study, execute
 from experiments.ensemble import replication_seeds
 from model import load_scenario
-from model.engines import simulate_batch, warm_up
+from model.process.engines import simulate_batch, warm_up
 
 # Mesa and the studies are imported where they are used: worker processes import this
 # script again when they start, and its imports would count as their start-up.
@@ -118,8 +118,8 @@ def fresh_process(code: str, env: dict | None = None) -> tuple[float, float]:
 def large_network(n: int) -> tuple[float, float]:
     """Seconds of one 156-week run of ``synthetic:n`` (compiled code cached) and the
     process's peak memory in GB."""
-    code = ("import time; from model import load_scenario; from model.engines import simulate_batch; "
-            "from model.engines import warm_up; warm_up(); "
+    code = ("import time; from model import load_scenario; from model.process.engines import simulate_batch; "
+            "from model.process.engines import warm_up; warm_up(); "
             f"sc = load_scenario('synthetic:{n}'); t = time.perf_counter(); "
             "simulate_batch([sc], [1], sc.horizon, 0, False); print(time.perf_counter() - t)")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

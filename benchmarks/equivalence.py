@@ -1,7 +1,7 @@
 """The compiled engine against the numpy engine it replaced: a statistical equivalence check.
 
 The two engines draw different random numbers (the compiled one a number per decision,
-`model.draws`), so they cannot agree run for run; they must agree in distribution. This
+`model.process.draws`), so they cannot agree run for run; they must agree in distribution. This
 script runs both at 30 replications of X and Y and of every point the pattern criteria
 read (`experiments.analysis.scorecard.criteria_points`, through the calibration's
 `simulate_particle`), and prints a table of the headline outputs (X and Y at weeks
@@ -43,7 +43,7 @@ def numpy_engine_commit() -> str:
     """The newest commit reachable from HEAD whose weekly process is the numpy engine."""
     for commit in git("rev-list", "--date-order", "HEAD").split():
         try:
-            source = git("show", f"{commit}:model/dynamics.py")
+            source = git("show", f"{commit}:model/dynamics.py")  # the numpy engine had the flat layout
         except subprocess.CalledProcessError:
             continue
         if "WeekDraws" in source:

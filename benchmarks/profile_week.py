@@ -2,9 +2,9 @@
 
 Runs one block of the batched engine under cProfile and prints the share of each part:
 building the structure and parameter arrays, the initial state, the runs' keys, the
-compiled call (`model.kernel.run_weeks`: the whole weekly process of every run and week,
+compiled call (`model.process.kernel.run_weeks`: the whole weekly process of every run and week,
 and the recording), and turning the recorded arrays into results. The compiled call is
-one opaque entry here; inside it each sub-step is plain loops (`model.dynamics`).
+one opaque entry here; inside it each sub-step is plain loops (`model.process.dynamics`).
 Asserts nothing.
 
     python benchmarks/profile_week.py [--scenario x] [--block 100]
@@ -18,7 +18,7 @@ import pstats
 
 from experiments.ensemble import replication_seeds
 from model import load_scenario
-from model.engines import simulate_batch
+from model.process.engines import simulate_batch
 
 PARTS = (("structure and parameters", ("from_scenario", "__init__")), ("initial state", ("initial_state",)),
          ("keys of the runs", ("block_keys",)), ("compiled weekly process and recording", ("advance",)),

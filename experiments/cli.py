@@ -20,7 +20,7 @@ from experiments.ensemble import ExecutorSpec, RunSummary, Study, StudyError, ex
 from experiments.ensemble.executors import Workers, probe_scheduler
 from experiments.ensemble.ownership import DirectoryError, check_creatable, claim
 from experiments.ensemble.runner import preflight
-from model.scenario import ScenarioError, load_scenario
+from model.inputs.scenario import ScenarioError, load_scenario
 
 MAX_STEPS = 5200  # like a scenario's horizon: a century of weeks
 
@@ -312,7 +312,7 @@ def _scenario(name: str, sets: list[str], variants: list[str] = ()):
 
 def with_interventions(scenario, specs: list[str]):
     """Apply ``--intervention`` options to a scenario."""
-    from model.interventions import parse_intervention
+    from model.inputs.interventions import parse_intervention
 
     overrides = {}
     for spec in specs:
@@ -355,7 +355,7 @@ def _check_unique(option: str, names: list[str], key=lambda s: s) -> None:
 
 def _scenario_key(name: str) -> str:
     """What two --scenario values that load the same network have in common."""
-    from model.scenario import builtin_scenarios
+    from model.inputs.scenario import builtin_scenarios
 
     if name.lower() in builtin_scenarios() or name.startswith("synthetic:"):
         return name.lower()
@@ -423,7 +423,7 @@ def prepare_assumptions(args):
 def prepare_policy(args):
     from experiments.studies.policy import run_policy
     from experiments.studies.policy.design import design
-    from model.interventions import INTERVENTIONS, parse_intervention
+    from model.inputs.interventions import INTERVENTIONS, parse_intervention
 
     scenarios = args.scenario or ["x", "y"]
     draws, source = None, ""
@@ -483,7 +483,7 @@ def prepare_policy(args):
 def prepare_sa(args):
     from experiments.studies.sensitivity import function_factors, load_factors, run_sa
     from experiments.studies.sensitivity.design import check_size
-    from model.metrics import MODEL_METRICS
+    from model.process.metrics import MODEL_METRICS
 
     if args.model == "trustnet":
         factors, file_scenario = load_factors(args.factors)

@@ -9,7 +9,7 @@ catalogue -- and written between markers:
 * a block: ``<!-- generated:NAME (python -m experiments.docs) -->`` ... ``<!-- /generated:NAME -->``.
 
 ``python -m experiments.docs`` (``make docs``) rewrites every marked place in README.md and
-docs/*.md (and the ODD's parameter table, `model.parameter_table`); ``--check`` only
+docs/*.md (and the ODD's parameter table, `model.inputs.parameter_table`); ``--check`` only
 reports what is out of step, and `tests/test_docs.py` fails when anything is.
 """
 
@@ -21,10 +21,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from experiments.ensemble.factors import load_factors
-from model import parameter_table
-from model.interventions import INTERVENTIONS, active_weeks, intervention_cost, parse_intervention, scheduled_weeks
-from model.parameters import SPECS
-from model.scenario import REPRESENTATIVE_FIELDS, load_scenario
+from model.inputs import parameter_table
+from model.inputs.interventions import (
+    INTERVENTIONS,
+    active_weeks,
+    intervention_cost,
+    parse_intervention,
+    scheduled_weeks,
+)
+from model.inputs.parameters import SPECS
+from model.inputs.scenario import REPRESENTATIVE_FIELDS, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDIES = ROOT / "experiments" / "studies"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.ensemble import replication_seeds
-from model.network_model import TrustNetworkModel
-from model.scenario import Scenario, scenario_from_dict
+from model.inputs.scenario import Scenario, scenario_from_dict
+from model.mesa_model.network_model import TrustNetworkModel
 
 
 def small_scenario(orgs: list[dict] | None = None, events: list[dict] | None = None,

@@ -3,8 +3,8 @@ registry entry says, on the same replication seeds (common random numbers)."""
 
 import numpy as np
 
-from model.dynamics import MAIN_EFFECT_AT, moderated
-from model.network_model import TrustNetworkModel
+from model.mesa_model.network_model import TrustNetworkModel
+from model.process.dynamics import MAIN_EFFECT_AT, moderated
 from tests.conftest import pair_values, run_reps, small_scenario
 
 REPS = 12

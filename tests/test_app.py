@@ -18,10 +18,18 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from model.app import AppModel, app_scenario, changed, draw_series, draw_ties, effect_summary, initial_settings
-from model.app_ensemble import baseline_of, ensemble, ensemble_in_steps
-from model.engines import simulate_batch
-from model.scenario import load_scenario
+from model.inputs.scenario import load_scenario
+from model.mesa_model.app import (
+    AppModel,
+    app_scenario,
+    changed,
+    draw_series,
+    draw_ties,
+    effect_summary,
+    initial_settings,
+)
+from model.mesa_model.app_ensemble import baseline_of, ensemble, ensemble_in_steps
+from model.process.engines import simulate_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -53,7 +61,7 @@ def test_a_new_network_drops_the_moved_sliders():
 
 
 def late_joiner(tmp_path: Path) -> Path:
-    text = (ROOT / "model" / "scenarios" / "x.toml").read_text().replace('name = "x"', 'name = "late"')
+    text = (ROOT / "model" / "inputs" / "scenarios" / "x.toml").read_text().replace('name = "x"', 'name = "late"')
     path = tmp_path / "late.toml"
     path.write_text(text + '\n[[organisations]]\nname = "Debt counselling"\ndomain = "care"\njoins = 2\n')
     return path
@@ -98,7 +106,7 @@ def test_the_scenario_box_reads_only_toml_files_under_the_working_directory(tmp_
         assert scenario.name == "x" and notice, typed  # the selected network instead, and why
         assert "hunter2" not in notice and "password" not in notice and "api_key" not in notice
         assert "database" not in notice
-    (tmp_path / "mine.toml").write_text((ROOT / "model" / "scenarios" / "y.toml").read_text())
+    (tmp_path / "mine.toml").write_text((ROOT / "model" / "inputs" / "scenarios" / "y.toml").read_text())
     assert app_scenario("x", "mine.toml") == (load_scenario(tmp_path / "mine.toml"), "")
     assert app_scenario("x", "Y")[0].name == "y"
     m = AppModel(network="x", scenario_file="/etc/passwd", rng="not a seed")

@@ -9,8 +9,8 @@ from experiments import ExecutorSpec, Study, execute, load
 from experiments.ensemble import replication_seeds
 from experiments.ensemble.blocks import batch_engine, mesa_engine
 from model import load_scenario
-from model.interventions import parse_intervention
-from model.metrics import MODEL_METRICS
+from model.inputs.interventions import parse_intervention
+from model.process.metrics import MODEL_METRICS
 
 
 def mixed_block():

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from model import ScenarioError, load_scenario
-from model.network_model import TrustNetworkModel
-from model.scenario import scenario_from_dict
+from model.inputs.scenario import scenario_from_dict
+from model.mesa_model.network_model import TrustNetworkModel
 from tests.conftest import run_reps, small_scenario
 from tests.test_causal_story import Week
 

@@ -5,8 +5,8 @@ import pytest
 from experiments.ensemble.design import Study
 from experiments.ensemble.factors import parse_factors, scoped
 from experiments.studies.calibration import calibration_factors, competing_models, held_out_patterns
-from model.parameters import SPECS
-from model.scenario import ScenarioError, load_scenario
+from model.inputs.parameters import SPECS
+from model.inputs.scenario import ScenarioError, load_scenario
 
 
 def test_scenario_specific_factor_is_validated_and_applied_to_its_scenario_only():

@@ -9,15 +9,16 @@ import numpy as np
 import pytest
 
 from experiments.ensemble import replication_seeds
-from model import dynamics, load_scenario
-from model.compiled import python_entry
-from model.draws import block_keys
-from model.dynamics import SIG_JOINT, SIG_MISUSE
-from model.engines import simulate_batch
-from model.levers import week_levers
-from model.network_model import TrustNetworkModel
-from model.scenario import ScenarioError, scenario_from_dict
-from model.structure import ParamBatch, Structure
+from model import load_scenario
+from model.inputs.scenario import ScenarioError, scenario_from_dict
+from model.mesa_model.network_model import TrustNetworkModel
+from model.process import dynamics
+from model.process.compiled import python_entry
+from model.process.draws import block_keys
+from model.process.dynamics import SIG_JOINT, SIG_MISUSE
+from model.process.engines import simulate_batch
+from model.process.levers import week_levers
+from model.process.structure import ParamBatch, Structure
 from tests.conftest import run_reps, small_scenario
 
 hold_meeting, update_climate, evaluate, opportunism, willingness, signal, clear_signals, draw_members = (
@@ -71,7 +72,7 @@ class Week:
     key and scratch space (its signals and the week's draws)."""
 
     def __init__(self, sc, week=10):
-        from model.state import initial_state
+        from model.process.state import initial_state
 
         self.st, pb = Structure.from_scenario(sc), ParamBatch([sc.params])
         self.s, self.p, self.week = initial_state(self.st, pb), pb.kernel[0], week
@@ -206,7 +207,7 @@ def test_timeline_changes_settings_and_is_validated():
                                                           {"name": "b", "domain": "safety"}]}
     sc = scenario_from_dict({**base, "timeline": [{"week": 5, "online": True, "meeting_interval": 2}]})
     m = TrustNetworkModel(sc, rng=1, collect=False)
-    from model.levers import levers
+    from model.process.levers import levers
 
     assert not levers(m.params, m.structure, 4).online[0] and levers(m.params, m.structure, 5).online[0]
     assert levers(m.params, m.structure, 6).meeting_interval[0] == 2

@@ -13,7 +13,7 @@ from experiments.studies.check.reasons import untempted
 from experiments.studies.check.screen import EFFECT, NO_EFFECT
 from experiments.studies.check.settings import own_settings, scenario_data, variant_of
 from model import load_scenario
-from model.parameters import SPEC_BY_NAME
+from model.inputs.parameters import SPEC_BY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 

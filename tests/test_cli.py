@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from model.metrics import AGENT_METRICS, MODEL_METRICS
+from model.process.metrics import AGENT_METRICS, MODEL_METRICS
 
 TRUSTNET = shutil.which("trustnet") or ""
 

@@ -4,9 +4,9 @@ import re
 from pathlib import Path
 
 from experiments import docs
-from model.parameter_table import BEGIN, END, render
-from model.parameters import SPECS
-from model.scenario import REPRESENTATIVE_FIELDS
+from model.inputs.parameter_table import BEGIN, END, render
+from model.inputs.parameters import SPECS
+from model.inputs.scenario import REPRESENTATIVE_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
@@ -39,7 +39,7 @@ def test_odd_has_the_protocol_sections_in_order():
 
 
 def test_odd_names_every_step_of_the_weekly_process():
-    source = (ROOT / "model" / "dynamics.py").read_text()
+    source = (ROOT / "model" / "process" / "dynamics.py").read_text()
     body = source[source.index("def advance_week"):source.index("# ---", source.index("def advance_week"))]
     steps = re.findall(r"(\w+)\(s, ", body)
     assert len(steps) >= 8

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from model import draws
-from model.compiled import python_entry
-from model.draws import CONTACT, MEMBER, block_keys, philox, poisson_cdf, run_key, uniforms
-from model.network_model import TrustNetworkModel
-from model.scenario import load_scenario
+from model.inputs.scenario import load_scenario
+from model.mesa_model.network_model import TrustNetworkModel
+from model.process import draws
+from model.process.compiled import python_entry
+from model.process.draws import CONTACT, MEMBER, block_keys, philox, poisson_cdf, run_key, uniforms
 
 
 @pytest.mark.parametrize("key", [(0, 0), (5, 9), (2**64 - 1, 2**63 + 12345)])

@@ -12,8 +12,8 @@ from experiments.ensemble import replication_seeds
 from experiments.ensemble.factors import Factor
 from experiments.ensemble.tables import model_frame
 from model import ScenarioError, load_scenario
-from model.engines import simulate
-from model.interventions import INTERVENTIONS
+from model.inputs.interventions import INTERVENTIONS
+from model.process.engines import simulate
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

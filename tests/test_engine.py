@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 
 from experiments.ensemble import replication_seeds
 from model import TrustNetworkModel, load_scenario
-from model.draws import block_keys
-from model.engines import simulate
-from model.kernel import advance
-from model.metrics import model_metrics
-from model.parameters import SPECS
-from model.state import initial_state
-from model.structure import ParamBatch, Structure
+from model.inputs.parameters import SPECS
+from model.process.draws import block_keys
+from model.process.engines import simulate
+from model.process.kernel import advance
+from model.process.metrics import model_metrics
+from model.process.state import initial_state
+from model.process.structure import ParamBatch, Structure
 from tests.conftest import small_scenario
 
 

@@ -13,8 +13,8 @@ from experiments.ensemble import replication_seeds
 from experiments.studies.policy.design import design
 from experiments.studies.policy.effects import METRICS, effects
 from model import ScenarioError, TrustNetworkModel, load_scenario
-from model.interventions import INTERVENTIONS, cost_hours, parse_intervention
-from model.scenario import scenario_from_dict
+from model.inputs.interventions import INTERVENTIONS, cost_hours, parse_intervention
+from model.inputs.scenario import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 REPS = 8

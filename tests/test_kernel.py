@@ -4,7 +4,7 @@
 of every model metric, three runs each of X, Y, Y with misuse, X with three interventions
 and ``synthetic:40``). They must be equal bit for bit on any x86-64 machine: the kernel
 computes powers of whole counts by multiplication and sums in index order, and is
-compiled without fast-math (`model.compiled`). After a deliberate change of the model's
+compiled without fast-math (`model.process.compiled`). After a deliberate change of the model's
 arithmetic, regenerate the file with ``python -m tests.test_kernel`` and say so.
 """
 
@@ -16,15 +16,16 @@ import numpy as np
 import pytest
 
 from experiments.ensemble import replication_seeds
-from model import dynamics, load_scenario
-from model.compiled import python_entry
-from model.draws import block_keys
-from model.engines import simulate_batch
-from model.kernel import advance
-from model.levers import LEVER_NAMES
-from model.parameters import SPEC_BY_NAME
-from model.state import COG, INTENT, initial_state
-from model.structure import ParamBatch, Structure
+from model import load_scenario
+from model.inputs.parameters import SPEC_BY_NAME
+from model.process import dynamics
+from model.process.compiled import python_entry
+from model.process.draws import block_keys
+from model.process.engines import simulate_batch
+from model.process.kernel import advance
+from model.process.levers import LEVER_NAMES
+from model.process.state import COG, INTENT, initial_state
+from model.process.structure import ParamBatch, Structure
 
 signal, update_trust, route_around = (python_entry(getattr(dynamics, f)) for f in ("signal", "update_trust",
                                                                                     "route_around"))

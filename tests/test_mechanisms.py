@@ -8,10 +8,10 @@ model clears with room to spare and a model without the mechanism cannot.
 import numpy as np
 import pytest
 
-from model import dynamics
-from model.compiled import python_entry
-from model.levers import week_levers
-from model.network_model import TrustNetworkModel
+from model.mesa_model.network_model import TrustNetworkModel
+from model.process import dynamics
+from model.process.compiled import python_entry
+from model.process.levers import week_levers
 from tests.conftest import pair_values, run_reps, small_scenario
 
 REPS = 16

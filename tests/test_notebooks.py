@@ -28,7 +28,7 @@ def test_notebook_executes_at_small_size(path, tmp_path):
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1, "one cell tagged 'parameters'"
     params[0].source += f"\nSMALL = True\nOUT = {str(tmp_path / 'out')!r}\nWORKERS = 2\n"
-    assert not any("import model.dynamics" in c.source or "def advance_week" in c.source for c in nb.cells)
+    assert not any("import model.process.dynamics" in c.source or "def advance_week" in c.source for c in nb.cells)
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]

@@ -13,7 +13,7 @@ import pytest
 from experiments.analysis.scorecard import resolve
 from experiments.ensemble import replication_seeds
 from model import load_scenario
-from model.engines import simulate_batch
+from model.process.engines import simulate_batch
 
 REPS = 16
 SEEDS = replication_seeds(99, REPS)

@@ -12,9 +12,9 @@ import pytest
 from experiments.analysis.units import windowed
 from experiments.studies.policy.units import unit_effects
 from model import load_scenario
-from model.engines import simulate_batch
-from model.interventions import INTERVENTIONS, Cost, intervention_cost, parse_intervention
-from model.scenario import network_names, scenario_from_dict
+from model.inputs.interventions import INTERVENTIONS, Cost, intervention_cost, parse_intervention
+from model.inputs.scenario import network_names, scenario_from_dict
+from model.process.engines import simulate_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -137,7 +137,8 @@ def test_joint_action_is_counted_only_where_two_organisations_act():
 def test_reports_name_networks_by_name(tmp_path):
     mine = tmp_path / "deep" / "dir"
     mine.mkdir(parents=True)
-    text = (ROOT / "model" / "scenarios" / "y.toml").read_text().replace('name = "y"', 'name = "rotterdam-south"')
+    text = (ROOT / "model" / "inputs" / "scenarios" / "y.toml").read_text().replace('name = "y"',
+                                                                                 'name = "rotterdam-south"')
     (mine / "south.toml").write_text(text)
     (mine / "copy.toml").write_text(text)
     names = network_names([str(mine / "south.toml"), "y", str(mine / "copy.toml")])
@@ -163,7 +164,7 @@ def test_the_hours_may_be_off_and_scale_the_cost():
     """Every hour in the cost column is an estimate: i<k>_hours scales it (sampled in the
     default policy worlds), never the dynamics."""
     from model import load_scenario
-    from model.interventions import intervention_cost, parse_intervention
+    from model.inputs.interventions import intervention_cost, parse_intervention
 
     y = load_scenario("y")
     base = intervention_cost(y.with_overrides(parse_intervention("evaluations")[1]))

@@ -266,7 +266,7 @@ def test_default_worlds_sample_every_effect_of_the_interventions_and_the_breach(
     """A ranking that rests on an assumed effect size is tested against it: every numeric
     effect parameter of I1-I6 (and the evaluations I1 adds) and the numbers of Y's breach
     vary across the default worlds."""
-    from model.parameters import SPECS
+    from model.inputs.parameters import SPECS
 
     names = {f.name for f in load_uncertain("default")[0]}
     effects = {s.name for s in SPECS if s.name[:1] == "i" and s.name[1:2].isdigit() and s.kind is float}

@@ -24,7 +24,7 @@ def own_network(tmp_path_factory):
     """A user's network in a deep directory, with a member that joins in week 26."""
     where = tmp_path_factory.mktemp("users") / "projects" / "south"
     where.mkdir(parents=True)
-    text = (ROOT / "model" / "scenarios" / "x.toml").read_text().replace('name = "x"', 'name = "south"')
+    text = (ROOT / "model" / "inputs" / "scenarios" / "x.toml").read_text().replace('name = "x"', 'name = "south"')
     text += '\n[[organisations]]\nname = "Debt counselling"\ndomain = "care"\njoins = 26\n'
     (where / "south.toml").write_text(text)
     return where / "south.toml"

@@ -3,7 +3,7 @@
 import pytest
 
 from model import ScenarioError, load_scenario
-from model.scenario import builtin_scenarios, load_scenario_file, synthetic_scenario_from_spec
+from model.inputs.scenario import builtin_scenarios, load_scenario_file, synthetic_scenario_from_spec
 
 VALID = """
 name = "mini"
@@ -32,8 +32,8 @@ def test_builtin_networks_match_the_study():
     assert (x.n, y.n) == (9, 6)
     assert x.params.meeting_interval == 7 and y.params.meeting_interval == 4
     # both online during COVID (from week 52); Y physical again at the end, X not
-    from model.levers import scheduled
-    from model.structure import Structure
+    from model.process.levers import scheduled
+    from model.process.structure import Structure
     sx, sy = Structure.from_scenario(x), Structure.from_scenario(y)
     assert not x.params.online and not y.params.online  # physical at the founding
     assert scheduled(sx, 60)["online"] == 1.0 and scheduled(sy, 60)["online"] == 1.0
@@ -71,7 +71,7 @@ def test_parity_y_equals_x_where_the_study_is_silent():
         assert base_x == base_y, rep  # the [representative] defaults are equal
     from importlib import resources
     for name in ("x", "y"):
-        text = (resources.files("model.scenarios") / f"{name}.toml").read_text()
+        text = (resources.files("model.inputs.scenarios") / f"{name}.toml").read_text()
         for key in CITED_DIFFERENCES:
             line = next(ln for ln in text.splitlines() if ln.startswith(f"{key} ="))
             assert "§" in line, (name, key)

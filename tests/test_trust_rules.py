@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.trust import (
+from model.process.trust import (
     asymmetric_update,
     gate,
     transfer,

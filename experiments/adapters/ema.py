@@ -11,7 +11,7 @@
 * outcomes are the model metrics at the horizon (`at_horizon`: the mean of the last 13
   weeks, cumulative counts at the last week), averaged over the replications, plus the
   interventions' cost in hours per year while they act within the weeks run
-  (`model.interventions.intervention_cost`). Each outcome's direction (``MAXIMIZE`` or
+  (`model.inputs.interventions.intervention_cost`). Each outcome's direction (``MAXIMIZE`` or
   ``MINIMIZE``) is set so that many-objective search can use them as they are.
 
 Every experiment runs the same replication seeds (spawned from ``seed``), so two
@@ -31,10 +31,10 @@ from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.design import replication_seeds
 from experiments.ensemble.factors import Factor
 from experiments.ensemble.tables import model_frame
-from model.interventions import INTERVENTIONS, cost_hours
-from model.metrics import MODEL_METRICS
-from model.parameters import SPEC_BY_NAME
-from model.scenario import load_scenario
+from model.inputs.interventions import INTERVENTIONS, cost_hours
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import load_scenario
+from model.process.metrics import MODEL_METRICS
 
 with warnings.catch_warnings():  # EMA Workbench warns about optional parallel back ends
     warnings.simplefilter("ignore")

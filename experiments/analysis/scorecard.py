@@ -20,7 +20,7 @@ import pandas as pd
 from experiments.analysis import patterns as pt
 from experiments.analysis.outcomes import per_run
 from experiments.analysis.thresholds import MIDPOINT, NONE, NOTICE, RELATIVE_NOTICE
-from model.scenario import DOMAINS, Scenario, ScenarioError, load_scenario
+from model.inputs.scenario import DOMAINS, Scenario, ScenarioError, load_scenario
 
 # the P6 moderator contrasts on network X: (strong, weak) overrides
 MODERATOR_CONTRASTS = {

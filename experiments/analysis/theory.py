@@ -2,14 +2,14 @@
 or several switched on together (``T1=literature+T3=literature``).
 
 Shared by the variants study and the calibration (each compares the baseline against
-variants named this way); the variants themselves live in `model.variants`.
+variants named this way); the variants themselves live in `model.inputs.variants`.
 """
 
 from __future__ import annotations
 
-from model.parameters import SPEC_BY_NAME
-from model.scenario import ScenarioError
-from model.variants import THEORY_PAIRS
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import ScenarioError
+from model.inputs.variants import THEORY_PAIRS
 
 
 def parse_variant(text: str) -> tuple[str, dict]:

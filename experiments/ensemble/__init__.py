@@ -10,7 +10,7 @@ data.
 Modules, from the bottom up: `store` (atomic files, manifests), `ownership` (one writer
 per results directory, and its kind of study), `design` (studies, run specs, seeds),
 `factors` (uncertain factors from a factor file), `tables` (run results as DataFrames),
-`blocks` (a block of runs in either engine of `model.engines`), `supervised` (watched
+`blocks` (a block of runs in either engine of `model.process.engines`), `supervised` (watched
 worker processes), `executors` (`Workers`: in-process, worker processes chosen from the
 work, or Dask), `runner` (`execute`), `results` (`load`, `Tables`), `posterior`
 (weighted draws of a calibration's posterior as design points).

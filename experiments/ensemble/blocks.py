@@ -5,8 +5,8 @@ an *engine* and returns a `BlockResult` of plain DataFrames -- never a model. An
 is a function ``engine(scenarios, seeds, steps, pairs_every, record_agents) ->
 list[RunResult | BaseException]`` that runs a whole block: ``batch`` (default) groups
 the block's runs by network structure and advances each group at once
-(`model.engines.simulate_batch`); ``mesa`` runs them one by one through the Mesa model
-(`model.engines.simulate`). Both give the same numbers. A run that raises is returned as
+(`model.process.engines.simulate_batch`); ``mesa`` runs them one by one through the Mesa model
+(`model.process.engines.simulate`). Both give the same numbers. A run that raises is returned as
 its exception and recorded as failed with its traceback; the block goes on. Other
 engines (the sensitivity study's analytical test functions, the tests' fault-injecting
 engines) are named as ``module:function``.
@@ -24,8 +24,8 @@ import pandas as pd
 
 from experiments.ensemble.design import RunSpec
 from experiments.ensemble.tables import agent_frame, model_frame, pair_frame
-from model.engines import RunResult, simulate, simulate_batch, structure_key
-from model.scenario import Scenario
+from model.inputs.scenario import Scenario
+from model.process.engines import RunResult, simulate, simulate_batch, structure_key
 
 Engine = Callable[..., list]
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from experiments.ensemble.factors import scoped
 from experiments.ensemble.store import model_code_hash
-from model.scenario import Scenario, ScenarioError, load_scenario
+from model.inputs.scenario import Scenario, ScenarioError, load_scenario
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from experiments.ensemble.supervised import SupervisedPool
-from model.engines import warm_up
+from model.process.engines import warm_up
 
 # Calibration constants, measured on the project's 2-core machine with the compiled
 # weekly process (issue 24; X: N = 9, synthetic:100-500), the runner's tables included:

@@ -1,7 +1,7 @@
 """Uncertain factors: model parameters with bounds, read from a factor file.
 
 A factor file (TOML) lists ``[[factors]]`` tables with ``name`` (a numeric parameter of
-the registry, `model.parameters.SPECS`) and ``bounds`` = [low, high] within the
+the registry, `model.inputs.parameters.SPECS`) and ``bounds`` = [low, high] within the
 parameter's range, and optionally the ``scenario`` they apply to. The studies turn
 factors into designs: SALib samples for sensitivity analysis, priors for calibration
 and uncertain draws for robust policy analysis. Validation is strict and every problem
@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.files import parse_toml, read_text
-from model.parameters import SPEC_BY_NAME, SPECS
-from model.scenario import ScenarioError, builtin_scenarios
+from model.inputs.files import parse_toml, read_text
+from model.inputs.parameters import SPEC_BY_NAME, SPECS
+from model.inputs.scenario import ScenarioError, builtin_scenarios
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.parameters import SPEC_BY_NAME
-from model.scenario import ScenarioError
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import ScenarioError
 
 RESERVED_COLUMNS = ("model", "weight")
 

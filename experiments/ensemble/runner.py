@@ -43,8 +43,8 @@ from experiments.ensemble.executors import ExecutorSpec, Workers, estimate_secon
 from experiments.ensemble.ownership import OWN_FILES, DirectoryError, claim
 from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json, write_parquet
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
-from model.engines import structure_key
-from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
+from model.process.engines import structure_key
+from model.process.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
 
 TABLES = ("model", "agents", "pairs")
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.engines import RunResult
-from model.metrics import AGENT_METRICS, PAIR_METRICS
-from model.scenario import Scenario
+from model.inputs.scenario import Scenario
+from model.process.engines import RunResult
+from model.process.metrics import AGENT_METRICS, PAIR_METRICS
 
 
 def model_frame(results: list[RunResult], runs: list[int]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 from experiments.analysis import outcomes as oc
 from experiments.analysis.scorecard import score
 from experiments.studies.assumptions.design import NETWORKS, intervention_label
-from model.interventions import INTERVENTIONS
+from model.inputs.interventions import INTERVENTIONS
 
 GAP_METRICS = ("intentional_trust", "info_shared", "collaboration")
 

@@ -6,8 +6,8 @@ import numpy as np
 
 from experiments.analysis.scorecard import criteria_points
 from experiments.ensemble.factors import Factor, assumption_factors
-from model.interventions import INTERVENTIONS, parse_intervention
-from model.parameters import SPECS
+from model.inputs.interventions import INTERVENTIONS, parse_intervention
+from model.inputs.parameters import SPECS
 
 NETWORKS = ("x", "y")
 

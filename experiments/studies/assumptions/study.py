@@ -14,8 +14,8 @@ from experiments.studies.assumptions.answers import answer_names, answers
 from experiments.studies.assumptions.design import as_values, ledger_factors, morris_sample, points
 from experiments.studies.assumptions.ledger import indices, measure_first
 from experiments.studies.assumptions.report import figure, report
-from model.parameters import SPEC_BY_NAME
-from model.scenario import load_scenario
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import load_scenario
 
 
 @dataclass

@@ -19,8 +19,8 @@ from experiments.analysis.scorecard import ABLATIONS
 from experiments.analysis.theory import parse_variant
 from experiments.ensemble.factors import Factor, load_factors, parse_factors, split_name
 from experiments.ensemble.store import model_code_hash
-from model.parameters import SPEC_BY_NAME
-from model.scenario import ScenarioError
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import ScenarioError
 
 PATTERN_IDS = tuple(ABLATIONS)  # P1..P7: the ids --hold-out accepts
 

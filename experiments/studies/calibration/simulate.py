@@ -16,7 +16,7 @@ from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.design import RESERVED, replication_seeds
 from experiments.ensemble.factors import scoped
 from experiments.ensemble.tables import agent_frame, model_frame, pair_frame
-from model.parameters import SPEC_BY_NAME
+from model.inputs.parameters import SPEC_BY_NAME
 
 
 class MemoryTables:

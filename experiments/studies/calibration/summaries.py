@@ -89,7 +89,7 @@ OBSERVABLES = {
     "x:respondent_intentional": ("respondent", "survey: one member's mean intentional trust in the others, X"),
     "y:respondent_intentional": ("respondent", "survey: one member's mean intentional trust in the others, Y"),
 }
-NEWCOMER_WEEK = 104  # Y's newcomer with a diverging vision (model/scenarios/y.toml)
+NEWCOMER_WEEK = 104  # Y's newcomer with a diverging vision (model/inputs/scenarios/y.toml)
 
 
 def observables(main) -> dict[str, np.ndarray]:

@@ -15,9 +15,9 @@ import re
 from typing import Any
 
 from experiments.studies.check.settings import Setting
-from model.interventions import BY_ID, INTERVENTIONS, active_weeks, in_force, parse_intervention
-from model.parameters import SPEC_BY_NAME
-from model.scenario import REPRESENTATIVE_FIELDS, Organisation, Scenario
+from model.inputs.interventions import BY_ID, INTERVENTIONS, active_weeks, in_force, parse_intervention
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import REPRESENTATIVE_FIELDS, Organisation, Scenario
 
 # parameters that act only under one side of a theory variant
 VARIANT_ONLY = {"interaction_cycle": ("T1", "literature"), "identification_blindness": ("T2", "literature"),

@@ -21,7 +21,7 @@ from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.tables import model_frame
 from experiments.studies.check.reasons import reason
 from experiments.studies.check.settings import own_settings, scenario_data, variant_of
-from model.scenario import Scenario, load_scenario
+from model.inputs.scenario import Scenario, load_scenario
 
 NO_EFFECT, UNCLEAR, EFFECT, UNSCREENED = "no effect", "not distinguishable", "effect", "not screened"
 

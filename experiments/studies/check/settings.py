@@ -16,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.errors import ScenarioError
-from model.files import parse_toml, read_text
-from model.scenario import Scenario, builtin_scenarios, scenario_from_dict
+from model.inputs.errors import ScenarioError
+from model.inputs.files import parse_toml, read_text
+from model.inputs.scenario import Scenario, builtin_scenarios, scenario_from_dict
 
 IDENTITY = ("name", "domain")  # what makes an organisation; not screened
 TOP = ("newcomer_spread",)  # screened top-level keys (the horizon sets the run's length, not a mechanism)
@@ -37,7 +37,7 @@ def scenario_data(spec: str) -> tuple[dict, str]:
     """The parsed file of ``x``, ``y`` or a path, and its source name; a ``synthetic:``
     network has no file and no settings of its own."""
     if spec.lower() in builtin_scenarios():
-        text = (resources.files("model.scenarios") / f"{spec.lower()}.toml").read_text(encoding="utf-8")
+        text = (resources.files("model.inputs.scenarios") / f"{spec.lower()}.toml").read_text(encoding="utf-8")
         return parse_toml(text, f"{spec.lower()}.toml"), f"{spec.lower()}.toml"
     if spec.startswith("synthetic:"):
         return {}, spec

@@ -9,7 +9,7 @@ from experiments.ensemble.ownership import claim
 from experiments.ensemble.store import write_text
 from experiments.studies.check.report import check_report
 from experiments.studies.check.screen import screen
-from model.scenario import load_scenario
+from model.inputs.scenario import load_scenario
 
 
 def run_check(spec: str, reps: int = 8, steps: int | None = None, seed: int = 20221,

@@ -21,7 +21,7 @@ from experiments.ensemble.factors import assumption_factors
 from experiments.studies.contrast.breach import breach_points
 from experiments.studies.contrast.decomposition import coalition_spec, coalitions
 from experiments.studies.contrast.hybrid import GROUPS, hybrid_from_spec
-from model.scenario import Scenario, ScenarioError, load_scenario
+from model.inputs.scenario import Scenario, ScenarioError, load_scenario
 
 
 @dataclass

@@ -16,7 +16,7 @@ from experiments.analysis.figures import band, plot_band, save_figure  # noqa: E
 from experiments.analysis.patterns import exposed_after_breach  # noqa: E402
 from experiments.analysis.scorecard import scenario_facts  # noqa: E402
 from experiments.studies.contrast.hybrid import GROUPS  # noqa: E402
-from model.scenario import DOMAINS, load_scenario  # noqa: E402
+from model.inputs.scenario import DOMAINS, load_scenario  # noqa: E402
 
 COLOURS = {"x": "tab:blue", "y": "tab:red"}
 DOMAIN_COLOURS = dict(zip(DOMAINS, ["tab:green", "tab:blue", "tab:orange", "tab:purple", "tab:brown",

@@ -24,8 +24,8 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from model.parameters import SPEC_BY_NAME
-from model.scenario import REPRESENTATIVE_FIELDS, Scenario, scenario_from_dict
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import REPRESENTATIVE_FIELDS, Scenario, scenario_from_dict
 
 GROUPS = ("composition", "communication", "autonomy", "stability", "coordination", "interest", "vision")
 
@@ -58,7 +58,7 @@ Y_EVENT_ORG = "Housing corporation"  # the organisation of Y's [breach]
 
 
 def _raw(name: str) -> dict[str, Any]:
-    text = (resources.files("model.scenarios") / f"{name}.toml").read_text(encoding="utf-8")
+    text = (resources.files("model.inputs.scenarios") / f"{name}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

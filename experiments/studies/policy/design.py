@@ -3,7 +3,7 @@ and the combinations asked for."""
 
 from __future__ import annotations
 
-from model.interventions import parse_intervention
+from model.inputs.interventions import parse_intervention
 
 
 def design(scenarios: list[str], interventions: list[str], combinations: list[list[str]],

@@ -7,8 +7,8 @@ import pandas as pd
 
 from experiments.analysis.outcomes import at_horizon, mean_ci
 from experiments.ensemble import Tables
-from model.interventions import active_interventions, intervention_cost
-from model.scenario import load_scenario
+from model.inputs.interventions import active_interventions, intervention_cost
+from model.inputs.scenario import load_scenario
 
 METRICS = ("intentional_trust", "info_shared", "collaboration", "cases_resolved", "stalls")
 LOWER_IS_BETTER = ("stalls",)

@@ -1,6 +1,6 @@
 """The policy study's figures (a forest plot per scenario) and report.
 
-Networks are named by their scenario's ``name`` (`model.scenario.network_names`), never
+Networks are named by their scenario's ``name`` (`model.inputs.scenario.network_names`), never
 by the path of the file they were read from.
 """
 

@@ -20,8 +20,8 @@ from experiments.studies.policy.robust_design import flatten, robust_design
 from experiments.studies.policy.robust_figures import acceptability_curves, effect_spread, failure_boxes
 from experiments.studies.policy.robust_report import report
 from experiments.studies.policy.robustness import per_draw_effects, robustness
-from model.interventions import INTERVENTIONS, parse_intervention
-from model.scenario import load_scenario, network_names
+from model.inputs.interventions import INTERVENTIONS, parse_intervention
+from model.inputs.scenario import load_scenario, network_names
 
 
 @dataclass

@@ -13,8 +13,8 @@ from experiments.studies.policy.design import design
 from experiments.studies.policy.effects import effects
 from experiments.studies.policy.report import forest_plot, report
 from experiments.studies.policy.units import unit_effects
-from model.interventions import INTERVENTIONS
-from model.scenario import load_scenario, network_names
+from model.inputs.interventions import INTERVENTIONS
+from model.inputs.scenario import load_scenario, network_names
 
 
 def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None = None,

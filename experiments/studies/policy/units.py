@@ -19,7 +19,7 @@ import pandas as pd
 from experiments.analysis.outcomes import mean_ci
 from experiments.analysis.units import MEASURES, windowed
 from experiments.studies.policy.effects import point_scenario
-from model.interventions import active_interventions, active_weeks
+from model.inputs.interventions import active_interventions, active_weeks
 
 WINDOWS = ("run", "acting")  # from week 0; from the intervention's start
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis.figures import save_figure
-from model.interventions import active_interventions, active_weeks
+from model.inputs.interventions import active_interventions, active_weeks
 
 PANELS = (("trust", (("intentional_trust", "tab:blue", "intentional"), ("cognitive_trust", "tab:orange", "cognitive"),
                      ("empathic_trust", "tab:green", "empathic"))),

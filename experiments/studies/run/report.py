@@ -20,10 +20,10 @@ from experiments.ensemble import Study, load
 from experiments.ensemble.store import write_text
 from experiments.studies.run.figures import event_marks, trajectories
 from experiments.studies.run.summary import describe, paired, run_alongside
-from model.interventions import active_interventions, active_weeks, intervention_cost
-from model.parameters import SPEC_BY_NAME
-from model.scenario import Scenario, load_scenario, network_names
-from model.variants import THEORY_PAIRS
+from model.inputs.interventions import active_interventions, active_weeks, intervention_cost
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import Scenario, load_scenario, network_names
+from model.inputs.variants import THEORY_PAIRS
 
 MODEL_CHOICES = (*THEORY_PAIRS, "update_rule")  # the theory a comparison network is run under too
 

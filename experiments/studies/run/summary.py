@@ -16,7 +16,7 @@ import pandas as pd
 from experiments.analysis.outcomes import mean_ci
 from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.tables import model_frame
-from model.scenario import Scenario
+from model.inputs.scenario import Scenario
 
 
 def describe(runs: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from SALib.test_functions import Ishigami, Sobol_G
 
-from model.engines import RunResult
+from model.process.engines import RunResult
 
 SOBOL_G_A = (0.0, 1.0, 4.5, 9.0, 99.0, 99.0, 99.0, 99.0)
 

@@ -14,7 +14,7 @@ from SALib.sample import sobol as sobol_sample
 from experiments.ensemble.factors import Factor, parse_factors
 from experiments.ensemble.factors import load_factors as load_factor_file
 from experiments.studies.sensitivity.analytic import FUNCTIONS
-from model.scenario import ScenarioError
+from model.inputs.scenario import ScenarioError
 
 METHODS = ("sobol", "morris", "pawn")
 MORRIS_LEVELS = 4

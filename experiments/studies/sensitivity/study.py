@@ -20,7 +20,7 @@ from experiments.studies.sensitivity.indices import (
     outputs_per_point,
 )
 from experiments.studies.sensitivity.report import plot, report
-from model.scenario import ScenarioError, load_scenario, network_names
+from model.inputs.scenario import ScenarioError, load_scenario, network_names
 
 
 def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs: list[str], n: int,

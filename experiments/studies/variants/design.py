@@ -6,9 +6,9 @@ from SALib.sample import latin
 
 from experiments.analysis.scorecard import criteria_points
 from experiments.analysis.theory import parse_variant  # noqa: F401 - re-exported
-from model.parameters import SPEC_BY_NAME
-from model.scenario import load_scenario
-from model.variants import ACTS_ONLY_WHERE, THEORY_PAIRS, UPDATE_RULES
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import load_scenario
+from model.inputs.variants import ACTS_ONLY_WHERE, THEORY_PAIRS, UPDATE_RULES
 
 # the uncertain parameters sampled for the comparison (ranges from the registry)
 UNCERTAIN = ("intent_gain", "loss_ratio", "misuse_signal", "reputation_damage", "cog_gain",
@@ -52,7 +52,7 @@ def points(sample: list[dict], overrides: dict, which: str) -> list[dict]:
 
 def not_acting_reasons(variants: dict[str, dict]) -> dict[str, str]:
     """Why a variant has nothing to act on in X and Y, where the model knows it
-    (`model.variants.ACTS_ONLY_WHERE`), else the observed fact."""
+    (`model.inputs.variants.ACTS_ONLY_WHERE`), else the observed fact."""
     out = {}
     for name, overrides in variants.items():
         known = [f"{k}: {ACTS_ONLY_WHERE[k]}" for k, v in overrides.items()

@@ -10,7 +10,7 @@ import pandas as pd
 from experiments.analysis.figures import save_figure
 from experiments.analysis.points import PATTERNS
 from experiments.studies.variants.design import UNCERTAIN
-from model.variants import THEORY_PAIRS
+from model.inputs.variants import THEORY_PAIRS
 
 
 def heatmap(table: pd.DataFrame, path: Path) -> Path:

@@ -23,7 +23,7 @@ from experiments.studies.variants.design import (
 )
 from experiments.studies.variants.report import heatmap, report
 from experiments.studies.variants.verdict import paired, shares, verdict
-from model.scenario import load_scenario
+from model.inputs.scenario import load_scenario
 
 
 @dataclass

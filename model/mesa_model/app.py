@@ -1,6 +1,6 @@
 """Interactive exploration in the browser: a Solara page around Mesa's model controller.
 
-Run with ``trustnet app`` (prints the address) or ``solara run model/app.py``. The sidebar
+Run with ``trustnet app`` (prints the address) or ``solara run model/mesa_model/app.py``. The sidebar
 holds Mesa's `ModelController` (Reset, play/pause, Step) and the settings: the network
 (X, Y or a scenario file), the seed, sliders for the moderators and key parameters (each
 showing its value, starting at the network's own), switches for the interventions I1-I6,
@@ -11,7 +11,7 @@ week and who is at the table, the network (organisations coloured by domain and 
 how much they share, ties coloured by the trust kind chosen; an organisation appears in
 the week it joins), the time series of the three trust kinds, information shared and
 collaboration over the mean and 95% band of R replications of the same settings
-(`model.app_ensemble`, computed in the background and drawn as the replications come
+(`model.mesa_model.app_ensemble`, computed in the background and drawn as the replications come
 in), the paired effect of the interventions switched on against the baseline, and an
 event log (misuse detected, turnover, stalls, evaluations, members joining).
 
@@ -44,13 +44,13 @@ from matplotlib.figure import Figure  # noqa: E402
 from mesa.visualization.solara_viz import ModelController  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from model.app_ensemble import Ensemble, ensemble_in_steps  # noqa: E402
-from model.errors import ScenarioError  # noqa: E402
-from model.interventions import INTERVENTIONS  # noqa: E402
-from model.network_model import TrustNetworkModel  # noqa: E402
-from model.parameters import SPEC_BY_NAME  # noqa: E402
-from model.scenario import DOMAINS, builtin_scenarios, load_scenario, load_scenario_file  # noqa: E402
-from model.variants import THEORY_PAIRS  # noqa: E402
+from model.inputs.errors import ScenarioError  # noqa: E402
+from model.inputs.interventions import INTERVENTIONS  # noqa: E402
+from model.inputs.parameters import SPEC_BY_NAME  # noqa: E402
+from model.inputs.scenario import DOMAINS, builtin_scenarios, load_scenario, load_scenario_file  # noqa: E402
+from model.inputs.variants import THEORY_PAIRS  # noqa: E402
+from model.mesa_model.app_ensemble import Ensemble, ensemble_in_steps  # noqa: E402
+from model.mesa_model.network_model import TrustNetworkModel  # noqa: E402
 
 DOMAIN_COLOURS = dict(zip(DOMAINS, ["tab:green", "tab:blue", "tab:orange", "tab:purple", "tab:brown",
                                     "tab:gray"], strict=True))

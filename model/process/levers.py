@@ -1,7 +1,7 @@
 """The levers of one week: the scenario's timeline and the interventions active in a run,
 applied to the parameters.
 
-The catalogue of interventions (names, options, costs) is `model.interventions`; this
+The catalogue of interventions (names, options, costs) is `model.inputs.interventions`; this
 module is what the weekly process reads. `week_levers` (compiled) gives, for one run and
 week, the effective values of every parameter a timeline entry or an intervention can
 move (meeting interval and form, informal contact, outsiders, shared-goal clarity,
@@ -21,9 +21,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from model.compiled import compiled, python_entry
-from model.scenario import TIMELINE_KEYS
-from model.structure import P, ParamBatch, Structure
+from model.inputs.scenario import TIMELINE_KEYS
+from model.process.compiled import compiled, python_entry
+from model.process.structure import P, ParamBatch, Structure
 
 Levers = namedtuple("Levers", [
     "meeting_interval", "online", "informal_rate", "outsider_rate", "shared_goal", "voice", "turnover_rate",

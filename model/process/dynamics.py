@@ -2,9 +2,9 @@
 
 `advance_week` is the one place that fixes the order of the weekly process (ODD,
 "Process overview and scheduling"); each sub-step below is a small compiled function
-(numba) that reads and writes run ``b`` of the block's state arrays (`model.state`)
+(numba) that reads and writes run ``b`` of the block's state arrays (`model.process.state`)
 in place, with plain loops over organisations, case slots and pairs. Both engines run
-these functions through `model.kernel`: the batched engine a whole block for its whole
+these functions through `model.process.kernel`: the batched engine a whole block for its whole
 horizon in one call, the Mesa model one week of a block of one.
 
 Axis conventions: b run, c case slot, i/j organisations; pairwise arrays are indexed
@@ -13,8 +13,8 @@ Axis conventions: b run, c case slot, i/j organisations; pairwise arrays are ind
 Loops visit only what can act: the pairs that share an open case, the actions that are
 pending, the pairs that received a signal (the trust rules leave every other pair
 exactly as it is). Random numbers are drawn for the decisions taken, each a function of
-(run, week, purpose, indices) (`model.draws`). Sums run in index order and powers of
-whole counts are repeated multiplications (`model.trust.ipow`), so a run gives the same
+(run, week, purpose, indices) (`model.process.draws`). Sums run in index order and powers of
+whole counts are repeated multiplications (`model.process.trust.ipow`), so a run gives the same
 numbers on every x86-64 machine and in either engine.
 """
 
@@ -25,13 +25,13 @@ from collections import namedtuple
 import numpy as np
 from numba import vectorize
 
-from model import variants
-from model.compiled import compiled
-from model.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, REACH, WEEK, poisson_quantile, uniforms
-from model.levers import week_levers
-from model.parameters import SPEC_BY_NAME
-from model.scenario import DOMAINS
-from model.state import (
+from model.inputs import variants
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.scenario import DOMAINS
+from model.process.compiled import compiled
+from model.process.draws import ACTION, CONTACT, MEMBER, MISUSE, NEED, NEWCOMER, REACH, WEEK, poisson_quantile, uniforms
+from model.process.levers import week_levers
+from model.process.state import (
     ACTED,
     AGREED,
     ALIGN,
@@ -81,8 +81,8 @@ from model.state import (
     WAITING,
     intent_prior,
 )
-from model.structure import REP_ORDER, P
-from model.trust import cognitive, damage_after, empathic, gate, intentional, ipow, transfer
+from model.process.structure import REP_ORDER, P
+from model.process.trust import cognitive, damage_after, empathic, gate, intentional, ipow, transfer
 
 N_DOMAINS = len(DOMAINS)
 _ALIGN = REP_ORDER.index("goal_alignment")

@@ -6,7 +6,7 @@ default), so it can be set in a scenario file (``[[interventions]]``), on the co
 line (``--intervention evaluations:every=13,start=52``), swept, or varied in a
 sensitivity analysis like any other parameter.
 
-An intervention never adds to an outcome directly. Each week, `model.levers.Levers` turns the
+An intervention never adds to an outcome directly. Each week, `model.process.levers.Levers` turns the
 interventions active in each run into the levers of THEORY.md §6 -- effective values of
 existing parameters (perceived risk of sharing, informal contact, meeting form, voice,
 turnover, effort, shared-goal clarity, opportunism threshold) and a few new levers
@@ -26,10 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from model.errors import ScenarioError
+from model.inputs.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from model.scenario import Scenario
+    from model.inputs.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def active_interventions(sc: Scenario) -> list[Intervention]:
 def active_weeks(sc: Scenario, i: Intervention, steps: int | None = None) -> tuple[int, int] | None:
     """(first, last): the weeks of a run of ``steps`` weeks (default: the horizon) in which
     intervention ``i`` acts -- from its start week up to the week before its end (end 0:
-    to the end of the run), as `model.levers.active` decides -- or None if it never acts
+    to the end of the run), as `model.process.levers.active` decides -- or None if it never acts
     within the run (off, or starting after its last week)."""
     if not getattr(sc.params, i.flag):
         return None

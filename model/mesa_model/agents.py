@@ -1,7 +1,7 @@
 """Organisations as Mesa agents: thin views on the model's trust arrays.
 
 The trust state lives in (1, N, N) arrays owned by the model so that the weekly
-dynamics run as array operations (`model.dynamics`); an `Organisation` exposes its own
+dynamics run as array operations (`model.process.dynamics`); an `Organisation` exposes its own
 row (the trust it holds in the others) and column (the trust the others hold in it),
 and its representative's attributes, as read-only properties.
 """
@@ -14,7 +14,7 @@ import numpy as np
 from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
-    from model.network_model import TrustNetworkModel
+    from model.mesa_model.network_model import TrustNetworkModel
 
 
 class Organisation(FixedAgent):

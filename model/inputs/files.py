@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from model.errors import ScenarioError
+from model.inputs.errors import ScenarioError
 
 MAX_BYTES = 4 * 1024 * 1024  # a 2,000-organisation scenario is ~300 kB; far beyond any real file
 

@@ -3,7 +3,7 @@ intervention changes against the same network without it.
 
 One run on screen is one draw of chance; a policy reader needs the spread behind it and
 the effect of the intervention net of chance. `ensemble` runs R replications with the
-batched engine (`model.engines.simulate_batch`, a fraction of a second for X or Y) and,
+batched engine (`model.process.engines.simulate_batch`, a fraction of a second for X or Y) and,
 when an intervention is switched on, the baseline -- the same scenario with every
 intervention off -- with the *same* seeds, so the effect is a paired difference per
 replication, as in the policy study. Seeds are spawned from the app's seed field.
@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from model.engines import simulate_batch
-from model.interventions import active_interventions
-from model.scenario import Scenario
+from model.inputs.interventions import active_interventions
+from model.inputs.scenario import Scenario
+from model.process.engines import simulate_batch
 
 SHOWN = ("intentional_trust", "cognitive_trust", "empathic_trust", "info_shared", "collaboration")
 

@@ -10,7 +10,7 @@
   function that receives the state, structure and scratch arrays costs several hundred
   nanoseconds per call -- more than the work of most sub-steps. A function compiled
   this way must not create arrays; the kernel allocates its scratch space once per call
-  (`model.dynamics.new_week`, compiled with ``allocating``).
+  (`model.process.dynamics.new_week`, compiled with ``allocating``).
 
 * no CPython wrapper (``no_cpython_wrapper``): a kernel function is called from other
   compiled functions only, and the wrapper that would unbox its dozens of array
@@ -22,7 +22,7 @@ All leave the arithmetic alone: no fast-math, so the compiler neither reorders s
 nor fuses multiply-adds, and a run gives the same numbers on every x86-64 machine.
 
 numba checks a cached function against its own source file only, but the kernel reads
-constants defined elsewhere (the parameter columns `model.structure.P`, the state's
+constants defined elsewhere (the parameter columns `model.process.structure.P`, the state's
 layers): `_invalidate_stale_cache` therefore drops the package's cached machine code
 whenever any source file of the ``model`` package (or numba) has changed since it was
 compiled.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.compiled import compiled, entry
-from model.state import (
+from model.process.compiled import compiled, entry
+from model.process.state import (
     ACTED,
     ALIGN,
     ATMOSPHERE,
@@ -36,7 +36,7 @@ from model.state import (
     TURNOVER_EVENTS,
     State,
 )
-from model.structure import Structure
+from model.process.structure import Structure
 
 MODEL_METRICS = (
     "intentional_trust", "cognitive_trust", "empathic_trust", "info_shared", "collaboration",

@@ -43,7 +43,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from model.compiled import allocating, compiled, entry
+from model.process.compiled import allocating, compiled, entry
 
 # purposes: the second word of the counter
 WEEK, MEMBER, NEWCOMER, NEED, ACTION, CONTACT, REACH, MISUSE = 0, 1, 2, 3, 4, 5, 6, 7

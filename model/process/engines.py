@@ -1,7 +1,7 @@
 """How a run is driven: two engines over one compiled weekly process.
 
-Both engines run the weekly process through `model.kernel` (the compiled loop over
-`model.dynamics.advance_week`) and record the same metrics into a `RunResult`:
+Both engines run the weekly process through `model.process.kernel` (the compiled loop over
+`model.process.dynamics.advance_week`) and record the same metrics into a `RunResult`:
 
 * `simulate` -- the **Mesa engine**: one run through `TrustNetworkModel` (the Mesa
   model, its agents and its own generator ``model.rng``), week by week;
@@ -11,7 +11,7 @@ Both engines run the weekly process through `model.kernel` (the compiled loop ov
 
 Random numbers: every run's numbers are a function of its key, which is drawn from its
 own generator, ``numpy.random.default_rng(seed)`` (what ``Model(rng=seed)`` builds), and
-of the decision they serve (`model.draws`). A run's trajectory is therefore the same bit
+of the decision they serve (`model.process.draws`). A run's trajectory is therefore the same bit
 for bit whichever engine runs it and whichever other runs share its block.
 
 A result is plain arrays (never a pickled model), so it can be sent back from a worker
@@ -26,12 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.draws import block_keys
-from model.kernel import advance
-from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, Recorder
-from model.scenario import Scenario
-from model.state import initial_state
-from model.structure import ParamBatch, Structure
+from model.inputs.scenario import Scenario
+from model.process.draws import block_keys
+from model.process.kernel import advance
+from model.process.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS, Recorder
+from model.process.state import initial_state
+from model.process.structure import ParamBatch, Structure
 
 
 @dataclass
@@ -60,7 +60,7 @@ def results(rec: Recorder, seeds: list[int]) -> list[RunResult]:
 def simulate(scenario: Scenario, seed: int, steps: int | None = None,
              pairs_every: int = 0, record_agents: bool = True) -> RunResult:
     """The Mesa engine: one replication through `TrustNetworkModel`, every week recorded."""
-    from model.network_model import TrustNetworkModel  # Mesa only where it is used (worker start-up)
+    from model.mesa_model.network_model import TrustNetworkModel  # Mesa only where it is used (worker start-up)
 
     steps = scenario.horizon if steps is None else steps
     model = TrustNetworkModel(scenario=scenario, rng=seed, collect=False)
@@ -99,7 +99,7 @@ def warm_up() -> None:
     global _WARM
     if _WARM:
         return
-    from model.scenario import load_scenario  # noqa: PLC0415
+    from model.inputs.scenario import load_scenario  # noqa: PLC0415
 
     simulate_batch([load_scenario("x")], [0], 2, 1, True)
     _WARM = True

@@ -1,6 +1,6 @@
 """Scenarios: a network's organisations, representatives, parameters and events.
 
-A scenario is read from a TOML file (`model/scenarios/x.toml`, `y.toml` ship with
+A scenario is read from a TOML file (`model/inputs/scenarios/x.toml`, `y.toml` ship with
 the package) or built for scaling studies (`synthetic:N[:domain=weight,...]`).
 Validation is strict: an unknown key, a wrong type or an out-of-range value raises
 `ScenarioError` with one line naming the file, the key and what is allowed, because a
@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from model.errors import ScenarioError
-from model.files import parse_toml, read_text
-from model.interventions import parse_intervention
-from model.parameters import Params
+from model.inputs.errors import ScenarioError
+from model.inputs.files import parse_toml, read_text
+from model.inputs.interventions import parse_intervention
+from model.inputs.parameters import Params
 
 DOMAINS = ("care", "safety", "housing", "municipality", "justice", "other")
 ROLES = ("chair", "minute-taker", "member")
@@ -451,7 +451,7 @@ def load_scenario_file(path: str | Path) -> Scenario:
 
 def builtin_scenarios() -> list[str]:
     return sorted(p.name.removesuffix(".toml")
-                  for p in resources.files("model.scenarios").iterdir() if p.name.endswith(".toml"))
+                  for p in resources.files("model.inputs.scenarios").iterdir() if p.name.endswith(".toml"))
 
 
 def load_scenario(name: str | Path) -> Scenario:
@@ -460,7 +460,7 @@ def load_scenario(name: str | Path) -> Scenario:
     if text.startswith("synthetic:"):
         return synthetic_scenario_from_spec(text)
     if text.lower() in builtin_scenarios():
-        res = resources.files("model.scenarios") / f"{text.lower()}.toml"
+        res = resources.files("model.inputs.scenarios") / f"{text.lower()}.toml"
         data = tomllib.loads(res.read_text(encoding="utf-8"))
         return scenario_from_dict(data, source=f"{text.lower()}.toml")
     path = Path(text)

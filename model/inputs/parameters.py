@@ -1,7 +1,7 @@
 """The model's parameters: one registry with default, range and source for each.
 
 Every number the dynamics use lives here (network-level parameters) or in
-`model.scenario.REPRESENTATIVE_FIELDS` (person-level attributes). The registry is
+`model.inputs.scenario.REPRESENTATIVE_FIELDS` (person-level attributes). The registry is
 the single source for the ODD parameter table (`docs/ODD.md`), for scenario
 validation (unknown names and out-of-range values are refused) and, later, for
 sensitivity-analysis factor files (the ranges are the plausible ranges).
@@ -74,7 +74,7 @@ def _window(k: int) -> tuple[ParamSpec, ParamSpec, ParamSpec]:
     return (ParamSpec(f"i{k}_start", 0, 0, 5200, "assumption", f"I{k}: first week it acts.", int),
             ParamSpec(f"i{k}_end", 0, 0, 5200, "assumption", f"I{k}: week it stops (0: never).", int),
             ParamSpec(f"i{k}_hours", 1.0, 0.5, 2.0, "assumption (the hours are the model's estimates, "
-                      "model/interventions.py)",
+                      "model/inputs/interventions.py)",
                       f"I{k}: its hours (recurring and one-off) as a multiple of the estimated ones; the range "
                       "says the estimate may be off by half or double. Costs only, never the dynamics."))
 
@@ -361,7 +361,7 @@ SPECS: tuple[ParamSpec, ...] = (
               "an organisation can also be marked imposed on its own).", bool),
     ParamSpec("written_tasks", False, 0, 1, "study §4.6 (clear, unwritten)",
               "The task division is written down (no confusion under either T8 variant).", bool),
-    # --- interventions I1-I6 (study §5.1; model/interventions.py): off by default ------
+    # --- interventions I1-I6 (study §5.1; model/inputs/interventions.py): off by default ------
     ParamSpec("i1", False, 0, 1, "study §5.1 recommendation 1", "I1 evaluations: on.", bool),
     *_window(1),
     ParamSpec("i1_every", 13, 1, 156, "study §5.1 (regular evaluations), assumption",

@@ -15,10 +15,10 @@ from collections import namedtuple
 
 import numpy as np
 
-from model.compiled import compiled, entry
-from model.levers import week_levers
-from model.structure import REP_ORDER, P, ParamBatch, Structure
-from model.variants import literature
+from model.inputs.variants import literature
+from model.process.compiled import compiled, entry
+from model.process.levers import week_levers
+from model.process.structure import REP_ORDER, P, ParamBatch, Structure
 
 # The state lives in eight arrays (`KernelState`), each a stack of named layers; the
 # compiled weekly process indexes them with the constants below, and `State` exposes

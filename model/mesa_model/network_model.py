@@ -1,8 +1,8 @@
 """The Mesa model: one run of a trust network, stepped week by week.
 
 `TrustNetworkModel` owns the state arrays (batch axis of size 1), draws its random-number
-key from its own generator ``self.rng`` (`model.draws`) and steps through the compiled
-weekly process (`model.kernel.advance`, the single implementation of the weekly process)
+key from its own generator ``self.rng`` (`model.process.draws`) and steps through the compiled
+weekly process (`model.process.kernel.advance`, the single implementation of the weekly process)
 one week at a time.
 Organisations are `Organisation` agents placed on a complete directed network
 (`mesa.discrete_space.Network`): everybody at the table can trust everybody else.
@@ -16,13 +16,13 @@ import networkx as nx
 from mesa import DataCollector, Model
 from mesa.discrete_space import Network
 
-from model.agents import Organisation
-from model.draws import run_key
-from model.kernel import advance
-from model.metrics import AGENT_METRICS, MODEL_METRICS, agent_metrics, model_metrics
-from model.scenario import Scenario, load_scenario
-from model.state import initial_state
-from model.structure import ParamBatch, Structure
+from model.inputs.scenario import Scenario, load_scenario
+from model.mesa_model.agents import Organisation
+from model.process.draws import run_key
+from model.process.kernel import advance
+from model.process.metrics import AGENT_METRICS, MODEL_METRICS, agent_metrics, model_metrics
+from model.process.state import initial_state
+from model.process.structure import ParamBatch, Structure
 
 
 class TrustNetworkModel(Model):
@@ -30,7 +30,7 @@ class TrustNetworkModel(Model):
 
     Args:
         scenario: a `Scenario` (``load_scenario("x")``); default network X. Stored as
-            ``model.spec`` (Mesa reserves ``model.scenario`` for its own experimental
+            ``model.spec`` (Mesa reserves ``model.inputs.scenario`` for its own experimental
             scenario object).
         rng: seed or generator; all randomness of the run flows from it.
         collect: keep a Mesa `DataCollector` with the model and agent metrics every

@@ -5,7 +5,7 @@ model is a block of one run; the batched engine advances many. All runs of a blo
 share the scenario's organisations and scheduled events (the structure); network-level
 parameters may differ per run and are held as arrays of shape ``(B,)`` in `ParamBatch`.
 
-The kernel (`model.kernel`) reads both as plain arrays: `ParamBatch.kernel` is a float64
+The kernel (`model.process.kernel`) reads both as plain arrays: `ParamBatch.kernel` is a float64
 array (B, K) with one column per parameter, named by `P` (``p[P.intent_gain]`` in the
 row of a run; switches as 0/1, a choice as its index among the parameter's choices), and
 `Structure.kernel` a named tuple of arrays.
@@ -19,9 +19,9 @@ from enum import IntEnum
 
 import numpy as np
 
-from model.draws import poisson_cdf
-from model.parameters import SPECS, Params
-from model.scenario import DOMAINS, REPRESENTATIVE_FIELDS, TIMELINE_KEYS, Scenario
+from model.inputs.parameters import SPECS, Params
+from model.inputs.scenario import DOMAINS, REPRESENTATIVE_FIELDS, TIMELINE_KEYS, Scenario
+from model.process.draws import poisson_cdf
 
 # the columns of the kernel's parameter array, one per registry entry
 P = IntEnum("P", {s.name: k for k, s in enumerate(SPECS)})

@@ -2,16 +2,16 @@
 
 Each pair is a parameter whose value is ``"study"`` (the default, the study's finding)
 or ``"literature"``; the trust update rule is a parameter too. This module holds the
-small pieces of arithmetic that differ between the variants, so that `model.dynamics`
+small pieces of arithmetic that differ between the variants, so that `model.process.dynamics`
 reads ``variants.<something>(...)`` where a variant acts and the variants are listed in
 one place (THEORY.md §5; docs/ODD.md, "Theory variants").
 """
 
 from __future__ import annotations
 
-from model.compiled import compiled
-from model.parameters import SPEC_BY_NAME
-from model.structure import P
+from model.inputs.parameters import SPEC_BY_NAME
+from model.process.compiled import compiled
+from model.process.structure import P
 
 THEORY_PAIRS = {
     "T1": ("trust is built up through cycles of interaction; it cannot be there at the start",

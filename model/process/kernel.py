@@ -1,14 +1,14 @@
 """The compiled driver: a whole block of runs over many weeks in one call.
 
 `run_weeks` advances every run of a block through the weekly process
-(`model.dynamics.advance_week`) week after week, and records the metrics of every week
-(`model.metrics.measure`) without returning to Python. The batched engine calls it once
+(`model.process.dynamics.advance_week`) week after week, and records the metrics of every week
+(`model.process.metrics.measure`) without returning to Python. The batched engine calls it once
 for a block's whole horizon; the Mesa model calls it for one week of its block of one.
 Runs are advanced one after the other (each run's weeks in order): a run's numbers do
 not depend on the other runs of its block.
 
 Compiled functions are cached on disk (``cache=True``, numba's ``__pycache__``), so a
-machine compiles once; `model.engines.warm_up` compiles (or loads) everything before
+machine compiles once; `model.process.engines.warm_up` compiles (or loads) everything before
 worker processes start, so that they find the cache.
 """
 
@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.compiled import entry
-from model.dynamics import advance_week, new_week
-from model.metrics import Recorder, measure
-from model.state import State
-from model.structure import ParamBatch, Structure
+from model.process.compiled import entry
+from model.process.dynamics import advance_week, new_week
+from model.process.metrics import Recorder, measure
+from model.process.state import State
+from model.process.structure import ParamBatch, Structure
 
 
 @entry
 def run_weeks(s, st, p, cdf, keys, first, weeks, w, model_out, agent_out, pair_out, pairs_every):
     """Advance each run of the block from week ``first - 1`` through ``first + weeks - 1``,
-    recording each week (see `model.metrics.measure`; an empty ``model_out``: no record).
-    ``w``: scratch space (`model.dynamics.new_week`)."""
+    recording each week (see `model.process.metrics.measure`; an empty ``model_out``: no record).
+    ``w``: scratch space (`model.process.dynamics.new_week`)."""
     for b in range(keys.shape[0]):
         for week in range(first, first + weeks):
             advance_week(s, st, p[b], cdf[b], keys[b], b, week, w)

@@ -2,7 +2,7 @@
 
 Each rule takes the current trust and the week's signal counts plus rate parameters and
 returns the new value. The rules are compiled numpy ufuncs (``numba.vectorize``): the
-weekly process (`model.dynamics`) calls them once a week for every pair that has
+weekly process (`model.process.dynamics`) calls them once a week for every pair that has
 something to update, with plain numbers; the same ufuncs accept numpy arrays that
 broadcast (the tests and the wrappers below use this). There is no other copy of these
 equations in the code base.
