@@ -8,19 +8,16 @@ and its representative's attributes, as read-only properties.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+from mesa import Model
 from mesa.discrete_space import FixedAgent
-
-if TYPE_CHECKING:
-    from model.mesa_model.network_model import TrustNetworkModel
 
 
 class Organisation(FixedAgent):
     """An organisation at the table, represented by one person."""
 
-    def __init__(self, model: TrustNetworkModel, index: int, cell) -> None:
+    def __init__(self, model: Model, index: int, cell) -> None:
+        """``model``: the `TrustNetworkModel` whose state arrays this organisation views."""
         super().__init__(model)
         self.index = index
         self.cell = cell
