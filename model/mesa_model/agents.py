@@ -1,9 +1,9 @@
 """Organisations as Mesa agents: thin views on the model's trust arrays.
 
-The trust state lives in (1, N, N) arrays owned by the model so that the weekly
-dynamics run as array operations (`model.process.dynamics`); an `Organisation` exposes its own
-row (the trust it holds in the others) and column (the trust the others hold in it),
-and its representative's attributes, as read-only properties.
+The trust state lives in (1, N, N) arrays owned by the model, which the compiled weekly
+process (`model.process.dynamics`) advances; an `Organisation` exposes its own row (the
+trust it holds in the others) and column (the trust the others hold in it), and its
+representative's attributes, as read-only properties.
 """
 
 from __future__ import annotations
