@@ -24,8 +24,8 @@ nor fuses multiply-adds, and a run gives the same numbers on every x86-64 machin
 numba checks a cached function against its own source file only, but the kernel reads
 constants defined elsewhere (the parameter columns `model.process.structure.P`, the state's
 layers): `_invalidate_stale_cache` therefore drops the package's cached machine code
-whenever any source file of the ``model`` package (or numba) has changed since it was
-compiled.
+whenever a source file of ``model.process`` or ``model.inputs`` (or numba) has changed
+since it was compiled.
 """
 
 from __future__ import annotations
@@ -39,13 +39,18 @@ import numba
 from numba import njit
 from numba.core.registry import CPUDispatcher
 
-_PACKAGE = Path(importlib.import_module(__name__.partition(".")[0]).__file__).resolve().parent  # all of model/
+_PACKAGE = Path(importlib.import_module(__name__.partition(".")[0]).__file__).resolve().parent  # model/
+_KERNEL_ROOMS = ("process", "inputs")  # the kernel's code and the constants it reads (parameters, scenario)
 _STAMP = "trustnet-kernel.stamp"
+
+
+def _sources() -> list[Path]:
+    return sorted(p for room in _KERNEL_ROOMS for p in (_PACKAGE / room).rglob("*.py"))
 
 
 def _fingerprint() -> str:
     digest = hashlib.sha256(numba.__version__.encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    for path in _sources():
         digest.update(str(path.relative_to(_PACKAGE)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -56,7 +61,7 @@ def _cache_dirs() -> set[Path]:
     from numba.core.caching import FunctionCache  # noqa: PLC0415 - numba's own locator of cache files
 
     dirs = set()
-    for path in _PACKAGE.rglob("*.py"):
+    for path in _sources():
         def probe():
             pass
         probe.__code__ = probe.__code__.replace(co_filename=str(path))
@@ -76,7 +81,7 @@ def _invalidate_stale_cache() -> None:
                 continue
         except OSError:
             pass
-        stems = {p.stem for p in _PACKAGE.rglob("*.py")}
+        stems = {p.stem for p in _sources()}
         for cached in list(folder.glob("*.nbi")) + list(folder.glob("*.nbc")):
             if cached.name.split(".")[0] in stems:
                 cached.unlink(missing_ok=True)
