@@ -222,12 +222,6 @@ def willingness(s, st, p, lev, b, i):
 
 
 @compiled
-def open_need(s, b, c, i):
-    """Organisation i is needed on open case c."""
-    return s.case_open[b, c] and s.slot[b, NEEDED, c, i]
-
-
-@compiled
 def needed_on(s, b, c, out):
     """The organisations needed on case slot c, into ``out``; returns how many."""
     k = 0
