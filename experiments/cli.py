@@ -336,7 +336,7 @@ def run_app(host: str, port: int, expose: bool = False) -> int:
     if host not in LOOPBACK:
         print(f"trustnet app: warning: listening on {host}: anyone who can reach this machine on port {port} "
               "can use the app (no login)", file=sys.stderr, flush=True)
-    page = Path(model.__file__).resolve().parent / "app.py"
+    page = Path(model.__file__).resolve().parent / "mesa_model" / "app.py"
     solara = shutil.which("solara") or str(Path(sys.executable).with_name("solara"))
     print(f"trustnet app: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     os.execv(solara, [solara, "run", str(page), "--host", host, "--port", str(port), "--production", "--no-open"])
