@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -20,8 +21,9 @@ import numpy as np
 
 from model.errors import ScenarioError
 from model.files import parse_toml, read_text
-from model.interventions import parse_intervention
-from model.parameters import Params
+from model.interventions import INTERVENTIONS, intervention_overrides, outside_horizon
+from model.parameters import SPECS, Params
+from model.schema import Flag, Items, Number, Scalar, Table, Text, check
 
 DOMAINS = ("care", "safety", "housing", "municipality", "justice", "other")
 ROLES = ("chair", "minute-taker", "member")
@@ -71,6 +73,36 @@ TOP_KEYS = {"name", "description", "horizon", "newcomer_spread", "parameters",
 # network-level settings a scenario's timeline may change at given weeks
 TIMELINE_KEYS = ("online", "informal_rate", "outsider_rate", "meeting_interval")
 RESPONDENTS = tuple(f"R{k}" for k in range(1, 12))  # the study's interviewees
+MAX_DESCRIPTION = 10_000  # it is copied into every manifest
+VARIANT_KEYS = tuple(s.name for s in SPECS if s.kind is str)  # theory pairs T1-T8 and the update rule
+MAX_ORGANISATIONS = 5000  # pair arrays grow with N^2: beyond this no block fits in memory
+
+# The shape of a scenario file (`model.schema`): which keys, types and ranges. What needs
+# several keys at once (unique names, events naming organisations, the horizon) and the
+# parameters' own ranges (`model.parameters`) are checked by `scenario_from_dict`.
+_NAME = Text(200, min_len=1)
+_PERSON = {k: Number(s.low, s.high) for k, s in REPRESENTATIVE_FIELDS.items()}
+SCHEMA = Table({
+    "name": _NAME,
+    "description": Text(MAX_DESCRIPTION, line=False),
+    "horizon": Number(1, 5200, whole=True),
+    "newcomer_spread": Number(0.0, 1.0),
+    "parameters": Table(extra=Scalar()),
+    "representative": Table(_PERSON),
+    "organisations": Items(Table({
+        "name": _NAME, "domain": Text(choices=DOMAINS), "role": Text(choices=ROLES),
+        "conflict_of_interest": Number(0.0, 1.0), "conflicts_with": Items(Text(choices=DOMAINS), 0, len(DOMAINS)),
+        "pays": Flag(), "overlap_group": Text(200), "respondent": Text(choices=("", *RESPONDENTS)),
+        "joins": Number(0, 5200, whole=True), "imposed": Flag(), **_PERSON}, required=("name", "domain")),
+        0, MAX_ORGANISATIONS),
+    "events": Items(Table({"week": Number(1, whole=True), "org": _NAME, "kind": Text(choices=("turnover",)),
+                           **_PERSON}, required=("week", "org"))),
+    "variants": Table(extra=Scalar()),
+    "interventions": Items(Table({"name": Text(60, min_len=1)}, required=("name",), extra=Scalar()),
+                           0, 2 * len(INTERVENTIONS)),
+    "timeline": Items(Table({"week": Number(1, 5200, whole=True), **{k: Scalar() for k in TIMELINE_KEYS}},
+                            required=("week",)), 0, 5200),
+})
 
 
 @dataclass(frozen=True)
@@ -220,15 +252,19 @@ def _unknown(where: str, table: dict[str, Any], allowed: set[str]) -> None:
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
-    """Build and validate a scenario from the parsed TOML structure."""
-    _unknown(source, data, TOP_KEYS)
+    """Build and validate a scenario from the parsed TOML structure.
+
+    The shape is checked against `SCHEMA` first; every check here is linear in the size
+    of the file (a 5,000-organisation file is refused or accepted in well under a second).
+    """
+    check(data, SCHEMA, source)
     name = data.get("name", Path(source).stem)
-    if not isinstance(name, str) or not name:
-        raise ScenarioError(f"{source}: 'name' must be a non-empty string")
+    if not isinstance(name, str) or not name or not name.isprintable():
+        raise ScenarioError(f"{source}: 'name' must be a non-empty string on one line (give name = \"...\")")
     params_table = data.get("parameters", {})
     if not isinstance(params_table, dict):
         raise ScenarioError(f"{source}: [parameters] must be a table")
-    params_table = {**params_table, **_variants_and_interventions(data, source)}
+    params_table = _merge_once(params_table, _variants_and_interventions(data, source), source)
     try:
         params = Params.from_dict(params_table, where=f"{source} [parameters]")
     except ValueError as exc:
@@ -252,19 +288,19 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
         _unknown(where, table, ORG_KEYS)
         orgs.append(_organisation(where, table, base))
     names = [o.name for o in orgs]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted(n for n, k in Counter(names).items() if k > 1)
     if dupes:
         raise ScenarioError(f"{source}: organisation names must be unique, repeated: {', '.join(dupes)}")
     if sum(o.role == "chair" for o in orgs) > 1:
         raise ScenarioError(f"{source}: at most one organisation can have role 'chair'")
 
-    events = []
+    events, known = [], set(names)
     for k, table in enumerate(data.get("events", [])):
         where = f"{source} events[{k}]"
         if not isinstance(table, dict):
             raise ScenarioError(f"{where}: must be a table")
         _unknown(where, table, EVENT_KEYS)
-        events.append(_event(where, table, names))
+        events.append(_event(where, table, known))
 
     top = _check_top({k: data[k] for k in ("horizon", "newcomer_spread") if k in data}, source)
     description = data.get("description", "")
@@ -281,8 +317,6 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
                                 description=description, source=source, timeline=timeline, **top), source)
 
 
-MAX_DESCRIPTION = 10_000  # it is copied into every manifest
-
 
 def _consistent(sc: Scenario, where: str, events: bool = True) -> Scenario:
     """Checks across keys that would otherwise be ignored without a word: an event after
@@ -291,6 +325,9 @@ def _consistent(sc: Scenario, where: str, events: bool = True) -> Scenario:
     if late:
         raise ScenarioError(f"{where}: event in week {late[0].week} for '{late[0].org}' is after the "
                             f"horizon ({sc.horizon} weeks)")
+    never = outside_horizon(sc.params, sc.horizon)
+    if never:
+        raise ScenarioError(f"{where}: {never}")
     for k in range(1, 7):
         start, end = getattr(sc.params, f"i{k}_start"), getattr(sc.params, f"i{k}_end")
         if end and end <= start:
@@ -333,21 +370,44 @@ def _variants_and_interventions(data: dict[str, Any], source: str) -> dict[str, 
     variants = data.get("variants", {})
     if not isinstance(variants, dict):
         raise ScenarioError(f"{source}: [variants] must be a table of pair = side")
+    for key in variants:
+        if key not in VARIANT_KEYS:  # a plain parameter belongs in [parameters]
+            raise ScenarioError(f"{source} [variants]: '{key}' is not a theory variant "
+                                f"(choose from {', '.join(VARIANT_KEYS)})")
     out.update(variants)
     entries = data.get("interventions", [])
     if not isinstance(entries, list):
         raise ScenarioError(f"{source}: [[interventions]] must be a list of tables")
+    seen: dict[str, int] = {}
     for k, table in enumerate(entries):
-        if not isinstance(table, dict) or "name" not in table:
+        if not isinstance(table, dict) or not isinstance(table.get("name"), str):
             raise ScenarioError(f"{source} interventions[{k}]: needs name = \"...\"")
-        opts = ",".join(f"{key}={str(v).lower() if isinstance(v, bool) else v}"
-                        for key, v in table.items() if key != "name")
+        # each option is its own key with a typed value: nothing is re-parsed from text, so
+        # a value cannot carry another option ("13,start=52") and a name cannot carry options
         try:
-            _, overrides = parse_intervention(f"{table['name']}:{opts}" if opts else str(table["name"]))
+            spec, overrides = intervention_overrides(table["name"], {key: v for key, v in table.items()
+                                                                     if key != "name"})
         except ScenarioError as exc:
             raise ScenarioError(f"{source} interventions[{k}]: {exc}") from None
+        if spec.id in seen:
+            raise ScenarioError(f"{source} interventions[{k}]: intervention {spec.name} ({spec.id}) is listed "
+                                f"twice (also interventions[{seen[spec.id]}]); give its options once")
+        seen[spec.id] = k
+        twice = sorted(set(out) & set(overrides))
+        if twice:
+            raise ScenarioError(f"{source} interventions[{k}]: '{twice[0]}' is also set by [variants]")
         out.update(overrides)
     return out
+
+
+def _merge_once(parameters: dict[str, Any], more: dict[str, Any], source: str) -> dict[str, Any]:
+    """[parameters] and the overrides of [variants] and [[interventions]], each key set once:
+    a value given in two places would otherwise be decided by the order of reading."""
+    twice = sorted(set(parameters) & set(more))
+    if twice:
+        raise ScenarioError(f"{source}: '{twice[0]}' is set both in [parameters] and by [variants] or "
+                            "[[interventions]]; set it in one place")
+    return {**parameters, **more}
 
 
 def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> Organisation:
@@ -385,12 +445,12 @@ def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> 
                         representative=rep, respondent=respondent, joins=joins, imposed=imposed)
 
 
-def _event(where: str, table: dict[str, Any], names: list[str]) -> Event:
+def _event(where: str, table: dict[str, Any], names: set[str]) -> Event:
     week = table.get("week")
     if isinstance(week, bool) or not isinstance(week, int) or week < 1:
         raise ScenarioError(f"{where}: 'week' must be a whole number >= 1, got {week!r}")
     org = table.get("org")
-    if org not in names:
+    if not isinstance(org, str) or org not in names:
         raise ScenarioError(f"{where}: 'org' must name an organisation of the scenario, got {org!r}")
     kind = table.get("kind", "turnover")
     if kind != "turnover":
@@ -431,7 +491,8 @@ def load_scenario(name: str | Path) -> Scenario:
 # ------------------------------------------------------------------------- synthetic
 
 DEFAULT_MIX = {"care": 4.0, "safety": 3.0, "housing": 1.0, "municipality": 1.0}
-MAX_SYNTHETIC = 5000  # pair arrays grow with N^2: beyond this no block fits in memory
+MAX_SYNTHETIC = MAX_ORGANISATIONS
+MAX_WEIGHT = 1e6  # domain weights are proportions: beyond this only overflow can follow
 
 
 def synthetic_scenario_from_spec(spec: str) -> Scenario:
@@ -456,6 +517,9 @@ def synthetic_scenario_from_spec(spec: str) -> Scenario:
                 raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be a number, got {value[:20]!r}") from None
             if not 0 <= mix[key] < float("inf"):  # also refuses NaN
                 raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be a finite number >= 0")
+            if mix[key] > MAX_WEIGHT:
+                raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be at most {MAX_WEIGHT:g} "
+                                    "(weights are proportions)")
         if sum(mix.values()) <= 0:
             raise ScenarioError(f"{spec}: domain weights must not all be zero")
     return synthetic_scenario(n, mix)

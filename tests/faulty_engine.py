@@ -1,8 +1,10 @@
 """Engines that fail on purpose, to test failure isolation (importable by workers)."""
 
+from experiments.ensemble.blocks import engine as marked
 from experiments.ensemble.blocks import mesa_engine
 
 
+@marked
 def engine(scenarios, seeds, steps, pairs_every, record_agents=True):
     """The Mesa engine, except that every run whose seed is divisible by 3 raises."""
     out = []
@@ -20,6 +22,7 @@ def engine(scenarios, seeds, steps, pairs_every, record_agents=True):
     return out
 
 
+@marked
 def crash(scenarios, seeds, steps, pairs_every, record_agents=True):
     """A whole block fails when it contains the first replication seed of root 1."""
     from experiments.ensemble import replication_seeds
@@ -37,6 +40,7 @@ def _culprit(seeds) -> int | None:
     return bad if bad in seeds else None
 
 
+@marked
 def die(scenarios, seeds, steps, pairs_every, record_agents=True):
     """The process running the culprit run exits at once, as if killed (no exception, no
     clean-up) -- what a segfault or the kernel's out-of-memory killer does."""
@@ -47,6 +51,7 @@ def die(scenarios, seeds, steps, pairs_every, record_agents=True):
     return mesa_engine(scenarios, seeds, steps, pairs_every, record_agents)
 
 
+@marked
 def hang(scenarios, seeds, steps, pairs_every, record_agents=True):
     """The culprit run never finishes (sleeps far longer than any test waits)."""
     import time
