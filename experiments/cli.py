@@ -5,22 +5,37 @@ that is not a scenario, an ``--out`` that cannot be a directory or is in use) is
 reported as one line on stderr with exit status 2 and no traceback, before anything is
 computed or written: every command validates all its input first, then claims its
 results directory (`experiments.ensemble.ownership`), then runs.
+
+Options are parsed once, strictly (see docs/robustness.md): a single-valued option
+given twice, an abbreviated option, a key given twice in ``--set``/``--variant``, an
+intervention or its option given twice, a value that carries another option, a
+``--variant`` that is not a theory variant, and a factor that cannot act in the study it
+is sampled for are refused. Designs are compared by their parsed values, not their
+spelling. Every file is read through `model.files`; every command bounds its work
+(`experiments.ensemble.budget`) before it builds its design; everything printed passes
+through `safe`, so names from files and paths cannot carry escape sequences or newlines.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, StudyError, execute
+from experiments.ensemble.budget import DEFAULT_HOURS, Work, WorkError, bound, runs_work, study_work
 from experiments.ensemble.executors import Workers, probe_scheduler
 from experiments.ensemble.ownership import DirectoryError, check_creatable, claim
+from experiments.ensemble.parts import PartError
+from experiments.ensemble.results import ResultsError
 from experiments.ensemble.runner import preflight
-from model.scenario import ScenarioError, load_scenario
+from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
+from model.scenario import VARIANT_KEYS, ScenarioError, load_scenario
 
 MAX_STEPS = 5200  # like a scenario's horizon: a century of weeks
 
@@ -29,7 +44,58 @@ class UsageError(Exception):
     """A command-line problem: reported as one line."""
 
 
+def safe(text: str) -> str:
+    """``text`` fit to print on one line: control characters (newlines, ANSI escape
+    sequences) and undecodable bytes of a path shown escaped, never acted on."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def say(text: str, error: bool = False) -> None:
+    print(safe(text), file=sys.stderr if error else sys.stdout, flush=error)
+
+
+class _Once(argparse.Action):
+    """``store`` that refuses an option given twice (argparse's keeps the last silently)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        _given_once(parser, namespace, self.dest, option_string)
+        setattr(namespace, self.dest, values)
+
+
+class _OnceFlag(argparse.Action):
+    """``store_true`` that refuses a flag given twice."""
+
+    def __init__(self, option_strings, dest, default=False, required=False, help=None):  # noqa: A002
+        super().__init__(option_strings, dest, nargs=0, const=True, default=default, required=required, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        _given_once(parser, namespace, self.dest, option_string)
+        setattr(namespace, self.dest, True)
+
+
+def _given_once(parser, namespace, dest: str, option: str | None) -> None:
+    seen = namespace.__dict__.setdefault("_given", set())
+    if dest in seen:
+        parser.error(f"argument {option or dest}: given twice")
+    seen.add(dest)
+
+
+def given(args: argparse.Namespace, dest: str) -> bool:
+    """Whether single-valued option ``dest`` was given on the command line."""
+    return dest in getattr(args, "_given", set())
+
+
 class _Parser(argparse.ArgumentParser):
+    """One line per error, no abbreviations (``--rep`` is not ``--reps``: an abbreviation
+    would change its meaning when an option is added), single options given once."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+        self.register("action", "store_true", _OnceFlag)
+
     def error(self, message: str):  # one line, no usage dump
         raise UsageError(f"{self.prog}: error: {message}")
 
@@ -38,14 +104,29 @@ def parse_assignment(text: str, option: str = "--set") -> tuple[str, Any]:
     """``KEY=VALUE`` with VALUE read as a TOML value (number, true/false, string)."""
     key, sep, raw = text.partition("=")
     key = key.strip()
-    if not sep or not key or "\n" in text or "\r" in text:
+    if not sep or not key or not text.isprintable():
         shape = "T=SIDE (e.g. T1=literature)" if option == "--variant" else "KEY=VALUE"
         raise UsageError(f"trustnet: error: {option} {text[:60]!r}: expected {shape} on one line")
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except (tomllib.TOMLDecodeError, RecursionError):
         value = raw.strip()
+    except ValueError:  # an integer of thousands of digits
+        raise UsageError(f"trustnet: error: {option} {key[:40]!r}: a number too long to read") from None
+    if isinstance(value, (list, dict)):  # a KEY takes one value, not a TOML array or table
+        value = raw.strip()
     return key, value
+
+
+def assignments(items: list[str], option: str) -> dict[str, Any]:
+    """``KEY=VALUE`` items of a repeatable option, each KEY once."""
+    out: dict[str, Any] = {}
+    for text in items:
+        key, value = parse_assignment(text, option)
+        if key in out:
+            raise UsageError(f"trustnet: error: {option} {key[:40]!r} given twice")
+        out[key] = value
+    return out
 
 
 def _whole_number(low: int, high: int):
@@ -72,14 +153,22 @@ _steps = _whole_number(1, MAX_STEPS)
 _port = _whole_number(1, 65535)
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text[:40]!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text[:40]!r}")
-    return value
+def _positive_number(unit: str):
+    """An argparse type: a finite number > 0 (seconds, hours)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text) if len(text) <= 40 else float("nan")
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {unit}, got {text[:40]!r}") from None
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"must be a positive number of {unit}, got {text[:40]!r}")
+        return value
+
+    return parse
+
+
+_seconds = _positive_number("seconds")
+_hours = _positive_number("hours")
 
 
 def _fraction(text: str) -> float:
@@ -118,8 +207,11 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--block-size", type=_positive, default=None, metavar="RUNS",
                         help="runs per block of work (default: sized automatically)")
     parser.add_argument("--run-timeout", type=_seconds, default=None, metavar="SECONDS",
-                        help="a run not finished after this long is stopped and recorded as failed "
-                             "(local worker processes only)")
+                        help="a run not finished this long after it started is stopped and recorded as "
+                             "failed, whatever the block size (local worker processes only)")
+    parser.add_argument("--max-hours", type=_hours, default=DEFAULT_HOURS, metavar="H",
+                        help=f"refuse work estimated to take longer than H hours on the cores in use "
+                             f"(default {DEFAULT_HOURS:g})")
     parser.add_argument("--engine", default="batch",
                         help="batch (default: whole blocks of runs at once) or mesa (the Mesa model run by run); "
                              "both give the same numbers")
@@ -137,24 +229,35 @@ def executor_spec(args: argparse.Namespace) -> ExecutorSpec:
     if args.run_timeout is not None and (args.scheduler or args.dask_local):
         raise UsageError("trustnet: error: --run-timeout works with local worker processes only, "
                          "not with --scheduler or --dask-local")
-    return ExecutorSpec(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
+    return ExecutorSpec(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
+                        run_timeout=args.run_timeout)
+
+
+def bound_work(args: argparse.Namespace, work: Work, what: str = "") -> None:
+    """Refuse (one line, before the design is built) work beyond ``--max-hours``, the
+    runs one command may start, or the free disk (`budget.bound`)."""
+    spec = ExecutorSpec(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
+    try:
+        bound(work, spec.parallelism, args.max_hours, args.out, what)
+    except WorkError as exc:
+        raise UsageError(f"trustnet {args.command}: error: {exc}") from None
 
 
 def report(summary: RunSummary, what: str) -> int:
     """Print the outcome; non-zero exit status if any run failed."""
     done = f"{summary.succeeded} runs done" + (f", {summary.skipped} already done" if summary.skipped else "")
     if summary.failed:
-        print(f"trustnet: {summary.failed} of {summary.total} runs failed ({done}); tracebacks in "
-              f"{summary.out / 'runs.parquet'}; re-run the same command to retry them", file=sys.stderr)
+        say(f"trustnet: {summary.failed} of {summary.total} runs failed ({done}); tracebacks in "
+            f"{summary.out / 'runs.parquet'}; re-run the same command to retry them", error=True)
         return 1
-    print(f"{what}: {done} in {summary.out}")
+    say(f"{what}: {done} in {summary.out}")
     return 0
 
 
 def finished(code: int, page: Path | None) -> int:
     """Say where the study's report is (when it was written); pass the exit status on."""
     if page is not None:
-        print(f"report: {page}")
+        say(f"report: {page}")
     return code
 
 
@@ -282,19 +385,40 @@ def posterior_points(directory: Path | None, n: int, seed: int) -> tuple[dict, .
 
 
 def _scenario(name: str, sets: list[str], variants: list[str] = ()):
+    """The scenario with ``--set`` and ``--variant`` applied: each key once, and a
+    ``--variant`` only for a theory variant (a parameter is set with ``--set``)."""
     scenario = load_scenario(name)
-    overrides = dict(parse_assignment(a) for a in sets)
-    overrides.update(parse_assignment(a, "--variant") for a in variants)
+    overrides = assignments(sets, "--set")
+    chosen = assignments(variants, "--variant")
+    for key in chosen:
+        if key not in VARIANT_KEYS:
+            raise UsageError(f"trustnet: error: --variant {key[:40]!r}: not a theory variant (choose from "
+                             f"{', '.join(VARIANT_KEYS)}; set a parameter with --set)")
+    twice = sorted(set(overrides) & set(chosen))
+    if twice:
+        raise UsageError(f"trustnet: error: {twice[0]!r} given both in --set and --variant")
+    overrides.update(chosen)
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
-def with_interventions(scenario, specs: list[str]):
-    """Apply ``--intervention`` options to a scenario."""
+def with_interventions(scenario, specs: list[str], taken: set[str] = frozenset()):
+    """Apply ``--intervention`` options to a scenario: each intervention once, and no
+    parameter also set by ``--set``/``--variant`` (``taken``)."""
     from model.interventions import parse_intervention
 
-    overrides = {}
+    overrides: dict = {}
+    seen: dict[str, str] = {}
     for spec in specs:
-        overrides.update(parse_intervention(spec)[1])
+        label, more = parse_intervention(spec)
+        name = label.partition(":")[0]
+        if name in seen:
+            raise UsageError(f"trustnet: error: --intervention {name} given twice ({seen[name][:40]!r} and "
+                             f"{spec[:40]!r}); give its options once")
+        seen[name] = spec
+        clash = sorted(set(more) & set(taken))
+        if clash:
+            raise UsageError(f"trustnet: error: --intervention {spec[:40]!r} sets {clash[0]!r}, as does --set")
+        overrides.update(more)
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
@@ -312,37 +436,94 @@ def run_app(host: str, port: int, expose: bool = False) -> int:
         raise UsageError(f"trustnet app: error: --host {host[:60]} makes the app reachable from other machines; "
                          "add --expose if that is what you want")
     if host not in LOOPBACK:
-        print(f"trustnet app: warning: listening on {host}: anyone who can reach this machine on port {port} "
-              "can use the app (no login)", file=sys.stderr, flush=True)
+        say(f"trustnet app: warning: listening on {host}: anyone who can reach this machine on port {port} "
+            "can use the app (no login)", error=True)
     page = Path(model.__file__).resolve().parent / "app.py"
     solara = shutil.which("solara") or str(Path(sys.executable).with_name("solara"))
-    print(f"trustnet app: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    say(f"trustnet app: http://{host}:{port}/ (Ctrl-C to stop)")
+    sys.stdout.flush()
     os.execv(solara, [solara, "run", str(page), "--host", host, "--port", str(port), "--production", "--no-open"])
     return 1  # not reached
 
 
 def _check_unique(option: str, names: list[str], key=lambda s: s) -> None:
+    """Refuse two values of ``option`` that mean the same (``key``: their parsed meaning)."""
     seen: dict = {}
     for name in names:
         k = key(name)
         if k in seen:
             raise UsageError(f"trustnet: error: {option} {name[:60]!r} given twice"
-                             + (f" (as {seen[k]!r})" if seen[k] != name else ""))
+                             + (f" (as {seen[k][:60]!r})" if seen[k] != name else ""))
         seen[k] = name
 
 
-def _scenario_key(name: str) -> str:
-    """What two --scenario values that load the same network have in common."""
-    from model.scenario import builtin_scenarios
+def _content(scenario) -> str:
+    """What two scenarios that are the same network have in common: their parsed content."""
+    return json.dumps({k: v for k, v in scenario.to_dict().items() if k != "source"}, sort_keys=True, default=str)
 
-    if name.lower() in builtin_scenarios() or name.startswith("synthetic:"):
-        return name.lower()
-    return str(Path(name).resolve())
+
+def _listed(text: str | None, option: str, upper: bool = False) -> list[str]:
+    """A comma-separated option (``--outputs``, ``--hold-out``): items, each once."""
+    items = [i.strip().upper() if upper else i.strip() for i in (text or "").split(",") if i.strip()]
+    twice = [i for i, k in Counter(items).items() if k > 1]
+    if twice:
+        raise UsageError(f"trustnet: error: {option} {twice[0][:40]!r} given twice")
+    return items
+
+
+def _variant_list(items: list[str], option: str) -> list[tuple[str, dict]]:
+    """Variants (``T1``, ``T1=literature``, ``T1+T3``) parsed, each design once: two
+    spellings of the same switches (``T1`` and ``T1=literature``, ``T1+T3`` and
+    ``T3+T1``) are one variant, given twice."""
+    from experiments.analysis.theory import parse_variant
+
+    out, seen = [], {}
+    for item in items:
+        parts = [p.strip() for p in item.split("+")]
+        keys = [p.partition("=")[0].strip() for p in parts]
+        if len(set(keys)) < len(keys):
+            raise UsageError(f"trustnet: error: {option} {item[:60]!r}: a variant appears twice in it")
+        name, overrides = parse_variant("+".join(p if "=" in p else f"{p}=literature" for p in parts))
+        key = frozenset(overrides.items())
+        if key in seen:
+            raise UsageError(f"trustnet: error: {option} {item[:60]!r} given twice (as {seen[key][:60]!r})")
+        seen[key] = item
+        out.append((name, overrides))
+    return out
+
+
+def _inert_factors(factors, scenarios: list[str], switched_on: set[str], where: str) -> None:
+    """Refuse a factor that cannot act in the study: scoped to a scenario the study does
+    not run, or an option of an intervention that no design point switches on."""
+    from experiments.ensemble.factors import split_name
+    from model.interventions import owner_of
+
+    for f in factors:
+        scope, parameter = split_name(f.name)
+        if scope is not None and scope not in scenarios:
+            raise UsageError(f"trustnet: error: {where}: factor '{f.name}' applies to scenario {scope} only, and "
+                             f"this study runs {', '.join(s[:40] for s in scenarios)}: it cannot act")
+        owner = owner_of(parameter)
+        if owner is not None and owner.flag not in switched_on:
+            raise UsageError(f"trustnet: error: {where}: factor '{f.name}' cannot act: intervention {owner.id} "
+                             f"({owner.name}) is off in every design point of this study")
+
+
+def _switched_on(scenario, overrides: dict | None = None) -> set[str]:
+    """The intervention flags on in ``scenario`` (with ``overrides``)."""
+    from model.interventions import INTERVENTIONS
+
+    overrides = overrides or {}
+    return {i.flag for i in INTERVENTIONS.values() if overrides.get(i.flag, getattr(scenario.params, i.flag))}
 
 
 def prepare_run(args):
     scenario = _scenario(args.scenario, args.set, args.variant)
-    scenario = with_interventions(scenario, args.intervention)
+    taken = {*assignments(args.set, "--set"), *assignments(args.variant, "--variant")}
+    scenario = with_interventions(scenario, args.intervention, taken)
+    runs = args.reps
+    bound_work(args, runs_work(runs, args.steps or scenario.horizon, scenario.n, args.engine, True, args.pairs),
+               f"--reps {args.reps}")
     points = posterior_points(args.posterior, args.reps, args.seed)
     study = Study(scenario=scenario, reps=1 if points else args.reps, seed=args.seed, steps=args.steps,
                   pairs_every=args.pairs, kind="run", points=points or ({},), crn=not points,
@@ -351,17 +532,25 @@ def prepare_run(args):
 
     def job(workers):
         summary = execute(study, args.out, workers, engine=args.engine, block_size=args.block_size,
-                          quiet=args.quiet, run_timeout=args.run_timeout)
+                          quiet=args.quiet)
         return report(summary, f"trustnet run {scenario.name}")
     return job
 
 
 def prepare_contrast(args):
+    from dataclasses import replace
+
     from experiments.studies.contrast import Sizes, run_contrast
     from experiments.studies.contrast.design import robust_studies, studies
 
     sizes = Sizes(reps=args.reps, sweep_reps=args.sweep_reps, decomposition_reps=args.decomposition_reps,
                   robust_points=args.robust_points, robust_reps=args.robust_reps)
+    # the work from the sizes, before the robustness design of robust_points points is built
+    work = sum((study_work(s, args.engine) for s in studies(sizes, args.seed).values()), Work())
+    if sizes.robust_points:
+        one = robust_studies(replace(sizes, robust_points=1), args.seed).values()
+        work = work + sum((study_work(s, args.engine) for s in one), Work()) * sizes.robust_points
+    bound_work(args, work, f"--robust-points {sizes.robust_points}")
     for study in [*studies(sizes, args.seed).values(), *robust_studies(sizes, args.seed).values()]:
         preflight(study, args.engine)
 
@@ -371,70 +560,120 @@ def prepare_contrast(args):
         codes = [report(s, f"trustnet contrast ({s.out.name})") for s in summaries]
         if result:
             card = result["scorecard"]
-            print(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
-                  + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
+            say(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
+                + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
         return finished(max(codes), args.out / "report.md" if result else None)
     return job
 
 
-def prepare_policy(args):
-    from experiments.studies.policy import run_policy
+def _policy_design(args, scenarios: list[str]):
+    """The policy design, checked: each scenario, intervention and combination once by
+    what it means (the parsed network or overrides), no two outputs named alike, and no
+    two design points alike."""
     from experiments.studies.policy.design import design
     from model.interventions import INTERVENTIONS, parse_intervention
 
+    for name in scenarios:
+        if "|" in name:  # design-point labels are scenario|intervention
+            raise UsageError(f"trustnet: error: --scenario {name[:60]!r}: a path must not contain '|'")
+    loaded = {name: load_scenario(name) for name in scenarios}  # fails early with one line on a bad name or file
+    _check_unique("--scenario", scenarios, lambda n: _content(loaded[n]))
+    _check_unique("--scenario", scenarios, lambda n: n.lower() if n.lower() in ("x", "y") else n)
+    stems = Counter(Path(n).stem for n in scenarios)  # figures are named forest_<stem>.png
+    same = [n for n in scenarios if stems[Path(n).stem] > 1]
+    if same:
+        raise UsageError(f"trustnet: error: --scenario {same[0][:60]!r} and {same[1][:60]!r} would share the "
+                         f"file names of their outputs ({Path(same[0]).stem[:40]}); rename one")
+    interventions = args.intervention or list(INTERVENTIONS)
+    _check_unique("--intervention", interventions, lambda i: frozenset(parse_intervention(i)[1].items()))
+    combinations = [c.split("+") for c in args.combination]
+    for items in combinations:
+        ids = [parse_intervention(i)[0].partition(":")[0] for i in items]
+        if len(set(ids)) < len(ids):
+            raise UsageError(f"trustnet: error: --combination {'+'.join(items)[:60]!r}: an intervention appears "
+                             "twice in it")
+
+    def merged(items):
+        out = {}
+        for i in items:
+            out.update(parse_intervention(i)[1])
+        return frozenset(out.items())
+    _check_unique("--combination", args.combination, lambda c: merged(c.split("+")))
+    points = design(scenarios, interventions, combinations)
+    labels = Counter(p["label"] for p in points)  # e.g. a one-item --combination repeats an --intervention
+    twice = sorted(label for label, k in labels.items() if k > 1)
+    if twice:
+        raise UsageError(f"trustnet: error: design point '{twice[0][:60]}' would be run twice; "
+                         "drop the repeated --intervention or --combination")
+    meaning: dict = {}
+    for p in points:  # e.g. --combination of all the interventions repeats "all"
+        key = (p["scenario"], frozenset((k, v) for k, v in p.items() if k not in ("label", "scenario")))
+        if key in meaning:
+            raise UsageError(f"trustnet: error: design points '{meaning[key][:60]}' and '{p['label'][:60]}' are "
+                             "the same design; drop one --intervention or --combination")
+        meaning[key] = p["label"]
+    return loaded, interventions, combinations, points
+
+
+def prepare_policy(args):
+    from experiments.studies.policy import run_policy
+
     scenarios = args.scenario or ["x", "y"]
-    draws, source = None, ""
+    draws, source, factors = None, "", None
+    samples = args.samples or 100
     if args.posterior is not None:
         if args.uncertain is not None:
             raise UsageError("trustnet policy: error: --posterior and --uncertain exclude each other")
-        draws = list(posterior_points(args.posterior, args.samples or 100, args.seed))
         source = f"weighted draws of the calibrated posterior in {args.posterior}"
     elif args.uncertain is None:
         if args.samples is not None or args.fail_fraction is not None:
             raise UsageError("trustnet policy: error: --samples and --fail-fraction need --uncertain FILE")
     else:
-        from experiments.studies.policy.robust_design import lhs_draws, load_uncertain
+        from experiments.studies.policy.robust_design import load_uncertain
 
         factors, file_scenario = load_uncertain(args.uncertain)
         if not args.scenario and file_scenario:
             scenarios = [file_scenario]
-        draws = lhs_draws(factors, args.samples or 100, args.seed)
         source = f"Latin hypercube over {args.uncertain}"
-    for name in scenarios:
-        if "|" in name:  # design-point labels are scenario|intervention
-            raise UsageError(f"trustnet: error: --scenario {name[:60]!r}: a path must not contain '|'")
-        load_scenario(name)  # fails early with one line on a bad name or file
-    _check_unique("--scenario", scenarios, _scenario_key)
-    interventions = args.intervention or list(INTERVENTIONS)
-    _check_unique("--intervention", interventions, lambda i: parse_intervention(i)[0])
-    combinations = [c.split("+") for c in args.combination]
-    _check_unique("--combination", args.combination,
-                  lambda c: tuple(sorted(parse_intervention(i)[0] for i in c.split("+"))))
-    points = design(scenarios, interventions, combinations)
-    labels = [p["label"] for p in points]  # e.g. a one-item --combination repeats an --intervention
-    twice = sorted({label for label in labels if labels.count(label) > 1})
-    if twice:
-        raise UsageError(f"trustnet: error: design point '{twice[0][:60]}' would be run twice; "
-                         "drop the repeated --intervention or --combination")
-    preflight(Study(scenario=load_scenario(scenarios[0]), points=tuple(points), reps=1, seed=args.seed,
+    loaded, interventions, combinations, points = _policy_design(args, scenarios)
+    robust = args.posterior is not None or args.uncertain is not None
+    reps = args.reps or (10 if robust else 30)
+    largest = max(loaded.values(), key=lambda sc: sc.n)
+    weeks = args.steps or max(sc.horizon for sc in loaded.values())
+    bound_work(args, runs_work(len(points) * reps * (samples if robust else 1), weeks, largest.n, args.engine,
+                               False, 0, len(loaded)), f"{len(points)} design points x --reps {reps}"
+               + (f" x --samples {samples}" if robust else ""))
+    if factors is not None:
+        on = set().union(*(_switched_on(loaded[p["scenario"]], p) for p in points))
+        _inert_factors(factors, scenarios, on, str(args.uncertain))
+        from experiments.studies.policy.robust_design import lhs_draws
+
+        draws = lhs_draws(factors, samples, args.seed)
+    elif args.posterior is not None:
+        draws = list(posterior_points(args.posterior, samples, args.seed))
+    preflight(Study(scenario=loaded[scenarios[0]], points=tuple(points), reps=1, seed=args.seed,
                     steps=args.steps, record_agents=False, kind="policy"), args.engine)
 
     def job(workers):
         if draws is None:
             summary, table = run_policy(args.out, scenarios, args.intervention or None, combinations,
-                                        args.reps or 30, args.seed, workers, args.block_size, args.quiet,
+                                        reps, args.seed, workers, args.block_size, args.quiet,
                                         engine=args.engine, steps=args.steps)
         else:
             from experiments.studies.policy.discovery import FAIL_FRACTION
             from experiments.studies.policy.robust_study import run_robust
 
             summary, table = run_robust(args.out, scenarios, draws, args.intervention or None, combinations,
-                                        args.reps or 10, args.seed, workers, args.block_size, args.quiet,
+                                        reps, args.seed, workers, args.block_size, args.quiet,
                                         engine=args.engine, steps=args.steps,
                                         source=source,
                                         fraction=FAIL_FRACTION if args.fail_fraction is None else args.fail_fraction)
         return finished(report(summary, "trustnet policy"), args.out / "report.md" if table is not None else None)
     return job
+
+
+SA_ROWS = {"sobol": lambda n, k, second: n * (2 * k + 2 if second else k + 2),
+           "morris": lambda n, k, second: n * (k + 1), "pawn": lambda n, k, second: n}
 
 
 def prepare_sa(args):
@@ -445,21 +684,35 @@ def prepare_sa(args):
     if args.model == "trustnet":
         factors, file_scenario = load_factors(args.factors)
         scenario = args.scenario or file_scenario or "y"
-        load_scenario(scenario)
-        outputs = [o.strip() for o in args.outputs.split(",") if o.strip()]
+        base_scenario = load_scenario(scenario)
+        outputs = _listed(args.outputs, "--outputs")
         bad = [o for o in outputs if o not in MODEL_METRICS]
         if bad or not outputs:
             raise UsageError(f"trustnet sa: error: --outputs: unknown metric '{(bad or [''])[0][:40]}' "
                              f"(choose from {', '.join(MODEL_METRICS)})")
         preflight(None, args.engine)
     else:
-        factors, scenario, outputs = function_factors(args.model), "", ["y"]
+        ignored = [o for o, d in (("--scenario", "scenario"), ("--factors", "factors"), ("--outputs", "outputs"),
+                                  ("--posterior", "posterior"), ("--engine", "engine")) if given(args, d)]
+        if ignored:
+            raise UsageError(f"trustnet sa: error: {ignored[0]} does not apply to --model {args.model[:40]} (an "
+                             "analytical test function with inputs and an output of its own)")
+        factors, scenario, outputs, base_scenario = function_factors(args.model), "", ["y"], None
     check_size(args.method, args.n)
+    rows = SA_ROWS[args.method](args.n, len(factors), args.second_order)
+    if base_scenario is not None:
+        work = runs_work(rows * args.reps, base_scenario.horizon, base_scenario.n, args.engine, False)
+    else:
+        work = Work(rows * args.reps)
+    bound_work(args, work, f"{rows:,} sample points x --reps {args.reps}")
     base = None
     if args.posterior:
         from experiments.ensemble.posterior import posterior_mean
 
         base = posterior_mean(args.posterior)
+    if base_scenario is not None:
+        _inert_factors(factors, [base_scenario.name], _switched_on(base_scenario, base),
+                       "--factors " + str(args.factors))
 
     def job(workers):
         summary, indices = run_sa(args.out, args.method, factors, scenario, outputs, args.n, args.reps,
@@ -470,19 +723,26 @@ def prepare_sa(args):
 
 
 def prepare_variants(args):
-    from experiments.studies.variants import VariantSizes, default_variants, parse_variant, run_variants
+    from experiments.studies.variants import VariantSizes, default_variants, run_variants
+    from experiments.studies.variants.design import parameter_sample, points
 
     chosen = default_variants()
     if args.variants:
-        items = [i for i in args.variants.split(",") if i.strip()]
-        parsed = [parse_variant(i if "=" in i else f"{i}=literature") for i in items]
+        parsed = _variant_list(_listed(args.variants, "--variants"), "--variants")
         keep = {"baseline", *(name for name, _ in parsed)}
         chosen = {k: v for k, v in chosen.items() if k in keep}
         chosen.update({k: v for k, v in parsed if k not in chosen})
-    for pair in args.pair:
-        name, overrides = parse_variant("+".join(p if "=" in p else f"{p}=literature" for p in pair.split("+")))
+    posterior_points(args.posterior, 1, args.seed)  # a bad --posterior is one line before anything runs
+    for name, overrides in _variant_list(args.pair, "--pair"):
+        if any(frozenset(overrides.items()) == frozenset(v.items()) for v in chosen.values()):
+            raise UsageError(f"trustnet: error: --pair {name[:60]!r} is already compared")
         chosen[name] = overrides
     preflight(None, args.engine)
+    one = parameter_sample(1, args.seed)
+    per_sample = len(points(one, {}, "main")) + len(points(one, {}, "probes"))
+    x = load_scenario("x")
+    bound_work(args, runs_work(args.samples * len(chosen) * per_sample * args.reps, x.horizon, x.n, args.engine,
+                               True, 4), f"--samples {args.samples} x {len(chosen)} variants x --reps {args.reps}")
 
     def job(workers):
         summaries, table = run_variants(args.out, VariantSizes(args.samples, args.reps), args.seed, chosen, workers,
@@ -495,22 +755,34 @@ def prepare_variants(args):
 def prepare_calibrate(args):
     import logging
 
+    from experiments.analysis.scorecard import criteria_points
     from experiments.studies import calibration as cal
 
     if args.engine != "batch" or args.block_size:
         raise UsageError("trustnet calibrate: error: --engine and --block-size do not apply (a particle is one "
                          "block of the batched engine)")
     factors = cal.calibration_factors(args.factors)
+    x = load_scenario("x")
+    _inert_factors(factors, ["x", "y"], _switched_on(x), "--factors " + str(args.factors))
+    if args.variants:
+        _variant_list(_listed(args.variants, "--variants"), "--variants")
     models = cal.competing_models(args.variants)
-    spec = cal.Calibration(tuple(factors), models, args.population, args.reps, cal.held_out_patterns(args.hold_out),
-                           args.seed, cal.load_truth(args.truth, models) if args.truth else None)
+    hold_out = cal.held_out_patterns(",".join(_listed(args.hold_out, "--hold-out", upper=True)))
+    truth = cal.load_truth(args.truth, models) if args.truth else None
+    groups = ("main",) if truth else ("main", "probes")
+    per_particle = sum(len(criteria_points()[g]) for g in groups) * args.reps
+    # at least this many runs: every generation needs a population of accepted particles
+    bound_work(args, runs_work(args.population * args.generations * per_particle, x.horizon, x.n, "batch",
+                               tables=False),
+               f"at least --population {args.population} x --generations {args.generations} x {per_particle} runs")
+    spec = cal.Calibration(tuple(factors), models, args.population, args.reps, hold_out, args.seed, truth)
 
     def job(workers):
         logging.getLogger("ABC").setLevel(logging.WARNING if args.quiet else logging.INFO)
         # in many dimensions the unnormalised importance weights are tiny numbers; pyabc warns, then normalises
         logging.getLogger("ABC.Population").setLevel(logging.ERROR)
         result = cal.run_calibration(args.out, spec, args.generations, workers)
-        print(f"trustnet calibrate: {result.stopped}; report: {args.out / 'report.md'}")
+        say(f"trustnet calibrate: {result.stopped}; report: {args.out / 'report.md'}")
         return 0
     return job
 
@@ -552,16 +824,24 @@ def _main(argv: list[str] | None) -> int:
         with claim(args.out, args.command), Workers(spec) as workers:
             return job(workers)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        say(str(exc), error=True)
         return 2
-    except (ScenarioError, StudyError, DirectoryError, ConnectionError) as exc:
-        print(f"trustnet: error: {exc}", file=sys.stderr)
+    except (ScenarioError, StudyError, DirectoryError, ConnectionError, PartError, ResultsError) as exc:
+        say(f"trustnet: error: {exc}", error=True)
         return 2
+    except (WorkerDiedError, TaskTimeoutError) as exc:  # outside the runner (a calibration's particle)
+        say(f"trustnet: error: {exc}; the command stopped; re-run it to resume", error=True)
+        return 1
+    except OSError as exc:  # a full disk, a file-size limit, a permission taken away while running
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"trustnet: error: {where}{exc.strerror or exc}; nothing half-written is kept; free space or fix "
+            "the cause and re-run the same command to resume", error=True)
+        return 1
     except KeyboardInterrupt:
-        print("trustnet: interrupted; re-run the same command to resume", file=sys.stderr)
+        say("trustnet: interrupted; re-run the same command to resume", error=True)
         return 130
     except Terminated:
-        print("trustnet: terminated; re-run the same command to resume", file=sys.stderr)
+        say("trustnet: terminated; re-run the same command to resume", error=True)
         return 143
 
 

@@ -194,6 +194,14 @@ def outside_horizon(params, weeks: int) -> str:
     return ""
 
 
+def owner_of(parameter: str) -> Intervention | None:
+    """The intervention that ``parameter`` is an option of (or switches on), if any."""
+    for spec in INTERVENTIONS.values():
+        if parameter == spec.flag or parameter in spec.options.values():
+            return spec
+    return None
+
+
 def active_interventions(sc: Scenario) -> list[Intervention]:
     return [i for i in INTERVENTIONS.values() if getattr(sc.params, i.flag)]
 

@@ -16,7 +16,6 @@ Layout of a calibration directory::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +25,10 @@ import pandas as pd
 from experiments.ensemble import ExecutorSpec, StudyError
 from experiments.ensemble.executors import Workers
 from experiments.ensemble.ownership import OWN_FILES
+from experiments.ensemble.posterior import read_record
 from experiments.ensemble.store import manifest, write_json, write_parquet, write_text
 from experiments.studies.calibration import abc as abc_run
+from experiments.studies.calibration import owner
 from experiments.studies.calibration.design import Calibration
 from experiments.studies.calibration.history import constraint, effective_size, model_probabilities, posterior_frame
 from experiments.studies.calibration.measure import separating_observables
@@ -35,6 +36,7 @@ from experiments.studies.calibration.particles import ROOT_HIGH, summarise
 from experiments.studies.calibration.predictive import pattern_check, simulate_predictive, statistic_check
 from experiments.studies.calibration.report import marginals, pairwise, probabilities_plot, report
 from experiments.studies.calibration.sampler import OrderedSampler
+from model.errors import ScenarioError
 
 TRUTH_KEY = (0, 2**20)  # spawn key of the pseudo-observed data's seeds
 
@@ -50,23 +52,31 @@ class CalibrationResult:
 
 
 def prepare(out: Path, calib: Calibration) -> dict:
-    """Refuse a directory that holds anything but this calibration; return its record."""
+    """Refuse a directory that holds anything but this calibration -- a damaged or
+    foreign ``calibration.json`` or ``history.db`` included (`owner`); return its record."""
     path = out / "calibration.json"
+    fingerprint = calib.fingerprint()
     if path.exists():
         try:
-            info = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            raise StudyError(f"{path}: unreadable; choose another --out") from None
-        if info.get("fingerprint") != calib.fingerprint():
-            raise StudyError(f"{out} holds a different calibration (fingerprint {info.get('fingerprint')}); "
+            info = read_record(path)
+        except ScenarioError as exc:
+            raise StudyError(f"{exc}; choose another --out or restore the file") from None
+        if info["fingerprint"] != fingerprint:
+            raise StudyError(f"{out} holds a different calibration (fingerprint {info['fingerprint']}); "
                              "choose another --out or remove it")
+        if (out / abc_run.HISTORY).exists() or (out / abc_run.HISTORY).is_symlink():
+            owner.check(out, fingerprint, info.get("history", {}).get("id"))
+        elif info.get("history", {}).get("fingerprint") != fingerprint:
+            info["history"] = {"id": owner.new_identity(), "fingerprint": fingerprint}
+            write_json(info, path)
         return info
     # the command's own claim on the directory (lock, holder, its kind in manifest.json) is not a study
     if out.exists() and {p.name for p in out.iterdir()} - OWN_FILES - {"manifest.json"}:
         raise StudyError(f"{out} is not empty and holds no calibration; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
-    info = manifest(kind="calibration", fingerprint=calib.fingerprint(), calibration=calib.to_dict(),
-                    models=calib.models, pyabc=_pyabc_version())
+    info = manifest(kind="calibration", fingerprint=fingerprint, calibration=calib.to_dict(),
+                    models=calib.models, pyabc=_pyabc_version(),
+                    history={"id": owner.new_identity(), "fingerprint": fingerprint})
     write_json(info, path)
     return info
 
@@ -101,7 +111,7 @@ def _calibrate(out: Path, calib: Calibration, generations: int, pool, workers: i
                info) -> CalibrationResult:
     sampler = OrderedSampler(pool, workers, calib.seed)
     if not (out / abc_run.HISTORY).exists():
-        abc_run.start_history(calib, sampler, out, observed_data(calib), _truth_meta(calib))
+        abc_run.start_history(calib, sampler, out, observed_data(calib), _truth_meta(calib), info["history"]["id"])
     stopped, smc = abc_run.run_generations(calib, sampler, out, generations, on_generation)
     history = smc.history
     posterior = posterior_frame(history, calib)
