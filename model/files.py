@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import ScenarioError
-from model.schema import Kind, check
+from model.schema import Kind, check, show
 
 MAX_BYTES = 4 * 1024 * 1024  # a 2,000-organisation scenario is ~300 kB; far beyond any real file
 MAX_DEPTH = 24  # nesting of tables and lists: real files use three or four levels
@@ -133,7 +133,7 @@ def parse_toml(text: str, where: str) -> dict[str, Any]:
     except RecursionError:
         raise ScenarioError(f"{where}: not valid TOML (nested too deeply)") from None
     except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
-        raise ScenarioError(f"{where}: not valid TOML (a number too long to read: {str(exc)[:60]})") from None
+        raise ScenarioError(f"{where}: not valid TOML (a number too long to read: {show(str(exc), 60)})") from None
     return _bounded(data, where)
 
 

@@ -16,17 +16,20 @@ Layout of a calibration directory::
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sqlalchemy.exc
 
 from experiments.ensemble import ExecutorSpec, StudyError
 from experiments.ensemble.executors import Workers
 from experiments.ensemble.ownership import OWN_FILES
 from experiments.ensemble.posterior import read_record
 from experiments.ensemble.store import manifest, write_json, write_parquet, write_text
+from experiments.ensemble.supervised import SupervisedPool
 from experiments.studies.calibration import abc as abc_run
 from experiments.studies.calibration import owner
 from experiments.studies.calibration.design import Calibration
@@ -100,11 +103,37 @@ def run_calibration(out: Path, calib: Calibration, generations: int,
     lender = Workers(executor or ExecutorSpec(workers=1)) if owned else executor
     try:
         with lender.lend(seconds=1e9) as (pool, workers, _):  # a calibration is long: all the workers allowed
-            result = _calibrate(out, calib, generations, pool, workers, on_generation, info)
+            if lender.spec.run_timeout is not None and isinstance(pool, SupervisedPool):
+                pool = TimedPool(pool, lender.spec.run_timeout, runs_per_particle(calib))
+            try:
+                result = _calibrate(out, calib, generations, pool, workers, on_generation, info)
+            except sqlalchemy.exc.OperationalError as exc:  # e.g. the disk is full: one line, not a traceback
+                raise OSError(errno.EIO, f"cannot write the history ({str(exc.orig)[:80]})",
+                              str(out / abc_run.HISTORY)) from None
     finally:
         if owned:
             lender.close()
     return result
+
+
+class TimedPool:
+    """The worker pool with ``--run-timeout``: a particle (or predictive draw) of k runs
+    may take k x ``run_timeout`` seconds; one that does not answer stops the command
+    (`supervised.TaskTimeoutError`) instead of hanging it -- a particle cannot be failed
+    without changing the posterior, so the calibration resumes from its last generation."""
+
+    def __init__(self, pool: SupervisedPool, run_timeout: float, runs: int):
+        self.pool, self.run_timeout, self.runs = pool, run_timeout, runs
+
+    def submit(self, fn, /, *args):
+        return self.pool.submit(fn, *args, timeout=self.run_timeout, units=self.runs)
+
+
+def runs_per_particle(calib: Calibration) -> int:
+    from experiments.analysis.scorecard import criteria_points
+
+    groups = ("main",) if calib.truth else ("main", "probes")
+    return calib.reps * sum(len(criteria_points()[g]) for g in groups)
 
 
 def _calibrate(out: Path, calib: Calibration, generations: int, pool, workers: int, on_generation,
