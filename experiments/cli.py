@@ -645,7 +645,8 @@ def prepare_policy(args):
                + (f" x --samples {samples}" if robust else ""))
     if factors is not None:
         on = set().union(*(_switched_on(loaded[p["scenario"]], p) for p in points))
-        _inert_factors(factors, scenarios, on, str(args.uncertain))
+        if str(args.uncertain) != "default":  # the default file draws every effect size, so that a world is
+            _inert_factors(factors, scenarios, on, str(args.uncertain))  # the same whatever is tested
         from experiments.studies.policy.robust_design import lhs_draws
 
         draws = lhs_draws(factors, samples, args.seed)

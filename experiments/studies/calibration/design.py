@@ -80,7 +80,8 @@ class Truth:
 
 
 # The shape of a truth file (`model.schema`): a model name and numbers for parameters.
-TRUTH = Table({"model": Text(200, min_len=1), "parameters": Table(extra=Number(), max_keys=1000)})
+TRUTH = Table({"model": Text(200, min_len=1), "parameters": Table(extra=Number(), max_keys=1000)},
+              required=("parameters",))
 MAX_TRUTH_BYTES = 256 * 1024
 
 
@@ -92,7 +93,9 @@ def load_truth(path: str | Path, models: dict[str, dict]) -> Truth:
     model = data.get("model", "baseline")
     if model not in models:
         raise ScenarioError(f"{path}: model {model[:60]!r} is not among the competing models ({', '.join(models)})")
-    params = data.get("parameters", {})
+    params = data["parameters"]
+    if not params:  # a truth that sets nothing checks nothing
+        raise ScenarioError(f"{path}: [parameters] sets no parameter; a known answer needs at least one")
     for name, value in params.items():
         scenario, parameter = split_name(name)
         spec = SPEC_BY_NAME.get(parameter)
