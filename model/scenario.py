@@ -9,6 +9,7 @@ silently ignored typo in a scenario would quietly change a study's result.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections import Counter
@@ -466,9 +467,22 @@ def load_scenario_file(path: str | Path) -> Scenario:
     return scenario_from_dict(data, source=str(path))
 
 
+@functools.cache
+def _builtin(name: str) -> Scenario:
+    """A built-in scenario, parsed once per process (a `Scenario` is immutable; a study's
+    design points name x and y thousands of times)."""
+    res = resources.files("model.scenarios") / f"{name}.toml"
+    return scenario_from_dict(tomllib.loads(res.read_text(encoding="utf-8")), source=f"{name}.toml")
+
+
 def builtin_scenarios() -> list[str]:
-    return sorted(p.name.removesuffix(".toml")
-                  for p in resources.files("model.scenarios").iterdir() if p.name.endswith(".toml"))
+    return list(_builtin_names())
+
+
+@functools.cache
+def _builtin_names() -> tuple[str, ...]:
+    return tuple(sorted(p.name.removesuffix(".toml")
+                        for p in resources.files("model.scenarios").iterdir() if p.name.endswith(".toml")))
 
 
 def load_scenario(name: str | Path) -> Scenario:
@@ -477,9 +491,7 @@ def load_scenario(name: str | Path) -> Scenario:
     if text.startswith("synthetic:"):
         return synthetic_scenario_from_spec(text)
     if text.lower() in builtin_scenarios():
-        res = resources.files("model.scenarios") / f"{text.lower()}.toml"
-        data = tomllib.loads(res.read_text(encoding="utf-8"))
-        return scenario_from_dict(data, source=f"{text.lower()}.toml")
+        return _builtin(text.lower())
     path = Path(text)
     if not path.exists():
         raise ScenarioError(

@@ -42,7 +42,7 @@ RECORD = Table({
     "calibration": Table(extra=Anything()),
     "history": Table({"id": Text(64), "fingerprint": Text(64)}),
     "generations_done": Number(0, whole=True),
-}, required=("fingerprint", "models"), extra=Anything())
+}, required=("models",), extra=Anything())
 
 
 def read_record(path: str | Path) -> dict:

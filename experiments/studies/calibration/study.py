@@ -64,8 +64,8 @@ def prepare(out: Path, calib: Calibration) -> dict:
             info = read_record(path)
         except ScenarioError as exc:
             raise StudyError(f"{exc}; choose another --out or restore the file") from None
-        if info["fingerprint"] != fingerprint:
-            raise StudyError(f"{out} holds a different calibration (fingerprint {info['fingerprint']}); "
+        if info.get("fingerprint") != fingerprint:
+            raise StudyError(f"{out} holds a different calibration (fingerprint {info.get('fingerprint')}); "
                              "choose another --out or remove it")
         if (out / abc_run.HISTORY).exists() or (out / abc_run.HISTORY).is_symlink():
             owner.check(out, fingerprint, info.get("history", {}).get("id"))
