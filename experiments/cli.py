@@ -521,8 +521,9 @@ def prepare_run(args):
     scenario = _scenario(args.scenario, args.set, args.variant)
     taken = {*assignments(args.set, "--set"), *assignments(args.variant, "--variant")}
     scenario = with_interventions(scenario, args.intervention, taken)
-    runs = args.reps
-    bound_work(args, runs_work(runs, args.steps or scenario.horizon, scenario.n, args.engine, True, args.pairs),
+    # one run must fit in memory; then the work of all of them is bounded, before the design is built
+    preflight(Study(scenario=scenario, reps=1, steps=args.steps, pairs_every=args.pairs), args.engine)
+    bound_work(args, runs_work(args.reps, args.steps or scenario.horizon, scenario.n, args.engine, True, args.pairs),
                f"--reps {args.reps}")
     points = posterior_points(args.posterior, args.reps, args.seed)
     study = Study(scenario=scenario, reps=1 if points else args.reps, seed=args.seed, steps=args.steps,

@@ -148,7 +148,8 @@ def posterior_frames(draw) -> pd.DataFrame:
     for name in names:
         kind = draw(st.sampled_from(["float", "model", "mixed"]))
         if kind == "float":
-            data[name] = draw(st.lists(st.one_of(st.floats(-2, 2), st.just(float("nan"))), min_size=rows, max_size=rows))
+            cells = st.one_of(st.floats(-2, 2), st.just(float("nan")))
+            data[name] = draw(st.lists(cells, min_size=rows, max_size=rows))
         elif kind == "model":
             data[name] = draw(st.lists(st.sampled_from(list(MODELS)), min_size=rows, max_size=rows))
         else:

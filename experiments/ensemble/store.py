@@ -181,7 +181,8 @@ MANIFEST = Table({
     "kind": Text(100),
     "fingerprint": Text(64),
     "attempts": Items(Table(extra=Anything())),
-    "study": Table(extra=Anything()),
+    "study": Table({"points": Items(Table(extra=Anything()), 1), "reps": Number(1, whole=True)},
+                   extra=Anything()),
     "replication_seeds": Items(Number(0, 2**64 - 1, whole=True), 0, 10_000_000),
 }, extra=Anything())
 
