@@ -446,14 +446,19 @@ def run_app(host: str, port: int, expose: bool = False) -> int:
     return 1  # not reached
 
 
+def short(text: str, limit: int = 60) -> str:
+    """A value for a message: whole, or its end (a path's end says the most)."""
+    return repr(text if len(text) <= limit else "..." + text[3 - limit:])
+
+
 def _check_unique(option: str, names: list[str], key=lambda s: s) -> None:
     """Refuse two values of ``option`` that mean the same (``key``: their parsed meaning)."""
     seen: dict = {}
     for name in names:
         k = key(name)
         if k in seen:
-            raise UsageError(f"trustnet: error: {option} {name[:60]!r} given twice"
-                             + (f" (as {seen[k][:60]!r})" if seen[k] != name else ""))
+            raise UsageError(f"trustnet: error: {option} {short(name)} given twice"
+                             + (f" (as {short(seen[k])})" if seen[k] != name else ""))
         seen[k] = name
 
 
@@ -583,10 +588,15 @@ def _policy_design(args, scenarios: list[str]):
     stems = Counter(Path(n).stem for n in scenarios)  # figures are named forest_<stem>.png
     same = [n for n in scenarios if stems[Path(n).stem] > 1]
     if same:
-        raise UsageError(f"trustnet: error: --scenario {same[0][:60]!r} and {same[1][:60]!r} would share the "
+        raise UsageError(f"trustnet: error: --scenario {short(same[0])} and {short(same[1])} would share the "
                          f"file names of their outputs ({Path(same[0]).stem[:40]}); rename one")
     interventions = args.intervention or list(INTERVENTIONS)
     _check_unique("--intervention", interventions, lambda i: frozenset(parse_intervention(i)[1].items()))
+    names = Counter(parse_intervention(i)[0].partition(":")[0] for i in interventions)
+    twice = [n for n, k in names.items() if k > 1]
+    if twice and len(interventions) > 1:
+        raise UsageError(f"trustnet: error: --intervention {twice[0]} is given with two sets of options; "
+                         "'all together' can hold only one: compare them in separate commands")
     combinations = [c.split("+") for c in args.combination]
     for items in combinations:
         ids = [parse_intervention(i)[0].partition(":")[0] for i in items]
