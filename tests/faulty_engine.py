@@ -67,3 +67,30 @@ def kill_self():
     import signal
 
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def declare_then_hang():
+    """A task that declares one unit of work (a run) and never finishes it."""
+    import time
+
+    from experiments.ensemble.supervised import declare_work
+
+    declare_work(1)
+    time.sleep(3600)
+
+
+@marked
+def hang_late(scenarios, seeds, steps, pairs_every, record_agents=True):
+    """The Mesa engine run by run (each declared, as it does), hanging at the culprit run
+    wherever it sits in the block."""
+    import time
+
+    from experiments.ensemble.supervised import declare_work
+
+    out = []
+    for scenario, seed in zip(scenarios, seeds, strict=True):
+        declare_work(1)
+        if seed == _culprit([seed]):
+            time.sleep(3600)
+        out.extend(mesa_engine([scenario], [seed], steps, pairs_every, record_agents))
+    return out
