@@ -158,3 +158,32 @@ def test_the_command_line_resumes_a_damaged_directory(tmp_path):
     r = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "2 runs done, 2 already done" in r.stdout
     assert "1 damaged block(s)" in r.stderr
+
+
+def test_the_fingerprint_covers_the_runner_and_every_scenario_a_point_names(tmp_path, monkeypatch):
+    """Rows of different code or different scenario files never share a directory: the
+    fingerprint hashes the runner's code with the model's, and each named scenario as it
+    resolves now (a changed file is a different study, refused)."""
+    from experiments.ensemble import store
+
+    assert store.CODE == ("model", "experiments.ensemble")
+    pkg = tmp_path / "fakepkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "tables.py").write_text("ROWS = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = store.code_hash(("fakepkg",))
+    (pkg / "tables.py").write_text("ROWS = 2\n")
+    store.code_hash.cache_clear()
+    assert store.code_hash(("fakepkg",)) != before
+
+    net = tmp_path / "net.toml"
+    net.write_text((ROOT / "model" / "scenarios" / "x.toml").read_text())
+    named = Study(scenario=load_scenario("x"), points=({"scenario": str(net)},), reps=2, seed=3, steps=4)
+    first = named.fingerprint()
+    execute(named, tmp_path / "out", SERIAL, quiet=True)
+    net.write_text(net.read_text().replace("horizon = 156", "horizon = 150"))
+    changed = Study(scenario=load_scenario("x"), points=({"scenario": str(net)},), reps=2, seed=3, steps=4)
+    assert changed.fingerprint() != first
+    with pytest.raises(StudyError, match="made with different code"):
+        execute(changed, tmp_path / "out", SERIAL, quiet=True)

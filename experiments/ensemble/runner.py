@@ -134,7 +134,7 @@ def _prepare_directory(out: Path, study: Study) -> dict:
             raise StudyError(str(exc)) from None
         if existing.get("fingerprint") != fingerprint:
             same_design = existing.get("study") == _jsonable(study.to_dict())
-            why = "made with different code" if same_design else "a different study"
+            why = "made with different code or scenario files" if same_design else "a different study"
             kind = existing.get("kind") or (existing.get("study") or {}).get("kind", "?")
             raise StudyError(f"{out} holds {why} ({kind}, fingerprint {existing.get('fingerprint')}); "
                              "choose another --out or remove it")
