@@ -2,7 +2,7 @@
 VENV ?= .venv
 export VENV
 
-.PHONY: main test bench lock odd
+.PHONY: main test bench lock odd docs
 
 main:  ## install, then run the main job: the X-Y contrast experiment into results/contrast/ (~4 min on 2 cores)
 	./scripts/bootstrap.sh
@@ -23,5 +23,9 @@ lock:  ## re-resolve requirements.lock after changing dependencies in pyproject.
 	$(VENV)/bin/uv pip compile pyproject.toml requirements-build.in --extra test --python-version 3.12 \
 		--generate-hashes --universal -o requirements.lock
 
-odd:  ## regenerate the parameter table in docs/ODD.md
+odd:  ## regenerate the parameter table in docs/ODD.md and the threshold table in docs/patterns.md
 	$(VENV)/bin/python -m model.parameter_table docs/ODD.md
+	$(VENV)/bin/python -m experiments.analysis.thresholds docs/patterns.md
+
+docs:  ## regenerate every number and table the docs take from the registries (counts, costs, the ODD's table)
+	$(VENV)/bin/python -m experiments.docs

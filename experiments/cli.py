@@ -262,7 +262,10 @@ def finished(code: int, page: Path | None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from model import __version__
+
     parser = _Parser(prog="trustnet", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"trustnet {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="replications of one scenario, written to Parquet")
@@ -279,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="apply an intervention, e.g. --intervention evaluations:every=13 (repeatable)")
     run.add_argument("--pairs", type=_whole_number(0, MAX_STEPS), default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
+    run.add_argument("--against", action="append", default=[], metavar="x|y|PATH",
+                     help="also run this network with the same seeds and compare in the report (repeatable)")
     run.add_argument("--out", required=True, type=_out_dir, help="results directory")
     add_execution_options(run)
 
@@ -287,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
     con.add_argument("--sweep-reps", type=_positive, default=10, help="replications per sweep step")
     con.add_argument("--decomposition-reps", type=_positive, default=10,
-                     help="replications per combination of groups (2^6 combinations)")
+                     help="replications per combination of groups (2^7 combinations)")
     con.add_argument("--robust-points", type=_whole_number(0, 1_000_000), default=256,
                      help="Latin-hypercube points over the assumption-labelled parameters for the "
                           "robustness shares (default 256; 0: skip)")
@@ -317,13 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(pol)
 
-    app = sub.add_parser("app", help="interactive exploration in the browser (Mesa SolaraViz)")
+    app = sub.add_parser("app", help="interactive exploration in the browser (Solara, Mesa's model controller)")
     app.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
     app.add_argument("--host", default="127.0.0.1",
                      help="interface to listen on (default: localhost only; others need --expose)")
     app.add_argument("--expose", action="store_true",
                      help="allow --host beyond localhost: anyone who reaches it can run the model "
                           "and read the built-in and working-directory scenarios")
+
+    chk = sub.add_parser("check", help="validate a scenario and screen each of its settings for an effect")
+    chk.add_argument("scenario", help="x, y or a scenario .toml file")
+    chk.add_argument("--reps", type=_whole_number(2, 10_000), default=8,
+                     help="paired replications per setting (default 8)")
+    chk.add_argument("--steps", type=_steps, default=None, help="weeks (default: scenario horizon)")
+    chk.add_argument("--seed", type=_seed, default=20221)
+    chk.add_argument("--out", type=_out_dir, default=None, help="also write report.md and screen.csv here")
 
     sa = sub.add_parser("sa", help="global sensitivity analysis (SALib: Sobol, Morris, PAWN)")
     sa.add_argument("--method", choices=("sobol", "morris", "pawn"), default="sobol")
@@ -352,6 +365,15 @@ def build_parser() -> argparse.ArgumentParser:
     var.add_argument("--seed", type=_seed, default=20221)
     var.add_argument("--out", type=_out_dir, required=True)
     add_execution_options(var)
+
+    led = sub.add_parser("assumptions", help="the assumption ledger: which assumed numbers decide which answer "
+                                             "(Morris screening)")
+    led.add_argument("--trajectories", type=_whole_number(2, 1000), default=6,
+                     help="Morris trajectories (default 6; each is one point more than there are assumptions)")
+    led.add_argument("--reps", type=_positive, default=2, help="replications per design point (default 2)")
+    led.add_argument("--seed", type=_seed, default=20221)
+    led.add_argument("--out", type=_out_dir, required=True)
+    add_execution_options(led)
 
     cal = sub.add_parser("calibrate", help="ABC-SMC posterior of the parameters and theory variants given the patterns")
     cal.add_argument("--factors", default="default", metavar="FILE",
@@ -535,11 +557,17 @@ def prepare_run(args):
                   pairs_every=args.pairs, kind="run", points=points or ({},), crn=not points,
                   extra={"posterior": str(args.posterior)} if points else {})
     preflight(study, args.engine)
+    against = {name: load_scenario(name) for name in args.against}  # one line on a bad name or file
+    _check_unique("--against", [args.scenario, *args.against],
+                  lambda n: _content(against.get(n, scenario)))
 
     def job(workers):
+        from experiments.studies.run import write_run_report
+
         summary = execute(study, args.out, workers, engine=args.engine, block_size=args.block_size,
                           quiet=args.quiet)
-        return report(summary, f"trustnet run {scenario.name}")
+        page = write_run_report(args.out, study, args.against) if summary.ok else None
+        return finished(report(summary, f"trustnet run {scenario.name}"), page)
     return job
 
 
@@ -569,6 +597,25 @@ def prepare_contrast(args):
             say(f"{sum(r.passed for r in card)} of {len(card)} patterns reproduced: "
                 + ", ".join(f"{r.id} {'ok' if r.passed else 'FAILED'}" for r in card))
         return finished(max(codes), args.out / "report.md" if result else None)
+    return job
+
+
+def prepare_assumptions(args):
+    from experiments.studies.assumptions import LedgerSizes, run_assumptions
+    from experiments.studies.assumptions.study import studies
+
+    sizes = LedgerSizes(trajectories=args.trajectories, reps=args.reps)
+    ledger = studies(sizes, args.seed)[2].values()
+    bound_work(args, sum((study_work(s, args.engine) for s in ledger), Work()),
+               f"--trajectories {args.trajectories} x --reps {args.reps}")
+    for study in ledger:
+        preflight(study, args.engine)
+
+    def job(workers):
+        summaries, ledger = run_assumptions(args.out, sizes, args.seed, workers, args.block_size, args.quiet,
+                                            engine=args.engine)
+        codes = [report(s, f"trustnet assumptions ({s.out.name})") for s in summaries]
+        return finished(max(codes), args.out / "report.md" if ledger is not None else None)
     return job
 
 
@@ -800,7 +847,7 @@ def prepare_calibrate(args):
 
 
 PREPARE = {"run": prepare_run, "contrast": prepare_contrast, "policy": prepare_policy, "sa": prepare_sa,
-           "variants": prepare_variants, "calibrate": prepare_calibrate}
+           "variants": prepare_variants, "calibrate": prepare_calibrate, "assumptions": prepare_assumptions}
 
 
 class Terminated(BaseException):
@@ -831,6 +878,12 @@ def _main(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "app":
             return run_app(args.host, args.port, args.expose)
+        if args.command == "check":
+            from experiments.studies.check import run_check
+
+            text, page = run_check(args.scenario, args.reps, args.steps, args.seed, args.out)
+            print(text, end="")
+            return finished(0, page)
         job = PREPARE[args.command](args)  # validates every input; computes and writes nothing
         spec = executor_spec(args)
         with claim(args.out, args.command), Workers(spec) as workers:

@@ -61,11 +61,11 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     s.present = present & members(st, s.week)[None, :]  # not yet joined: not there
     s.backup = s.backup | (pb.col("social_map", 2) & st.offdiag[None])  # I4: a back-up is known
     arrive_cases(s, st, pb, u)                                    # 1. cases arrive
-    share = hold_meeting(s, st, pb, u, meeting, sig)              # 2. meeting: share, review, agree
+    share, identifiable = hold_meeting(s, st, pb, u, meeting, sig)  # 2. meeting: share, review, agree
     informal = informal_contact(s, st, pb, u, sig)                #    communication
     stalled_cases = contact_outside_meetings(s, st, pb, u, meeting, sig)  # 3. contacts
     carry_out_actions(s, st, pb, u, stalled_cases, sig)           # 3. actions, feedback, progress
-    opportunism(s, st, pb, u, meeting, share, sig)                # 4. misuse of shared data
+    opportunism(s, st, pb, u, meeting, share, identifiable, sig)  # 4. misuse of shared data
     evaluate(s, st, pb)                                           # coordination: evaluations
     update_trust(s, st, pb, sig)                                  # 5. trust updates
     update_climate(s, st, pb, sig, informal)                      #    caution, atmosphere
@@ -77,6 +77,30 @@ def advance_week(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
 def moderates(pb: ParamBatch, name: str, dims: int) -> np.ndarray:
     """(B, 1, ...) bool: moderator ``name`` acts in the run (its own switch and ``moderators``)."""
     return pb.col("moderators", dims) & pb.col(f"{name}_moderator", dims)
+
+
+MAIN_EFFECT_AT = 0.1  # under moderation = additive, a factor m costs (1 - m) x this, whatever the trust
+
+
+def moderated(y: np.ndarray, pb: ParamBatch, dims: int, *factors: np.ndarray) -> np.ndarray:
+    """A trust-driven quantity ``y`` (in [0, 1]) under moderator factors (in [0, 1]) whose
+    product is m.
+
+    The study's moderation (``moderation`` = interaction) scales what trust yields: y x m,
+    so a weak moderator flattens the rise of collaboration with trust. Under the P6
+    ablation (``moderation`` = additive) the same factor acts as a main effect only:
+    y - (1 - m) x `MAIN_EFFECT_AT`, clipped to [0, 1] -- it lowers the level by the same
+    amount at every level of trust, so the slope no longer depends on the moderator
+    (except where the clip binds). ``pb.col`` with ``dims`` trailing axes matches ``y``.
+    """
+    scaled = y
+    for m in factors:  # one factor after the other (the order of the arithmetic is kept)
+        scaled = scaled * m
+    additive = pb.col("moderation", dims) == "additive"
+    if not additive.any():
+        return scaled
+    m = np.prod(np.broadcast_arrays(*factors), axis=0) if len(factors) > 1 else factors[0]
+    return np.where(additive, np.clip(y - (1.0 - m) * MAIN_EFFECT_AT, 0.0, 1.0), scaled)
 
 
 def members(st: Structure, week: int) -> np.ndarray:
@@ -138,7 +162,7 @@ def arrive_cases(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     need &= (st.case_holder & members(st, s.week))[None, :]
     s.case_need[bb, cc] = need
     s.case_open[bb, cc] = True
-    for name in ("case_agreed", "case_done", "case_reported", "case_shirked"):
+    for name in ("case_agreed", "case_done", "case_reported", "case_shirked", "case_acted"):
         getattr(s, name)[bb, cc] = False
     s.case_know[bb, cc] = 0.0
     s.case_progress[bb, cc] = 0.0
@@ -227,20 +251,23 @@ def sharing_decision(s: State, st: Structure, pb: ParamBatch, at_table: np.ndarr
     share = share * (1.0 - s.caution * (1.0 - pb.col("caution_cut", 1)))
     share = share * (1.0 - pb.col("burn_penalty", 1) * burn)
     share = share * (1.0 - s.reticence * outsiders[:, None])
-    share = share * willingness(s, st, pb)
+    share = moderated(share, pb, 1, willingness(s, st, pb))  # autonomy
     share = share * variants.sham(pb, st, 1) * variants.readiness(pb, s.tenure, at_table, st.case_holder)
     return np.where(contributing & st.case_holder[None, :], share, 0.0)
 
 
 def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
-                 sig: Signals) -> np.ndarray:
+                 sig: Signals) -> tuple[np.ndarray, np.ndarray]:
     """Meeting weeks: share information, review last round's actions, agree new ones.
 
-    Returns the (B, N) sharing of this week (zero where no meeting). In a week in which
-    no run of the block meets nothing here changes, so the sub-step is skipped.
+    Returns the (B, N) sharing of this week (zero where no meeting) and the share of it
+    that identifies persons: 1, except for a member that brings a case in anonymously at
+    its first mention (``anonymous_first``, R11 in Y, §4.2.2.2), for which it is the share
+    of its open cases mentioned at an earlier meeting. In a week in which no run of the
+    block meets nothing here changes, so the sub-step is skipped.
     """
     if not meeting.any():
-        return np.zeros((s.batch, st.n))
+        return np.zeros((s.batch, st.n)), np.ones((s.batch, st.n))
     m1, m2 = meeting[:, None], meeting[:, None, None]
     at_table = s.present & m1
     written = m1 & ~s.present & members(st, s.week)[None, :] & (u.input < pb.col("absent_input", 1))
@@ -250,14 +277,19 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
 
     need = open_needs(s)
     needf = need.astype(float)
+    identifiable = np.ones((s.batch, st.n))
+    if st.anonymous_first.any():  # cases not yet mapped are at their first mention
+        mentioned = count(np.swapaxes(needf * (s.case_know > 0)[:, :, None], 1, 2))
+        known = mentioned / np.maximum(count(np.swapaxes(needf, 1, 2)), 1.0)
+        identifiable = np.where(st.anonymous_first[None, :], known, 1.0)
     n_need = need.sum(axis=-1)
     info = (needf * share[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     lang = (needf * s.language[:, None, :]).sum(axis=-1) / np.maximum(n_need, 1)
     floor = np.where(moderates(pb, "communication", 1), pb.col("language_floor", 1), 1.0)
-    understood = info * (floor + (1.0 - floor) * lang)  # communication: common language
     domains = (needf @ np.eye(len(DOMAINS))[st.domain]) > 0  # (B, S, domains) present on the case
     cross = (domains.sum(axis=-1) > 1).astype(float)
-    understood = understood * (1.0 - variants.culture_loss(pb, cross, s.atmosphere))
+    understood = moderated(info, pb, 1, floor + (1.0 - floor) * lang,  # communication: common language
+                           1.0 - variants.culture_loss(pb, cross, s.atmosphere))  # and domain cultures (T4)
     s.case_know = np.where(m1 & s.case_open, s.case_know + (1.0 - s.case_know) * understood,
                            s.case_know)
 
@@ -273,7 +305,7 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     exchanged = np.where(s.case_open, understood, 0.0).sum(axis=1) / np.maximum(n_open, 1)
     means = np.where(s.round_agreed > 0, s.round_delivered / np.maximum(s.round_agreed, 1), 1.0)
     has = meeting & (n_open > 0)
-    s.collaboration = np.where(has, exchanged * means, s.collaboration)
+    s.collaboration = np.where(has, moderated(exchanged, pb, 0, means), s.collaboration)
     mean_info = np.where(s.case_open, info, 0.0).sum(axis=1) / np.maximum(n_open, 1)
     s.info_shared = np.where(has, mean_info, s.info_shared)
 
@@ -300,7 +332,7 @@ def hold_meeting(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting:
     sig.successes += pair * cycle  # T1 literature: trust built through cycles of interaction
     learn = pb.col("lang_gain", 1) * s.atmosphere[:, None] * (1.0 + informal)
     s.language = np.where(at_table, s.language + learn * (1.0 - s.language), s.language)
-    return share
+    return share, identifiable
 
 
 def pair_of(members: np.ndarray, st: Structure) -> np.ndarray:
@@ -497,20 +529,25 @@ def carry_out_actions(s: State, st: Structure, pb: ParamBatch, u: WeekDraws,
 
 def _act(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, need: np.ndarray, workable: np.ndarray) -> None:
     """The agreed actions that can be worked on this week are done, lost or left undone."""
-    overlap_on_case = (need.astype(float) @ memo(st, ("overlap",), lambda: st.overlap.T.astype(float))) > 0
+    # the two organisations with overlapping tasks divide a case clearly between themselves
+    # (§4.6.4.1): an unclear division bites where a case was brought to one of them without
+    # the other, so that it may have gone to the wrong one and is referred on (a week lost)
+    partner_on_case = (need.astype(float) @ memo(st, ("overlap",), lambda: st.overlap.T.astype(float))) > 0
+    misdirected = memo(st, ("has_partner",), lambda: st.overlap.any(axis=1))[None, None, :] & ~partner_on_case
     confusion = memo(pb, ("confusion",), lambda: (1.0 - pb.col("task_clarity", 2))
                      * moderates(pb, "coordination", 2))
-    capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, overlap_on_case))
+    capacity = s.capacity[:, None, :] * (1.0 - confusion * variants.confusion_scope(pb, misdirected))
     commitment = s.align * s.clarity  # own goal, and how clear and shared the goal looks
     effort = willingness(s, st, pb) * (1.0 - pb.col("effort_alignment", 1) * (1.0 - commitment))
     effort = effort * memo(pb, ("sham", id(st)), lambda: variants.sham(pb, st, 1))
     able = u.act < capacity
     willing = u.effort < effort[:, None, :]
     done = workable & able & willing
-    lost = workable & willing & ~able & (u.act < s.capacity[:, None, :])  # lost to task confusion
+    lost = workable & willing & ~able & (u.act < s.capacity[:, None, :])  # referred on: task confusion
     s.confusions = s.confusions + lost.sum(axis=(1, 2))
     s.case_shirked = s.case_shirked | (workable & able & ~willing)
     s.case_done = s.case_done | done
+    s.case_acted = s.case_acted | done  # who has acted on the case: observed only (joint action)
     s.case_reported = s.case_reported | (done & (u.report < s.capacity[:, None, :]))
     n_done = count(done)
     s.round_delivered = s.round_delivered + n_done.sum(axis=1)
@@ -521,7 +558,7 @@ def _act(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, need: np.ndarray
 
 
 def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: np.ndarray,
-                share: np.ndarray, sig: Signals) -> None:
+                share: np.ndarray, identifiable: np.ndarray, sig: Signals) -> None:
     """Members may use data shared this week for their organisation's own interest.
 
     Gorobets & Nooteboom's threshold of defection: member j misuses when it has a
@@ -532,22 +569,26 @@ def opportunism(s: State, st: Structure, pb: ParamBatch, u: WeekDraws, meeting: 
     j's interest conflicts with: the housing corporation against care and the district
     team, not the police, study §4.1.3.2); each such member's data are touched with a
     chance that grows with how much it shared (``misuse_reach`` x its sharing), and each
-    victim may detect it. ``exposure`` counts, per pair, the meetings at which i's data
-    lay on the table before j in this way. Only meeting weeks expose data.
+    victim may detect it. Only data that identify persons can be used: a member that
+    brings cases in anonymously at their first mention exposes only the ``identifiable``
+    share of what it shares. ``exposure`` adds up, per pair, the meetings at which i's data
+    lay on the table before j in this way, each weighted by that share (1 for most
+    members). Only meeting weeks expose data.
     """
     if not meeting.any():
         return
     at_table = s.present & meeting[:, None]
-    temptation = st.conflict[None, :] * (1.0 - s.align)
+    temptation = conflict_of_interest(st, pb) * (1.0 - s.align)
     threshold = s.threshold + pb.col("threshold_boost", 1)  # I2: clear limits on the use of data
     misuser = at_table & (u.opportunity < pb.col("opportunity_rate", 1)) & (temptation > threshold)
     misuser &= pb.col("opportunism", 1)
     # I2: the privacy officer checks uses of shared data and stops a share of the attempts
     # before any data are used (the otherwise unused diagonal of the victim draw decides)
     misuser &= ~(np.diagonal(u.victim, axis1=1, axis2=2) < pb.col("interception", 1))
-    before = (share > 0)[:, :, None] & at_table[:, None, :] & st.exposed_to[None]
-    s.exposure = s.exposure + before
-    victim = misuser[:, None, :] & before & (u.victim < pb.col("misuse_reach", 2) * share[:, :, None])
+    usable = share * identifiable  # what identifies persons
+    before = (usable > 0)[:, :, None] & at_table[:, None, :] & st.exposed_to[None]
+    s.exposure = s.exposure + before * identifiable[:, :, None]
+    victim = misuser[:, None, :] & before & (u.victim < pb.col("misuse_reach", 2) * usable[:, :, None])
     blind = np.where(variants.literature(pb, "T2", 2), pb.col("identification_blindness", 2) * s.emp, 0.0)
     detected = victim & (u.detect < pb.col("detect_prob", 2) * (1.0 - blind))  # T2 literature
     events = victim.any(axis=1).sum(axis=1)
@@ -622,12 +663,13 @@ def update_trust(s: State, st: Structure, pb: ParamBatch, sig: Signals) -> None:
     t2 = variants.literature(pb, "T2", 2)
     if t2.any():
         blind = np.where(p(t2), p(pb.col("identification_blindness", 2)) * emp, 0.0)
+    misuses = p(sig.misuses) * p(pb.col("misuse_trust", 2))  # P2 ablation: trust does not register misuse
     intent, damage = update_intentional(
-        p(s.intent), p(s.damage), successes, p(sig.misuses), p(sig.freerides) * (1.0 - blind),
+        p(s.intent), p(s.damage), successes, misuses, p(sig.freerides) * (1.0 - blind),
         other_negative=competence, gain=p(pb.col("intent_gain", 2)), loss_ratio=rates["loss_ratio"],
         misuse_signal=p(pb.col("misuse_signal", 2)), freeride_signal=p(pb.col("freeride_signal", 2)),
         reputation_damage=rates["reputation_damage"], forgetting=p(pb.col("damage_forgetting", 2)))
-    cog = update_cognitive(p(s.cog), reported, missing, feedback,
+    cog = update_cognitive(p(s.cog), reported, missing * p(pb.col("feedback_loss", 2)), feedback,  # P3 ablation
                            gain=p(pb.col("cog_gain", 2)), loss_ratio=rates["cog_loss_ratio"])
     # empathic trust follows successful joint work; identification adds most across domains
     cross = memo(st, ("cross",), lambda: (st.offdiag & ~st.same_domain)[None])
@@ -710,17 +752,25 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
 
     Person-bound trust (cognitive, empathic) and common language pass to the successor
     only by ``transfer_share``; fixed contacts with the leaver are lost (back-up
-    addresses are the organisation's and stay). A newcomer whose vision diverges from
-    what its organisation usually brings lowers how clear and shared the goal looks to
-    the others (``goal_erosion`` x divergence; coordination). Intentional trust toward
-    and of the newcomer restarts from goal clarity x goal alignment -- so the others
-    expect less of a diverging newcomer -- under the ceiling of reputation damage, which
-    is the organisation's memory and stays. A joining organisation starts like a
-    newcomer (no person-bound trust, tenure 0), with the attributes the scenario gives it.
+    addresses are the organisation's and stay). Intentional trust toward and of the
+    newcomer carries over by ``goodwill_transfer`` (what rests on the organisation and the
+    network's history: R8 trusts partly because the meeting has existed for years) and
+    restarts for the rest from the shared goal as it stands -- the trustor's goal clarity x
+    goal alignment, so the others expect less of a newcomer whose vision diverges -- always
+    under the ceiling of reputation damage, which is the organisation's memory and stays.
+    An organisation with a ``colleague`` at the table from the start keeps all of this
+    when one of its representatives changes (the housing corporation in Y, §4.5.1.1). A
+    newcomer whose vision diverges from what its organisation usually brings lowers how
+    clear and shared the goal looks to the others (``goal_erosion`` x divergence;
+    coordination). The breach (a scenario's ``[breach]``) is such a newcomer, arriving at
+    the breach week plus ``breach_shift`` with ``breach_alignment`` and
+    ``breach_threshold``. A joining organisation starts like a newcomer (no person-bound
+    trust, tenure 0), with the attributes the scenario gives it.
     """
     week = min(s.week, st.horizon)
     scheduled = st.event_mask[week] if s.week <= st.horizon else np.zeros(st.n, dtype=bool)
-    scheduled = scheduled[None, :] & pb.col("scheduled_events", 1)
+    breach = breach_arrives(s, st, pb)
+    scheduled = (scheduled[None, :] | breach) & pb.col("scheduled_events", 1)
     joined = np.broadcast_to((st.join_week == s.week) & (s.week > 0), scheduled.shape)
     leave = ((u.turnover < pb.col("turnover_rate", 1) / 52.0) | scheduled) & members(st, s.week - 1)[None, :]
     left = leave.sum(axis=1)
@@ -730,7 +780,27 @@ def turnover(s: State, st: Structure, pb: ParamBatch, u: WeekDraws) -> None:
     r = np.flatnonzero(arrive.any(axis=1))  # the runs with a newcomer; the others are left as they are
     if not len(r):
         return
-    _seat_newcomers(s, st, _Rows(pb, r), u.newcomer[r], r, leave[r], joined[r], arrive[r], week)
+    _seat_newcomers(s, st, _Rows(pb, r), u.newcomer[r], r, leave[r], joined[r], arrive[r], breach[r], week)
+
+
+def breach_arrives(s: State, st: Structure, pb: ParamBatch) -> np.ndarray:
+    """(B, N) bool: the newcomer with a diverging vision arrives this week at the breach's
+    organisation (the scenario's breach week plus each run's ``breach_shift``)."""
+    out = np.zeros((s.batch, st.n), dtype=bool)
+    if st.breach_org >= 0:
+        out[:, st.breach_org] = (st.breach_week + pb.breach_shift) == s.week
+    return out
+
+
+def conflict_of_interest(st: Structure, pb: ParamBatch) -> np.ndarray:
+    """(B, N) each organisation's conflict of interest with the shared goal: the scenario's,
+    and for the breach's organisation the run's ``breach_conflict``."""
+    def compute():
+        out = np.broadcast_to(st.conflict, (pb.size, st.n)).copy()
+        if st.breach_org >= 0:
+            out[:, st.breach_org] = pb.breach_conflict
+        return out
+    return memo(pb, ("conflict", id(st)), compute)
 
 
 class _Rows:
@@ -744,19 +814,25 @@ class _Rows:
 
 
 def _seat_newcomers(s: State, st: Structure, pb: _Rows, drawn_u: np.ndarray, r: np.ndarray, leave: np.ndarray,
-                    joined: np.ndarray, arrive: np.ndarray, week: int) -> None:
+                    joined: np.ndarray, arrive: np.ndarray, breach: np.ndarray, week: int) -> None:
     """`turnover` for the runs ``r`` that have a newcomer this week (arrays restricted to them)."""
     off = st.offdiag[None]
     relearn = moderates(pb, "stability", 2)  # stability: a newcomer has to re-learn (off: keeps all)
-    share2 = np.where(relearn, pb.col("transfer_share", 2), 1.0)
-    share2 = np.where(joined[:, :, None] | joined[:, None, :], 0.0, share2)  # nothing to pass on
+    # a colleague who stays keeps the organisation's relationships: nothing to re-learn on that side
+    staying = ~arrive | st.colleague[None, :]
+    keeps = staying[:, :, None] & staying[:, None, :]
+    fresh = joined[:, :, None] | joined[:, None, :]  # nothing to pass on
+    share2 = np.where(fresh, 0.0, np.where(keeps | ~relearn, 1.0, pb.col("transfer_share", 2)))
+    goodwill = np.where(fresh, 0.0, np.where(keeps | ~relearn, 1.0, pb.col("goodwill_transfer", 2)))
     touched = (arrive[:, :, None] | arrive[:, None, :]) & off
     cog, emp = s.cog[r], s.emp[r]
     s.cog[r] = np.where(touched, transfer(cog, pb.col("cog_start", 2), share2), cog)
     s.emp[r] = np.where(touched, emp * share2, emp)
-    s.fixed[r] = s.fixed[r] & ~(touched & relearn)
+    s.fixed[r] = s.fixed[r] & ~(touched & relearn & ~keeps)
     language = s.language[r]
-    trained = np.maximum(language * np.where(joined, 0.0, share2[:, :, 0]), pb.col("training", 1))  # I2
+    carried = np.where(joined, 0.0, np.where(st.colleague[None, :] | ~relearn[:, :, 0], 1.0,
+                                             pb.col("transfer_share", 1)))
+    trained = np.maximum(language * carried, pb.col("training", 1))  # I2
     s.language[r] = np.where(arrive, trained, language)
     s.last_turnover_week[r] = np.where(leave.any(axis=1), float(s.week), s.last_turnover_week[r])
     s.tenure[r] = np.where(arrive, 0.0, s.tenure[r])
@@ -769,6 +845,10 @@ def _seat_newcomers(s: State, st: Structure, pb: _Rows, drawn_u: np.ndarray, r: 
             drawn = np.clip(base[None, :] + st.newcomer_spread * (2.0 * drawn_u - 1.0), 0.0, 1.0)
             value = np.where(np.isnan(override)[None, :], drawn, value)
         newcomer[key] = np.broadcast_to(value, leave.shape)
+    # the breach: its newcomer's vision and threshold are the run's hypothesis
+    newcomer["goal_alignment"] = np.where(breach, pb.col("breach_alignment", 1), newcomer["goal_alignment"])
+    newcomer["opportunism_threshold"] = np.where(breach, pb.col("breach_threshold", 1),
+                                                 newcomer["opportunism_threshold"])
     for attr, key in (("align", "goal_alignment"), ("capacity", "capacity"),
                       ("values_feedback", "values_feedback"), ("availability", "availability"),
                       ("threshold", "opportunism_threshold"), ("reticence", "outsider_reticence")):
@@ -784,8 +864,10 @@ def _seat_newcomers(s: State, st: Structure, pb: _Rows, drawn_u: np.ndarray, r: 
     clarity = np.where(arrive, others.sum(axis=1, keepdims=True) / settled, others)
     s.clarity[r] = clarity
 
+    # goodwill: what rests on the organisation and the network's history carries over; the
+    # rest restarts from the shared goal as it stands (the trustor's clarity x alignment),
+    # under the ceiling of reputation damage (the organisation's memory)
     prior = intent_prior(pb, clarity, align)  # (R, N, 1): trustor's expectation
     intent = s.intent[r]
-    toward = np.minimum(np.broadcast_to(prior, intent.shape), 1.0 - s.damage[r])  # under the ceiling
-    intent = np.where(arrive[:, None, :] & off, toward, intent)  # others -> newcomer
-    s.intent[r] = np.where(arrive[:, :, None] & off, toward, intent)  # newcomer -> others
+    carried = np.minimum(transfer(intent, prior, goodwill), 1.0 - s.damage[r])
+    s.intent[r] = np.where(touched, carried, intent)

@@ -102,8 +102,8 @@ def structure_key(scenario: Scenario, steps: int) -> str:
     """Runs with the same key can share one batch: same organisations, events, timeline,
     horizon and number of weeks run."""
     d = scenario.to_dict()
-    return json.dumps([d["organisations"], d["events"], d["timeline"], steps, d["horizon"], d["newcomer_spread"],
-                       d["parameters"]["max_cases"]], sort_keys=True, default=str)
+    return json.dumps([d["organisations"], d["events"], d["timeline"], d["breach"], steps, d["horizon"],
+                       d["newcomer_spread"], d["parameters"]["max_cases"]], sort_keys=True, default=str)
 
 
 def simulate_batch(scenarios: list[Scenario], seeds: list[int], steps: int, pairs_every: int = 0,

@@ -13,7 +13,7 @@ from model.structure import Structure
 
 MODEL_METRICS = (
     "intentional_trust", "cognitive_trust", "empathic_trust", "info_shared", "collaboration",
-    "cases_open", "cases_resolved", "stalls", "misuse_events", "turnover_events",
+    "cases_open", "cases_resolved", "cases_joint", "stalls", "misuse_events", "turnover_events",
     "common_language", "goal_alignment", "data_caution", "goal_clarity", "atmosphere", "task_confusions",
 )
 
@@ -46,6 +46,7 @@ def model_metrics(s: State, st: Structure) -> dict[str, np.ndarray]:
         "collaboration": s.collaboration.copy(),
         "cases_open": s.case_open.sum(axis=1).astype(float),
         "cases_resolved": s.resolved.copy(),
+        "cases_joint": (s.case_open & (s.case_acted.sum(axis=2) >= 2)).sum(axis=1).astype(float),
         "stalls": s.stalls.copy(),
         "misuse_events": s.misuse_events.copy(),
         "turnover_events": s.turnover_events.copy(),

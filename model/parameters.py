@@ -69,10 +69,14 @@ def _show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _window(k: int) -> tuple[ParamSpec, ParamSpec]:
-    """Start and end week of intervention I<k>."""
+def _window(k: int) -> tuple[ParamSpec, ParamSpec, ParamSpec]:
+    """Start and end week of intervention I<k>, and how far its hours may be off."""
     return (ParamSpec(f"i{k}_start", 0, 0, 5200, "assumption", f"I{k}: first week it acts.", int),
-            ParamSpec(f"i{k}_end", 0, 0, 5200, "assumption", f"I{k}: week it stops (0: never).", int))
+            ParamSpec(f"i{k}_end", 0, 0, 5200, "assumption", f"I{k}: week it stops (0: never).", int),
+            ParamSpec(f"i{k}_hours", 1.0, 0.5, 2.0, "assumption (the hours are the model's estimates, "
+                      "model/interventions.py)",
+                      f"I{k}: its hours (recurring and one-off) as a multiple of the estimated ones; the range "
+                      "says the estimate may be off by half or double. Costs only, never the dynamics."))
 
 
 # fmt: off
@@ -97,6 +101,13 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("reputation_damage", 0.6, 0.0, 1.0, "P&Y (mu_R = 0.60)",
               "Share of the remaining trust ceiling lost per detected misuse; the ceiling on "
               "intentional trust is 1 - damage (hysteresis)."),
+    ParamSpec("goodwill_transfer", 0.7, 0.0, 1.0,
+              "study §4.1.3.2 (R8 trusts, partly because the meeting has existed for years), §4.5.1.1 "
+              "(R11: trust has to be built up again in part), assumption",
+              "Share of intentional trust toward and of a replaced representative that rests on the "
+              "organisation and the network's history and carries over to the successor; the rest restarts "
+              "from the shared goal as it stands (goal clarity x goal alignment), always under the ceiling of "
+              "reputation damage. 1: nothing restarts; 0: a full reset."),
     ParamSpec("damage_forgetting", 0.004, 0.0, 0.03, "P&Y (delta_R = 0.03 per period); weekly, assumption",
               "Weekly decay of reputation damage (half-life ~ 3 years at the default)."),
     ParamSpec("intent_gate", 0.3, 0.05, 0.6, "study §5 (intentional trust is the motor), assumption",
@@ -213,6 +224,26 @@ SPECS: tuple[ParamSpec, ...] = (
               "Chance that a misuse touches the data of a given exposed member who shared."),
     ParamSpec("detect_prob", 0.6, 0.0, 1.0, "study §4.1.3.2 (R9 noticed), assumption",
               "Chance that a member whose data were misused finds out."),
+    # --- the breach: Y's hypothesis of its last year (a scenario's [breach] table) -----
+    ParamSpec("breach_alignment", 0.15, 0.0, 0.85,
+              "study §4.5.1.1 (a 'fairly fierce', diverging vision), assumption",
+              "Goal alignment of the newcomer with a diverging vision who arrives at the breach. Bounds: from "
+              "no part of the shared goal (0) to the 0.85 its organisation usually brings (no divergence at "
+              "all); at 0.5 or more the default temptation no longer exceeds the default threshold."),
+    ParamSpec("breach_threshold", 0.4, 0.1, 0.9,
+              "G&N (a defection threshold), assumption (the study never heard the housing corporation)",
+              "Opportunism threshold of the newcomer with a diverging vision. Bounds: from a person who "
+              "defects at almost any temptation (0.1) to one who hardly ever does (0.9)."),
+    ParamSpec("breach_conflict", 0.8, 0.0, 1.0,
+              "study §4.6.2.2 (the corporation's financial interest can make it sail its own course), "
+              "assumption",
+              "Conflict of interest of the breach's organisation with the shared goal (from the start). "
+              "Bounds: from no interest of its own (0) to one that always conflicts (1)."),
+    ParamSpec("breach_shift", 0, 0, 36,
+              "study §4.5.1.1 (two colleagues joined in the last year), assumption",
+              "Weeks after the scenario's breach week at which the newcomer with a diverging vision arrives. "
+              "Bounds: from the start of the last year (0) to 36 weeks later, which still leaves 16 weeks "
+              "before the interviews.", int),
     # --- cases ------------------------------------------------------------------------
     ParamSpec("case_rate", 0.8, 0.0, 5.0, "assumption (no caseload in the study)",
               "Mean number of new cases per week (Poisson)."),
@@ -255,6 +286,23 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("coordination_moderator", True, 0, 1, "study §4.6 (P6)",
               "Coordination moderates (task confusion where tasks overlap, evaluations, goal "
               "erosion by a diverging newcomer); off: none of these act.", bool),
+    ParamSpec("misuse_trust", True, 0, 1, "study §4.1.3.2 (P2)",
+              "A detected misuse lowers the victim's intentional trust in the misuser and leaves "
+              "reputation damage; off: detection still makes the victim and the others cautious, but "
+              "trust does not register it (the P2 ablation).", bool),
+    ParamSpec("feedback_loss", True, 0, 1, "study §4.1.4.1 (P3)",
+              "Missing feedback on an agreed action erodes the cognitive trust of a trustor who values "
+              "feedback; off: only feedback received moves cognitive trust (the P3 ablation).", bool),
+    ParamSpec("moderation", "interaction", 0, 0, "study §4.7 (P6)",
+              "How the moderators act on the link from trust to collaboration. interaction: as factors "
+              "that scale what trust yields (the study's moderation); additive: the same factors as main "
+              "effects only, y - (1 - m) x 0.1 instead of y x m, so that they shift collaboration "
+              "whatever the trust (the P6 ablation).", str, ("interaction", "additive")),
+    ParamSpec("intent_shift", 0.0, -1.0, 1.0,
+              "a probe of the P6 criterion (study §4.7), not an input: 0 in every scenario",
+              "Added to every starting and arrival level of intentional trust (clipped to [0, 1]); "
+              "the P6 sweep moves the level of intentional trust with it without touching goal "
+              "clarity or alignment, which also set effort. 0 in every scenario."),
     ParamSpec("scheduled_events", True, 0, 1, "study §3 table (P7)",
               "The scenario's scheduled turnover events happen; off: they are ignored.", bool),
     # --- theory variants (study §6.2; THEORY.md §5): "study" is the study's finding -----

@@ -67,10 +67,11 @@ REPRESENTATIVE_FIELDS: dict[str, FieldSpec] = {
 }
 
 ORG_KEYS = {"name", "domain", "role", "conflict_of_interest", "conflicts_with", "pays",
-            "overlap_group", "respondent", "joins", "imposed", *REPRESENTATIVE_FIELDS}
+            "overlap_group", "respondent", "joins", "imposed", "colleague", "anonymous_first",
+            *REPRESENTATIVE_FIELDS}
 EVENT_KEYS = {"week", "org", "kind", *REPRESENTATIVE_FIELDS}
 TOP_KEYS = {"name", "description", "horizon", "newcomer_spread", "parameters",
-            "representative", "organisations", "events", "variants", "interventions", "timeline"}
+            "representative", "organisations", "events", "variants", "interventions", "timeline", "breach"}
 # network-level settings a scenario's timeline may change at given weeks
 TIMELINE_KEYS = ("online", "informal_rate", "outsider_rate", "meeting_interval")
 RESPONDENTS = tuple(f"R{k}" for k in range(1, 12))  # the study's interviewees
@@ -94,7 +95,8 @@ SCHEMA = Table({
         "name": _NAME, "domain": Text(choices=DOMAINS), "role": Text(choices=ROLES),
         "conflict_of_interest": Number(0.0, 1.0), "conflicts_with": Items(Text(choices=DOMAINS), 0, len(DOMAINS)),
         "pays": Flag(), "overlap_group": Text(200), "respondent": Text(choices=("", *RESPONDENTS)),
-        "joins": Number(0, 5200, whole=True), "imposed": Flag(), **_PERSON}, required=("name", "domain")),
+        "joins": Number(0, 5200, whole=True), "imposed": Flag(), "colleague": Flag(), "anonymous_first": Flag(),
+        **_PERSON}, required=("name", "domain")),
         0, MAX_ORGANISATIONS),
     "events": Items(Table({"week": Number(1, whole=True), "org": _NAME, "kind": Text(choices=("turnover",)),
                            **_PERSON}, required=("week", "org"))),
@@ -103,6 +105,7 @@ SCHEMA = Table({
                            0, 2 * len(INTERVENTIONS)),
     "timeline": Items(Table({"week": Number(1, 5200, whole=True), **{k: Scalar() for k in TIMELINE_KEYS}},
                             required=("week",)), 0, 5200),
+    "breach": Table({"org": _NAME, "week": Number(1, 5200, whole=True)}, required=("org", "week")),
 })
 
 
@@ -121,6 +124,8 @@ class Organisation:
     respondent: str = ""  # the study's respondent id (R1-R11) of its representative, if any
     joins: int = 0  # week the organisation joins the network (0: a founding member)
     imposed: bool = False  # its participation is imposed from outside (T7)
+    colleague: bool = False  # a colleague at the table from the start stays when its representative changes
+    anonymous_first: bool = False  # brings a case in anonymously at its first mention (not identifiable)
 
     def rep(self, key: str) -> float:
         return self.representative[key]
@@ -134,6 +139,18 @@ class Event:
     org: str
     kind: str = "turnover"
     representative: dict[str, float] = field(default_factory=dict)  # newcomer overrides
+
+
+@dataclass(frozen=True)
+class Breach:
+    """The hypothesis of a network's breach: at ``week`` (plus ``breach_shift``) a newcomer
+    with a diverging vision replaces the representative of ``org``, whose organisation has
+    an interest of its own (``breach_conflict``); the newcomer's alignment and threshold
+    are ``breach_alignment`` and ``breach_threshold``. The numbers are parameters, so that
+    they can be sampled like any other assumption."""
+
+    org: str
+    week: int
 
 
 @dataclass(frozen=True)
@@ -157,6 +174,7 @@ class Scenario:
     description: str = ""
     source: str = "<built>"
     timeline: tuple[Change, ...] = ()
+    breach: Breach | None = None
 
     @property
     def n(self) -> int:
@@ -201,12 +219,14 @@ class Scenario:
                  "conflict_of_interest": o.conflict_of_interest,
                  "conflicts_with": list(o.conflicts_with), "pays": o.pays,
                  "overlap_group": o.overlap_group, "respondent": o.respondent, "joins": o.joins,
-                 "imposed": o.imposed, **o.representative}
+                 "imposed": o.imposed, "colleague": o.colleague, "anonymous_first": o.anonymous_first,
+                 **o.representative}
                 for o in self.organisations
             ],
             "events": [{"week": e.week, "org": e.org, "kind": e.kind, **e.representative}
                        for e in self.events],
             "timeline": [{"week": c.week, **dict(c.values)} for c in self.timeline],
+            "breach": {"org": self.breach.org, "week": self.breach.week} if self.breach else None,
         }
 
 
@@ -314,8 +334,31 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
     ids = [o.respondent for o in orgs if o.respondent]
     if len(ids) != len(set(ids)):
         raise ScenarioError(f"{source}: a respondent id is given to two organisations ({', '.join(sorted(ids))})")
+    breach = _breach(data.get("breach"), source, orgs, top.get("horizon", 156))
     return _consistent(Scenario(name=name, organisations=tuple(orgs), params=params, events=tuple(events),
-                                description=description, source=source, timeline=timeline, **top), source)
+                                description=description, source=source, timeline=timeline, breach=breach,
+                                **top), source)
+
+
+def _breach(table: Any, source: str, orgs: list[Organisation], horizon: int) -> Breach | None:
+    """``[breach]``: ``org`` (an organisation of the scenario) and ``week`` (its newcomer with a
+    diverging vision arrives; the numbers of the hypothesis are the ``breach_*`` parameters)."""
+    if table is None:
+        return None
+    where = f"{source} [breach]"
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{where}: must be a table with org and week")
+    _unknown(where, table, {"org", "week"})
+    org = next((o for o in orgs if o.name == table.get("org")), None)
+    if org is None:
+        raise ScenarioError(f"{where}: 'org' must name an organisation of the scenario, got {table.get('org')!r}")
+    if org.conflict_of_interest:
+        raise ScenarioError(f"{where}: '{org.name}' sets conflict_of_interest; the breach's organisation takes "
+                            "it from the parameter breach_conflict")
+    week = table.get("week")
+    if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= horizon:
+        raise ScenarioError(f"{where}: 'week' must be a whole number in 1..{horizon} (the horizon), got {week!r}")
+    return Breach(org=org.name, week=week)
 
 
 
@@ -437,13 +480,15 @@ def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> 
     joins = table.get("joins", 0)
     if isinstance(joins, bool) or not isinstance(joins, int) or joins < 0:
         raise ScenarioError(f"{where}: 'joins' must be a whole number of weeks >= 0, got {joins!r}")
-    imposed = table.get("imposed", False)
-    if not isinstance(imposed, bool):
-        raise ScenarioError(f"{where}: 'imposed' must be true or false, got {imposed!r}")
+    flags = {}
+    for key in ("imposed", "colleague", "anonymous_first"):
+        flags[key] = table.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise ScenarioError(f"{where}: '{key}' must be true or false, got {flags[key]!r}")
     rep = _representative(where, table, base)
     return Organisation(name=name, domain=domain, role=role, conflict_of_interest=conflict,
                         conflicts_with=tuple(conflicts_with), pays=pays, overlap_group=overlap,
-                        representative=rep, respondent=respondent, joins=joins, imposed=imposed)
+                        representative=rep, respondent=respondent, joins=joins, **flags)
 
 
 def _event(where: str, table: dict[str, Any], names: set[str]) -> Event:
@@ -498,6 +543,16 @@ def load_scenario(name: str | Path) -> Scenario:
             f"{text}: no such scenario (built in: {', '.join(builtin_scenarios())}; "
             "or a path to a .toml file; or synthetic:N)")
     return load_scenario_file(path)
+
+
+def network_names(specs: list[str]) -> dict[str, str]:
+    """How reports name the networks given as ``x``, ``y``, a file or ``synthetic:N``: by the
+    scenario's own ``name``, never by the path it was read from (a reader of a report has
+    the name, not the author's directories). Two files that call themselves the same get
+    their file name added, so that the names stay apart."""
+    names = {spec: load_scenario(spec).name for spec in specs}
+    shared = {n for n in names.values() if list(names.values()).count(n) > 1}
+    return {spec: (f"{n} ({Path(spec).name})" if n in shared else n) for spec, n in names.items()}
 
 
 # ------------------------------------------------------------------------- synthetic

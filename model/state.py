@@ -53,6 +53,7 @@ class State:
     case_done: np.ndarray  # bool (B, S, N) that action is done
     case_reported: np.ndarray  # bool (B, S, N) and reported back
     case_shirked: np.ndarray  # bool (B, S, N) it was left undone for lack of effort
+    case_acted: np.ndarray  # bool (B, S, N) the organisation has done an action on the case since it opened
     round_agreed: np.ndarray  # (B,) actions agreed at the last meeting (on cases still open)
     round_delivered: np.ndarray  # (B,) of those, delivered since
     waiting: np.ndarray  # (B,) cases waiting for a free slot
@@ -90,12 +91,16 @@ def intent_prior(pb: ParamBatch, clarity: np.ndarray, align_trustor: np.ndarray)
     the founding clarity is ``shared_goal``; a newcomer with a diverging vision lowers it
     (so the others expect less of the newcomer). With the ``goal_prior`` mechanism off,
     or under T1 = literature (trust is built up, not given), everyone starts at
-    ``intent_start_low`` instead. Returned with shape (B, N, 1) so that it broadcasts
+    ``intent_start_low`` instead. ``intent_shift`` (the P6 trust sweep's knob, 0 in every
+    scenario) is added to either. Returned with shape (B, N, 1) so that it broadcasts
     over trustees.
     """
     prior = clarity * align_trustor
     from_goal = pb.col("goal_prior", 1) & (pb.col("T1", 1) == "study")  # T1 literature: built up
     prior = np.where(from_goal, prior, pb.col("intent_start_low", 1))
+    shift = pb.col("intent_shift", 1)  # the P6 sweep's knob (0 in every scenario)
+    if np.any(shift):
+        prior = np.clip(prior + shift, 0.0, 1.0)
     return prior[:, :, None]
 
 
@@ -126,6 +131,7 @@ def initial_state(st: Structure, pb: ParamBatch) -> State:
         case_know=np.zeros((b, s)), case_progress=np.zeros((b, s)),
         case_agreed=np.zeros((b, s, n), dtype=bool), case_done=np.zeros((b, s, n), dtype=bool),
         case_reported=np.zeros((b, s, n), dtype=bool), case_shirked=np.zeros((b, s, n), dtype=bool),
+        case_acted=np.zeros((b, s, n), dtype=bool),
         round_agreed=np.zeros(b), round_delivered=np.zeros(b),
         waiting=np.zeros(b),
         resolved=np.zeros(b), stalls=np.zeros(b), misuse_events=np.zeros(b),

@@ -83,6 +83,10 @@ class Structure:
     event_values: dict[str, np.ndarray]  # (horizon + 1, N) newcomer overrides, NaN = none
     join_week: np.ndarray  # (N,) week each organisation joins (0: founding member)
     imposed: np.ndarray  # (N,) bool: participation imposed (T7)
+    colleague: np.ndarray  # (N,) bool: a colleague from the start stays when the representative changes
+    anonymous_first: np.ndarray  # (N,) bool: brings a case in anonymously at its first mention
+    breach_org: int  # index of the breach's organisation, -1 if the scenario has no [breach]
+    breach_week: int  # the scenario's breach week (before ``breach_shift``)
     timeline: dict[str, np.ndarray]  # name -> (horizon + 1,) scheduled value in force, NaN = the parameter
 
     @property
@@ -136,5 +140,9 @@ class Structure:
             base_rep=base_rep, horizon=horizon, newcomer_spread=sc.newcomer_spread,
             event_mask=event_mask, event_values=event_values,
             join_week=np.array([o.joins for o in orgs]), imposed=np.array([o.imposed for o in orgs]),
+            colleague=np.array([o.colleague for o in orgs]),
+            anonymous_first=np.array([o.anonymous_first for o in orgs]),
+            breach_org=sc.org_index(sc.breach.org) if sc.breach else -1,
+            breach_week=sc.breach.week if sc.breach else -1,
             timeline=timeline,
         )

@@ -29,6 +29,12 @@ THEORY_PAIRS = {
     "T8": ("a written task division is needed",
            "a natural division suffices where tasks differ; it fails where tasks overlap"),
 }
+# theory pairs whose literature side acts only where a scenario has something to act on,
+# and why X and Y have nothing (reported instead of a zero effect)
+ACTS_ONLY_WHERE = {
+    "T7": "acts only on imposed participation; participation in X and Y was voluntary (study §4.5), "
+          "so no organisation is marked imposed",
+}
 UPDATE_RULES = ("asymmetric_ceiling", "asymmetric", "symmetric", "value_performance")
 
 
@@ -100,12 +106,14 @@ def sham(pb: ParamBatch, st: Structure, dims: int) -> np.ndarray:
     return np.where(on, 1.0 - pb.col("sham_share", dims), 1.0)
 
 
-def confusion_scope(pb: ParamBatch, overlap_on_case: np.ndarray) -> np.ndarray:
+def confusion_scope(pb: ParamBatch, misdirected: np.ndarray) -> np.ndarray:
     """(B, S, N) where an unclear task division bites (T8).
 
-    study: where organisations with overlapping tasks meet on a case; literature: on every
-    case unless the division is written down. A written division removes it in both.
+    study: where tasks overlap -- on a case brought to one of two organisations with
+    overlapping tasks without the other, which may be the wrong one (between themselves
+    the two divide clearly, §4.6.4.1); literature: on every case unless the division is
+    written down. A written division removes it in both.
     """
     everywhere = literature(pb, "T8", 2)
-    scope = np.where(everywhere, 1.0, overlap_on_case.astype(float))
+    scope = np.where(everywhere, 1.0, misdirected.astype(float))
     return scope * ~pb.col("written_tasks", 2)

@@ -4,6 +4,7 @@ Needs Debian's Chromium (`apt-get install chromium`; .ci/run installs it). Witho
 browser test is skipped with a message -- except in CI (CI=true), where it must run.
 """
 
+import itertools
 import os
 import shutil
 import signal
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from model.app import AppModel, app_scenario, build_page, draw_series, draw_ties, model_params
-from model.app_ensemble import baseline_of, ensemble
+from model.app import AppModel, app_scenario, changed, draw_series, draw_ties, effect_summary, initial_settings
+from model.app_ensemble import baseline_of, ensemble, ensemble_in_steps
 from model.engines import simulate_batch
 from model.scenario import load_scenario
 
@@ -28,16 +30,60 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 def test_app_model_takes_the_page_parameters():
-    params = {k: (v["value"] if isinstance(v, dict) else v.value) for k, v in model_params().items()}
-    params.update(network="x", social_map=True, T1="literature", ties="empathic")
+    params = {**initial_settings(), "network": "x", "social_map": True, "T1": "literature", "ties": "empathic"}
     m = AppModel(**params)
     assert m.spec.name == "x" and m.spec.params.i4 and m.spec.params.T1 == "literature"
-    assert m.spec.params.power_asymmetry == 0.0  # sliders off: the network's own values
+    assert m.spec.params.power_asymmetry == 0.0  # no slider moved: the network's own values
     m.run_for(30)
     assert m.week == 30 and m.datacollector.get_model_vars_dataframe().shape[0] == 31
-    slid = AppModel(**{**params, "use_sliders": True, "power_asymmetry": 0.9})
-    assert slid.spec.params.power_asymmetry == 0.9
+    moved = AppModel(**{**params, "power_asymmetry": 0.9})
+    assert moved.spec.params.power_asymmetry == 0.9
     assert len(draw_ties(m).axes[0].patches) == 9 * 8  # one arrow per ordered pair of X
+    beyond = AppModel(**{**params, "absence_scale": 9.0})  # outside the parameter's range: said, not raised
+    own = load_scenario("x").params.absence_scale
+    assert "absence_scale" in beyond.notice and beyond.spec.params.absence_scale == own
+
+
+def test_a_new_network_drops_the_moved_sliders():
+    settings = changed(initial_settings(), "informal_rate", 0.6)
+    assert AppModel(**settings).spec.params.informal_rate == 0.6
+    settings = changed(settings, "network", "x")
+    assert "informal_rate" not in settings
+    assert AppModel(**settings).spec.params.informal_rate == load_scenario("x").params.informal_rate
+
+
+def late_joiner(tmp_path: Path) -> Path:
+    text = (ROOT / "model" / "scenarios" / "x.toml").read_text().replace('name = "x"', 'name = "late"')
+    path = tmp_path / "late.toml"
+    path.write_text(text + '\n[[organisations]]\nname = "Debt counselling"\ndomain = "care"\njoins = 2\n')
+    return path
+
+
+def test_members_appear_when_they_join(tmp_path, monkeypatch):
+    late_joiner(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    m = AppModel(scenario_file="late.toml")
+    assert m.spec.name == "late" and m.structure.n == 10 and not m.notice
+
+    def drawn(model):
+        nodes = [c for c in draw_ties(model).axes[0].collections if len(c.get_offsets()) and c.get_edgecolor().size]
+        return len(nodes[-1].get_offsets()), len(draw_ties(model).axes[0].patches)
+
+    assert drawn(m) == (9, 9 * 8)  # week 0: the newcomer is not yet there
+    m.run_for(2)
+    assert drawn(m) == (10, 10 * 9)
+    assert "week 2: Debt counselling joins the network" in m.events
+
+
+def test_labels_of_the_network_do_not_overlap():
+    for name in ("x", "y"):
+        fig = draw_ties(AppModel(network=name))
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        boxes = [t.get_window_extent(canvas.get_renderer()) for t in fig.axes[0].texts]
+        assert len(boxes) == load_scenario(name).n
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b), name
 
 
 def test_the_scenario_box_reads_only_toml_files_under_the_working_directory(tmp_path, monkeypatch):
@@ -57,12 +103,6 @@ def test_the_scenario_box_reads_only_toml_files_under_the_working_directory(tmp_
     assert app_scenario("x", "Y")[0].name == "y"
     m = AppModel(network="x", scenario_file="/etc/passwd", rng="not a seed")
     assert m.spec.name == "x" and "refused" in m.notice and "seed" in m.notice
-
-
-def test_one_network_drawing_the_labelled_one():
-    """Mesa's space drawing repeated the ties' network without names: it is gone."""
-    page = build_page(AppModel(network="x"))
-    assert page.args[1] is None
 
 
 def test_the_ensemble_is_replications_with_a_paired_effect():
@@ -87,6 +127,17 @@ def test_the_ensemble_is_replications_with_a_paired_effect():
     assert len(draw_series(m, ensemble(m.spec, 4, m.seed_root)).axes) == 3  # + the effect panel
 
 
+def test_the_ensemble_comes_in_steps_and_ends_where_the_whole_one_does():
+    treated = load_scenario("y").with_overrides({"i1": True})
+    steps = list(ensemble_in_steps(treated, 12, seed=5, steps=30, chunk=5))
+    assert [e.reps for e in steps] == [5, 10, 12]
+    whole = ensemble(treated, 12, seed=5, steps=30)
+    for metric in ("collaboration", "intentional_trust"):
+        np.testing.assert_array_equal(steps[-1].effects[metric].mean, whole.effects[metric].mean)
+        np.testing.assert_array_equal(steps[-1].metrics[metric].high, whole.metrics[metric].high)
+    assert "Effect of I1 at week 30, 12 of 12 pairs: collaboration" in effect_summary(steps[-1], 12)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,21 +145,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
+    """The app, started in a directory that holds a scenario with a late joiner."""
     if CHROMIUM is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is required in CI (apt-get install chromium)")
         pytest.skip("browser test needs Chromium: apt-get install chromium (Debian package)")
-    proc, port = start_app()
+    where = tmp_path_factory.mktemp("app")
+    late_joiner(where)
+    proc, port = start_app(cwd=where)
     yield f"http://127.0.0.1:{port}/"
     stop_group(proc)
 
 
-def start_app():
+def start_app(cwd: Path = ROOT):
     """`trustnet app` in a session of its own (so the whole group can be stopped)."""
     port = _free_port()
     cmd = [sys.executable, "-m", "experiments.cli", "app", "--port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -160,34 +214,82 @@ def test_sigterm_to_trustnet_app_stops_the_server():
         stop_group(proc)
 
 
-def week_shown(page) -> int:
-    text = page.locator("text=/Week \\d+ of network/").first.inner_text()
-    return int(text.split()[1])
+def cdn_cache() -> set[Path]:
+    """The files of Solara's local asset directory (solara-assets): the server serves the
+    front end's assets from here and fetches from a public CDN only what is missing,
+    writing it here -- so a page that loads offline leaves this set unchanged."""
+    from solara.server import settings
+
+    root = Path(settings.assets.proxy_cache_dir)
+    return {p for p in root.rglob("*") if p.is_file()}
 
 
-def test_page_loads_steps_and_resets_on_scenario_switch(server, tmp_path):
+def status(page) -> str:
+    return page.locator("text=/^Week \\d+ of network/").first.inner_text()
+
+
+def test_the_page_works_offline_and_every_setting_takes_effect_at_once(server):
+    """Loads with every request answered locally; no stray tab; sliders show their values;
+    a new network, slider or intervention acts without Reset; the effect panel shows its
+    progress and fills; a member appears when it joins."""
     from playwright.sync_api import sync_playwright
 
+    before = cdn_cache()
+    outside, failed = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1300})
+        page = browser.new_page(viewport={"width": 1600, "height": 1400})
+
+        def only_local(route):
+            url = route.request.url
+            if url.startswith(("http://127.0.0.1", "blob:", "data:")):
+                route.continue_()
+            else:  # the machine is offline as far as the page knows
+                outside.append(url)
+                route.abort()
+
+        page.route("**/*", only_local)
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+        page.on("response", lambda r: failed.append(f"{r.url} {r.status}") if r.status >= 400 else None)
         page.goto(server, timeout=90_000)
-        page.locator("text=/Week 0 of network y/").first.wait_for(timeout=90_000)
+        page.locator("text=/^Week 0 of network y/").first.wait_for(timeout=90_000)
         page.wait_for_load_state("networkidle")
-        time.sleep(5)  # let the page finish its first render before the first click
-        before = page.screenshot()
+        assert page.get_by_role("tab").count() == 0 and page.get_by_text("Page 0").count() == 0
+        assert page.get_by_text("informal rate: 0.15 (network's own)").count() == 1  # a slider and its value
+        assert page.get_by_text("takes effect at once").count() == 1  # the page says what a change does
         for week in (1, 2, 3):
             page.get_by_role("button", name="Step").click()
-            page.locator(f"text=/Week {week} of network/").first.wait_for(timeout=30_000)
-        assert week_shown(page) == 3
-        time.sleep(2)
-        after = page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
-        assert after != before  # plots and network grew
-        # switching the network resets the model
+            page.locator(f"text=/^Week {week} of network y/").first.wait_for(timeout=30_000)
+        # a new network takes effect without Reset
         page.get_by_label("Network", exact=True).click(force=True)
         page.get_by_role("option", name="x").click()
-        page.get_by_role("button", name="Reset").click()
-        page.locator("text=/Week 0 of network x/").first.wait_for(timeout=30_000)
-        assert "9 organisations" in page.locator("text=/Week 0 of network x/").first.inner_text()
-        assert (tmp_path / "app.png").stat().st_size > 50_000
+        page.locator("text=/^Week 0 of network x/").first.wait_for(timeout=30_000)
+        assert "(9 organisations)" in status(page)
+        assert page.get_by_text("informal rate: 0.02 (network's own)").count() == 1  # X's own value now
+        # so does a slider: one step to the right, and the run starts again
+        page.get_by_role("button", name="Step").click()
+        page.locator("text=/^Week 1 of network x/").first.wait_for(timeout=30_000)
+        page.get_by_role("slider", name="open atmosphere: 0.80 (network's own)").focus()
+        page.keyboard.press("ArrowRight")
+        page.get_by_text("open atmosphere: 0.81").first.wait_for(timeout=30_000)
+        page.locator("text=/^Week 0 of network x/").first.wait_for(timeout=30_000)
+        # an intervention: the paired effect shows its progress, then fills
+        page.get_by_text("I4 social map").click()
+        page.locator("text=/replications in the background: \\d+ of 30 done/").first.wait_for(timeout=30_000)
+        page.locator("text=/Effect of I4 at week 156, 30 of 30 pairs: collaboration/").first.wait_for(
+            timeout=90_000)
+        assert page.locator("text=/replications in the background/").count() == 0
+        # a member appears when it joins
+        box = page.get_by_label("or a scenario file (path)")
+        box.fill("late.toml")
+        box.press("Enter")
+        page.locator("text=/^Week 0 of network late/").first.wait_for(timeout=30_000)
+        assert "9 at the table, Debt counselling joins in week 2" in status(page)
+        for week in (1, 2):
+            page.get_by_role("button", name="Step").click()
+            page.locator(f"text=/^Week {week} of network late/").first.wait_for(timeout=30_000)
+        assert status(page) == "Week 2 of network late (10 organisations)"
+        assert page.get_by_text("week 2: Debt counselling joins the network").count() == 1
         browser.close()
+    assert outside == [] and failed == []
+    assert cdn_cache() == before  # the server fetched nothing from a CDN either

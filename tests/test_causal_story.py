@@ -174,12 +174,12 @@ def test_victims_are_members_whose_data_lay_before_the_misuser():
     u = WeekDraws.from_flat(np.full((1, draws_per_week(n, slots)), 0.3), n, slots)
     share = np.array([[0.5, 0.6, 0.0, 0.5]])  # care-b put nothing on the table
     sig = Signals.zeros(1, n)
-    opportunism(s, st, pb, u, np.array([True]), share, sig)
+    opportunism(s, st, pb, u, np.array([True]), share, np.ones_like(share), sig)
     assert sig.misuses[0, 1, 3] == 1 and sig.misuses[0, 2, 3] == 0 and sig.misuses[0, 0, 3] == 0
     assert s.exposure[0, 1, 3] == 1 and s.exposure[0, 2, 3] == 0 and s.exposure[0, 0, 3] == 0
     share = np.array([[0.5, 0.2, 0.0, 0.5]])  # touched with chance misuse_reach x sharing
     sig = Signals.zeros(1, n)
-    opportunism(s, st, pb, u, np.array([True]), share, sig)
+    opportunism(s, st, pb, u, np.array([True]), share, np.ones_like(share), sig)
     assert sig.misuses[0, 1, 3] == 0
 
 

@@ -31,8 +31,12 @@ def test_scorecard_reports_every_pattern_with_margins(contrast):
     card = json.loads((out / "scorecard.json").read_text())
     assert [p["id"] for p in card["patterns"]] == [f"P{i}" for i in range(1, 8)]
     for p in card["patterns"]:
-        assert p["criterion"] and p["measured"]
+        assert p["criterion"] and p["clauses"]
         assert p["passed"] == (p["margin"] == 0) == (p["failed_clauses"] == [])
+        assert 0.0 <= p["p_holds"] <= 1.0 and p["replications"] == 12
+        for c in p["clauses"]:  # every estimate with its Monte Carlo standard error
+            assert set(c) >= {"name", "estimate", "se", "op", "threshold", "holds"}
+            assert c["se"] is None or c["se"] >= 0
 
 
 def test_ablations_keep_the_evidence_their_criterion_inspects(contrast):
@@ -42,12 +46,18 @@ def test_ablations_keep_the_evidence_their_criterion_inspects(contrast):
     out, result = contrast
     table = pd.read_csv(out / "ablations.csv")
     assert list(table.pattern) == list(ABLATIONS)
+    assert set(table.kind) <= {"direct", "emergent"} and {"direct", "emergent"} <= set(table.kind)
     measured = {r.pattern: json.loads(r.measured_without) for r in table.itertuples()}
     assert measured["P4"]["share_of_pairs_stalled"] > 0  # stalls still happen without their damage
     assert measured["P5"]["runs_with_misuse"] > 0.5  # the history of misuse is still there
+    assert measured["P1"]["x_level"] > 0.3  # trust starts above the gate: the model does not stop
+    assert measured["P1"]["contacts_per_pair"] > 0  # ... and the interactions go on
+    assert measured["P2"]["misuse_happens"] > 0.5  # misuse still happens, unlike in the counterfactual
+    for m in ("communication", "autonomy", "stability", "coordination"):  # no effect zero by construction
+        assert measured[f"P6:{m}"][m] != 0.0
     report = (out / "scorecard.md").read_text()
     for row in table.itertuples():
-        if row.passed_without:
+        if row.passed_without and row.passed_with:
             assert f"| {row.pattern} |" in report and "survives its ablation" in report
 
 
@@ -58,7 +68,15 @@ def test_respondent_checks_and_robustness_are_written(contrast):
     assert {"R1", "R4", "R6", "R8", "R9", "R10"} <= set(resp.respondent)
     assert set(resp.network) == {"x", "y"}
     robust = pd.read_csv(out / "robustness.csv")
-    assert list(robust.columns) == ["pattern", "share", "ci_low", "ci_high", "points"]
+    assert list(robust.columns) == ["pattern", "share", "ci_low", "ci_high", "mean_p_holds", "points"]
+    evidence = pd.read_parquet(out / "robustness_points.parquet")
+    assert len(evidence) == 3 and evidence["point"].tolist() == [0, 1, 2]
+    for p in [f"P{i}" for i in range(1, 8)]:  # every point keeps its evidence
+        assert {f"{p}:holds", f"{p}:p_holds", f"{p}:margin"} <= set(evidence.columns)
+    assert "P2:exposed_trust_drop" in evidence and "param:goal_erosion" in evidence
+    assert ((evidence["P1:margin"] == 0) == (evidence["P1:holds"] == 1)).all()
+    assert set(pd.read_csv(out / "robustness_joint.csv").columns) == {"first", "second", "both", "independent",
+                                                                      "phi"}
     assert list(robust.pattern) == [f"P{i}" for i in range(1, 8)] + ["all"]
     assert ((robust.share >= 0) & (robust.share <= 1) & (robust.ci_low <= robust.share)
             & (robust.share <= robust.ci_high)).all() and (robust.points == 3).all()
@@ -89,11 +107,20 @@ def test_hybrid_endpoints_are_exactly_x_and_y():
         hybrid_from_spec("hybrid:weather=1")
 
 
-def test_y_events_move_to_the_interested_party_in_x_composition():
-    sc = hybrid({"y_events": 1.0})
-    enforcement = next(o for o in sc.organisations if o.name == "Enforcement")
-    assert enforcement.conflict_of_interest > 0
-    assert any(e.org == "Enforcement" and e.representative.get("goal_alignment", 1) < 0.3 for e in sc.events)
+def test_the_breach_moves_to_the_interested_party_in_x_composition_in_two_parts():
+    """The decomposition tells the interest of its own from the diverging vision."""
+    interest = hybrid({"interest": 1.0})
+    enforcement = next(o for o in interest.organisations if o.name == "Enforcement")
+    assert enforcement.conflict_of_interest > 0 and interest.breach is None
+    vision = hybrid({"vision": 1.0})
+    assert vision.breach.org == "Enforcement" and vision.params.breach_alignment < 0.3
+    assert vision.params.breach_conflict == 0.0  # the vision without the interest: nothing to misuse for
+    both = hybrid({"vision": 1.0, "interest": 1.0})
+    assert both.params.breach_conflict > 0 and next(o for o in both.organisations
+                                                    if o.name == "Enforcement").conflicts_with
+    ordinary = hybrid({"stability": 1.0})  # Y's turnover without the vision: an ordinary successor
+    assert ordinary.breach.org == "Enforcement" and ordinary.params.breach_alignment == 0.85
+    assert ordinary.params.breach_conflict == 0.0
 
 
 def test_shapley_known_answers():

@@ -3,8 +3,9 @@
 `model.dynamics` skips sub-steps no run of a block needs, works on the runs or pairs
 that have something to do, and runs the trust rules on the active pairs only in large
 networks. None of this may change a number: the reference file holds outputs of the
-engine as it was before these paths existed (commit 270e8da, x86-64), and the sparse
-and dense trust updates are compared with each other directly.
+engine (first from before these paths existed, commit 270e8da; regenerated when issue 23
+changed the model's arrivals and task division, x86-64), and the sparse and dense trust
+updates are compared with each other directly.
 """
 
 import json
@@ -30,7 +31,8 @@ def test_outputs_equal_those_of_the_engine_before_its_speed_up(name):
     scenario = load_scenario(sc).with_overrides(overrides) if overrides else load_scenario(sc)
     runs = simulate_batch([scenario] * 3, [11, 12, 13], scenario.horizon, 0, False)
     for run, expected in zip(runs, REFERENCE[name], strict=True):
-        got = {k: [float(v[-1]), float(v.mean())] for k, v in run.model.items()}
+        assert set(expected) <= set(run.model)  # metrics added since (cases_opened, cases_joint) observe only
+        got = {k: [float(v[-1]), float(v.mean())] for k, v in run.model.items() if k in expected}
         assert got == expected
 
 

@@ -263,3 +263,13 @@ def test_resume_refuses_a_directory_where_a_part_belongs(tmp_path):
     (tmp_path / "runs.parquet" / "part-0000-000000-0000.parquet").mkdir(parents=True)
     with pytest.raises(StudyError, match="a directory where the runner keeps its files"):
         resume_state(tmp_path, study)
+
+
+def test_the_scenario_schema_names_every_key_the_reader_knows():
+    """The schema and the reader's key lists cannot drift apart (a key added to one only
+    would be refused, or fuzzed as unknown)."""
+    from model.scenario import EVENT_KEYS, ORG_KEYS, TOP_KEYS
+
+    assert set(SCENARIO.fields) == TOP_KEYS
+    assert set(SCENARIO.fields["organisations"].item.fields) == ORG_KEYS
+    assert set(SCENARIO.fields["events"].item.fields) == EVENT_KEYS

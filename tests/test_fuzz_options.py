@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import experiments.cli as cli
 from tests.hostile import make_hostile
 
-COMMANDS = ("run", "contrast", "policy", "sa", "variants", "calibrate")
+COMMANDS = ("run", "contrast", "policy", "sa", "variants", "calibrate", "assumptions")
 VALUES = ["0", "1", "2", "-1", "1e3", "nan", "inf", "", " ", "x", "9" * 5000, "\u0663", "1_000", "0x10",
           "\x1b[31mred", "two\nlines", "--reps", "--seed=3", "x,y", ",", "T1", "T1=literature", "T1+T1",
           "T1+T3", "T3+T1", "update_rule=symmetric", "turnover_rate=0.5", "shared_goal=0.2", "shared_goal=2",

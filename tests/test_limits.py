@@ -33,7 +33,7 @@ def trustnet(*args, **kw):
                           capture_output=True, text=True, timeout=300, **kw)
 
 
-@pytest.mark.parametrize("command", ["run", "contrast", "policy", "sa", "variants", "calibrate"])
+@pytest.mark.parametrize("command", ["run", "contrast", "policy", "sa", "variants", "calibrate", "assumptions"])
 def test_every_command_that_runs_simulations_takes_the_run_timeout(command, tmp_path):
     args = cli.build_parser().parse_args([command, *(["x"] if command == "run" else []), "--run-timeout", "7",
                                           "--out", str(tmp_path / "o")])

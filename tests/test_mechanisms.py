@@ -94,7 +94,7 @@ def test_learning_a_backup_contact_cuts_stalls():
 
 def test_turnover_resets_person_bound_trust_by_the_transfer_share():
     sc = small_scenario(orgs(), events=[{"week": 30, "org": "care-b", "goal_alignment": 0.4}],
-                        transfer_share=0.25, cog_start=0.5, shared_goal=0.8)
+                        transfer_share=0.25, goodwill_transfer=0.6, cog_start=0.5, shared_goal=0.8)
     m = TrustNetworkModel(scenario=sc, rng=3, collect=False)
     m.run_for(29)
     s = m.state
@@ -110,13 +110,17 @@ def test_turnover_resets_person_bound_trust_by_the_transfer_share():
             assert s.emp[0, a, b] == pytest.approx(0.25 * before.emp[0, a, b])
             assert not s.fixed[0, a, b]
         # the newcomer's diverging vision (0.4 against its organisation's usual 0.85) erodes
-        # the others' goal clarity; their trust in it restarts from clarity x alignment
+        # the others' goal clarity; their trust in it carries over by goodwill_transfer and
+        # restarts for the rest from clarity x alignment (the goal as it stands)
         clarity = before.clarity[0, i] * (1 - 0.5 * (0.85 - 0.4))
         assert s.clarity[0, i] == pytest.approx(clarity)
-        expected = min(clarity * before.align[0, i], 1 - before.damage[0, i, j])
+        prior = clarity * before.align[0, i]
+        expected = min(prior + 0.6 * (before.intent[0, i, j] - prior), 1 - before.damage[0, i, j])
         assert s.intent[0, i, j] == pytest.approx(expected)
     assert s.clarity[0, j] == pytest.approx(np.mean(s.clarity[0, others]))
-    assert s.intent[0, j, 0] == pytest.approx(min(s.clarity[0, j] * 0.4, 1 - before.damage[0, j, 0]))
+    prior = s.clarity[0, j] * 0.4  # the newcomer's own expectation of the others
+    assert s.intent[0, j, 0] == pytest.approx(min(prior + 0.6 * (before.intent[0, j, 0] - prior),
+                                                  1 - before.damage[0, j, 0]))
     assert s.align[0, j] == pytest.approx(0.4)
     assert s.tenure[0, j] == 0
     assert s.language[0, j] == pytest.approx(0.25 * before.language[0, j])

@@ -7,6 +7,7 @@ the input that set it.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from experiments.analysis.scorecard import resolve
@@ -51,18 +52,25 @@ def test_p2_exposed_members_lose_trust_against_their_counterfactual_and_others_d
     assert (exposure == 0).all()  # the police's data do not serve the housing corporation
 
 
-def test_p5_a_history_of_misuse_collapses_sharing_but_not_cognitive_trust():
-    from experiments.analysis.scorecard import P5_PROBE
+def test_p5_a_history_of_misuse_collapses_sharing_whatever_the_cognitive_trust():
+    from experiments.analysis.scorecard import P5_ARMS, P5_PROBE
 
-    probe = run("probe:p5", **{k: v for k, v in P5_PROBE.items() if k != "scenario"})
-    early = window(probe, "info_shared", (1, 26))
-    assert early.mean() > 0.05  # it shared at first
-    assert (window(probe, "info_shared", (144, 156)) < 0.25 * early).mean() > 0.8
-    assert window(probe, "collaboration", (144, 156)).mean() <= 0.03
-    assert window(probe, "cognitive_trust", (144, 156)).mean() > 0.6
-    # without the trust gate, cognitive and empathic trust carry sharing on
-    ungated = run("probe:p5", **{k: v for k, v in P5_PROBE.items() if k != "scenario"}, trust_gate=False)
-    assert window(ungated, "info_shared", (144, 156)).mean() > 0.1
+    def arm(label, **extra):
+        return run("probe:p5", **{k: v for k, v in P5_PROBE.items() if k != "scenario"}, **P5_ARMS[label], **extra)
+
+    high, low, cf = arm("p5-probe"), arm("p5-probe-low"), arm("p5-probe-no-misuse")
+    end = (144, 156)
+    assert window(cf, "info_shared", end).mean() > 0.2  # without misuse the probe shares
+    assert (window(high, "info_shared", end) < 0.25 * window(cf, "info_shared", end)).mean() > 0.8
+    assert window(high, "collaboration", end).mean() <= 0.03
+    # high cognitive trust keeps sharing up no more than low cognitive trust does ...
+    assert abs((window(high, "info_shared", end) - window(low, "info_shared", end)).mean()) < 0.02
+    # ... although the arms still differ in cognitive trust
+    assert (window(high, "cognitive_trust", end) - window(low, "cognitive_trust", end)).mean() > 0.2
+    # without the trust gate, cognitive and empathic trust carry sharing on, more where they are high
+    ungated_high, ungated_low = arm("p5-probe", trust_gate=False), arm("p5-probe-low", trust_gate=False)
+    assert window(ungated_high, "info_shared", end).mean() > 0.1
+    assert (window(ungated_high, "info_shared", end) - window(ungated_low, "info_shared", end)).mean() > 0.05
 
 
 def test_p7_y_falls_around_its_breach_relative_to_x():
@@ -81,3 +89,27 @@ def test_p6_each_moderator_switch_acts_on_its_own(moderator):
     on = window(run("x", **weak), "collaboration", (144, 156))
     off = window(run("x", **weak, **{f"{moderator}_moderator": False}), "collaboration", (144, 156))
     assert abs((off - on).mean()) > 0.005  # switching the moderator off changes the weak arm
+
+
+def test_a_verdict_at_4_replications_is_the_verdict_at_32():
+    """P7's clauses on information shared and collaboration at the default point, far from
+    their threshold: each holds on all 32 replications and on each of eight disjoint sets
+    of 4 (the verdict is a statement about the effect, not about how many replications
+    estimate it)."""
+    from experiments.analysis.patterns import p7
+
+    seeds = replication_seeds(7, 32)
+    x = simulate_batch([load_scenario("x")] * 32, seeds, 156)
+    y = simulate_batch([load_scenario("y")] * 32, seeds, 156)
+
+    def table(results, reps):
+        return pd.DataFrame([{"replication": r, "step": t, **{m: results[r].model[m][t] for m in
+                                                              ("intentional_trust", "info_shared", "collaboration")}}
+                             for r in reps for t in range(157)])
+
+    far = ("info_shared", "collaboration")
+    whole = p7(table(x, range(32)), table(y, range(32)))
+    assert all(whole.clause_passed[m] and whole.estimates[m] < -0.15 for m in far)
+    for k in range(0, 32, 4):
+        part = p7(table(x, range(k, k + 4)), table(y, range(k, k + 4)))
+        assert all(part.clause_passed[m] for m in far), k

@@ -260,3 +260,15 @@ def test_policy_takes_its_worlds_from_a_calibrated_posterior(tmp_path):
     draws = pd.read_csv(out / "draws.csv")
     assert len(draws) == 3 and set(draws.loss_ratio) <= {1.5, 3.0, 4.5}
     assert main(["policy", "--posterior", str(post), "--uncertain", "default", "--out", str(tmp_path / "o")]) == 2
+
+
+def test_default_worlds_sample_every_effect_of_the_interventions_and_the_breach():
+    """A ranking that rests on an assumed effect size is tested against it: every numeric
+    effect parameter of I1-I6 (and the evaluations I1 adds) and the numbers of Y's breach
+    vary across the default worlds."""
+    from model.parameters import SPECS
+
+    names = {f.name for f in load_uncertain("default")[0]}
+    effects = {s.name for s in SPECS if s.name[:1] == "i" and s.name[1:2].isdigit() and s.kind is float}
+    assert effects | {"evaluation_align", "evaluation_repair"} <= names
+    assert {"breach_alignment", "breach_threshold", "breach_conflict", "breach_shift", "goal_erosion"} <= names

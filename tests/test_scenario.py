@@ -46,9 +46,10 @@ def test_builtin_networks_match_the_study():
     assert sum(o.overlap_group == "outreach" for o in x.organisations) == 2
     assert min(o.representative["capacity"] for o in x.organisations) < 0.5  # overloaded care org
     housing = next(o for o in y.organisations if o.domain == "housing")
-    assert housing.conflict_of_interest > 0
-    newcomer = next(e for e in y.events if e.org == housing.name)
-    assert newcomer.representative["goal_alignment"] < 0.3
+    assert y.breach.org == housing.name and y.breach.week == 104 and x.breach is None
+    assert y.params.breach_conflict > 0 and y.params.breach_alignment < 0.3  # the hypothesis' defaults
+    assert housing.colleague and not any(o.colleague for o in x.organisations)
+    assert not any(e.org == housing.name for e in y.events)  # the breach is not an ordinary event
     assert x.horizon == y.horizon == 156
     assert {o.respondent for o in x.organisations} - {""} == {f"R{k}" for k in range(1, 8)}
     assert {o.respondent for o in y.organisations} - {""} == {"R8", "R9", "R10", "R11"}

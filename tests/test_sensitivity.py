@@ -67,12 +67,12 @@ def test_an_interrupted_study_resumes_to_the_same_indices(tmp_path):
 
 def test_sobol_study_of_the_default_factors_at_ci_size(tmp_path):
     factors, scenario = load_factors("default")
-    assert scenario == "y" and len(factors) == 14
+    assert scenario == "y" and len(factors) == 20  # 14 and the six numbers of the breach (issue 23)
     outputs = ["collaboration", "intentional_trust"]
     summary, indices = run_sa(tmp_path, "sobol", factors, scenario, outputs, 4, 2, seed=5,
                               executor=ExecutorSpec(workers=2), quiet=True)
-    assert summary.ok and summary.total == 4 * (14 + 2) * 2
-    assert set(indices.output) == set(outputs) and len(indices) == 2 * 14
+    assert summary.ok and summary.total == 4 * (20 + 2) * 2
+    assert set(indices.output) == set(outputs) and len(indices) == 2 * 20
     assert np.isfinite(indices.ST).all()
     import json
 

@@ -10,8 +10,8 @@
   are left at their defaults (acting from the founding of the network);
 * outcomes are the model metrics at the horizon (`at_horizon`: the mean of the last 13
   weeks, cumulative counts at the last week), averaged over the replications, plus the
-  interventions' cost in hours per year (over the scenario's horizon, also when
-  ``steps`` runs fewer weeks). Each outcome's direction (``MAXIMIZE`` or
+  interventions' cost in hours per year while they act within the weeks run
+  (`model.interventions.intervention_cost`). Each outcome's direction (``MAXIMIZE`` or
   ``MINIMIZE``) is set so that many-objective search can use them as they are.
 
 Every experiment runs the same replication seeds (spawned from ``seed``), so two
@@ -96,7 +96,7 @@ class TrustnetFunction:
             raise failed[0]
         frame = model_frame(results, list(range(self.reps)))
         out = {m: float(at_horizon(frame, m, by="run").mean()) for m in self.metrics}
-        out[COST] = cost_hours(sc)
+        out[COST] = cost_hours(sc, self.steps)
         return out
 
 

@@ -30,7 +30,7 @@ def band(frame: pd.DataFrame, value: str, by: str = "step") -> pd.DataFrame:
     return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half})
 
 
-def plot_band(ax, b: pd.DataFrame, colour: str, label: str) -> None:
+def plot_band(ax, b: pd.DataFrame, colour: str, label: str, ls: str = "-") -> None:
     """A mean line with its 95% band (from `band`)."""
-    ax.plot(b.index, b["mean"], color=colour, label=label)
-    ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25)
+    ax.plot(b.index, b["mean"], color=colour, label=label, ls=ls)
+    ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25 if ls == "-" else 0.12)

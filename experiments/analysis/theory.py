@@ -18,7 +18,7 @@ def parse_variant(text: str) -> tuple[str, dict]:
     for part in text.split("+"):
         key, _, value = part.partition("=")
         key, value = key.strip(), value.strip() or "literature"
-        if key not in SPEC_BY_NAME or SPEC_BY_NAME[key].kind is not str:
+        if key not in THEORY_PAIRS and key != "update_rule":  # not any choice parameter (e.g. moderation)
             names = ", ".join([*THEORY_PAIRS, "update_rule"])
             raise ScenarioError(f"variant '{part}': unknown theory pair '{key}' (choose from {names})")
         try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.files import parse_toml, read_text
-from model.parameters import SPEC_BY_NAME
+from model.parameters import SPEC_BY_NAME, SPECS
 from model.scenario import ScenarioError, builtin_scenarios
 from model.schema import Items, Number, Table, Text, check
 
@@ -102,3 +102,18 @@ def parse_factors(text: str, where: str) -> tuple[list[Factor], str | None]:
     if scenario is not None and not isinstance(scenario, str):
         raise ScenarioError(f"{where}: 'scenario' must be a string")
     return factors, scenario
+
+
+# parameters that act only under a theory variant or a switched-off mechanism, or that
+# set array shapes: not part of the baseline's uncertainty
+NOT_SAMPLED = {"interaction_cycle", "identification_blindness", "informal_commitment", "culture_gap",
+               "stability_start", "sham_share", "intent_start_low", "max_cases"}
+
+
+def assumption_factors() -> list[Factor]:
+    """The numeric, assumption-labelled parameters of the baseline over their registry
+    ranges (intervention options excluded): the uncertainty robustness and the assumption
+    ledger sample."""
+    return [Factor(s.name, float(s.low), float(s.high), s.kind is int) for s in SPECS
+            if "assumption" in s.source and s.kind in (float, int) and s.name not in NOT_SAMPLED
+            and not (s.name[0] == "i" and s.name[1:2].isdigit())]

@@ -9,7 +9,10 @@ runner) -> analyse -> report, as separable functions.
   (`trustnet policy`);
 * `sensitivity` -- global sensitivity analysis with SALib (`trustnet sa`);
 * `calibration` -- ABC-SMC posterior of the parameters and theory variants given the
-  patterns (`trustnet calibrate`).
+  patterns (`trustnet calibrate`);
+* `run` -- the report and figure of one network's replications (`trustnet run`);
+* `check` -- a scenario validated and each of its settings screened for an effect
+  (`trustnet check`).
 
 A study may import `model`, `experiments.ensemble` and `experiments.analysis`; studies
 do not import each other, and nothing here imports `experiments.cli`.

@@ -64,17 +64,22 @@ def decompose(table: pd.DataFrame, outcomes: list[str], groups: tuple[str, ...] 
             per_rep.append(shapley(values, groups) | {"__gap__": values[full] - values[frozenset()]})
         frame = pd.DataFrame(per_rep)
         gap = frame["__gap__"]
-        n = len(frame)
         for g in groups:
-            effect = frame[g]
-            share = effect.mean() / gap.mean() if gap.mean() != 0 else float("nan")
-            # interval of the ratio of means by the delta method over paired replications
-            if n > 1 and gap.mean() != 0:
-                resid = (effect - share * gap) / gap.mean()
-                half = 1.96 * resid.std(ddof=1) / np.sqrt(n)
-            else:
-                half = float("nan")
-            rows.append({"outcome": outcome, "group": g, "effect": effect.mean(), "share": share,
-                         "ci_low": share - half, "ci_high": share + half,
-                         "gap": gap.mean()})
+            share, low, high = ratio_share(frame[g], gap)
+            rows.append({"outcome": outcome, "group": g, "effect": frame[g].mean(), "share": share,
+                         "ci_low": low, "ci_high": high, "gap": gap.mean()})
     return pd.DataFrame(rows)
+
+
+def ratio_share(effect: pd.Series, total: pd.Series) -> tuple[float, float, float]:
+    """A part's share of a whole, mean(effect) / mean(total), with the delta-method 95%
+    interval of that ratio over paired replications (NaN where the whole is 0)."""
+    n, whole = len(effect), float(np.mean(total))
+    if whole == 0 or n == 0:
+        return float("nan"), float("nan"), float("nan")
+    share = float(np.mean(effect)) / whole
+    if n < 2:
+        return share, float("nan"), float("nan")
+    resid = (np.asarray(effect) - share * np.asarray(total)) / whole
+    half = 1.96 * float(np.std(resid, ddof=1)) / np.sqrt(n)
+    return share, share - half, share + half

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from experiments.analysis import scorecard
-from experiments.analysis.scorecard import RECORDING, ablation_points, criteria_points
+from experiments.analysis.scorecard import RECORDING, RESPONDENT_POINTS, ablation_points, criteria_points
 from experiments.ensemble import Study
-from experiments.ensemble.factors import Factor
+from experiments.ensemble.factors import assumption_factors
+from experiments.studies.contrast.breach import breach_points
 from experiments.studies.contrast.decomposition import coalition_spec, coalitions
 from experiments.studies.contrast.hybrid import GROUPS, hybrid_from_spec
-from model.parameters import SPECS
 from model.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -40,10 +40,12 @@ def _point(label: str, scenario: str, **overrides) -> dict:
 
 
 def criteria_with_ablations() -> dict[str, list[dict]]:
-    """The criteria's points and each pattern's ablated copies, by group."""
+    """The criteria's points and each pattern's ablated copies, by group; with the points
+    only the respondent checks (main) and the breach's channels (probes) read."""
     points = criteria_points()
     ablated = ablation_points(points)
-    return {group: points[group] + ablated[group] for group in points}
+    extra = {"main": list(RESPONDENT_POINTS), "probes": breach_points()}
+    return {group: points[group] + ablated[group] + extra[group] for group in points}
 
 
 def sweep_points(levels: int) -> list[dict]:
@@ -70,28 +72,14 @@ def resolve(name: str) -> Scenario:
     return scorecard.resolve(name)
 
 
-# parameters that act only under a theory variant or a switched-off mechanism, or that
-# set array shapes: not part of the baseline's uncertainty
-NOT_SAMPLED = {"interaction_cycle", "identification_blindness", "informal_commitment", "culture_gap",
-               "stability_start", "sham_share", "intent_start_low", "max_cases"}
-
-
-def assumed_factors() -> list[Factor]:
-    """The numeric, assumption-labelled parameters of the baseline over their registry
-    ranges (intervention options excluded): the uncertainty the robustness share is over."""
-    return [Factor(s.name, float(s.low), float(s.high), s.kind is int) for s in SPECS
-            if "assumption" in s.source and s.kind in (float, int) and s.name not in NOT_SAMPLED
-            and not (s.name[0] == "i" and s.name[1:2].isdigit())]
-
-
 def robust_sample(n: int, seed: int) -> list[dict]:
-    """Latin hypercube over `assumed_factors` (SALib); none for ``n`` 0 (no robustness study)."""
+    """Latin hypercube over `assumption_factors` (SALib); none for ``n`` 0 (no robustness study)."""
     from SALib.sample import latin
 
     if n == 0:
         return []
 
-    factors = assumed_factors()
+    factors = assumption_factors()
     problem = {"num_vars": len(factors), "names": [f.name for f in factors],
                "bounds": [[f.low, f.high] for f in factors]}
     rows = latin.sample(problem, n, seed=seed)
@@ -117,7 +105,7 @@ def studies(sizes: Sizes, seed: int) -> dict[str, Study]:
 
 def robust_studies(sizes: Sizes, seed: int) -> dict[str, Study]:
     """The criteria's points at every robustness sample point, in chunks of sample points
-    (labels ``s{k}:...``); the main points recorded every 4 weeks to keep the tables small."""
+    (labels ``s{k}:...``), recorded as the criteria need them (pairs every two weeks)."""
     x = load_scenario("x")
     sample = robust_sample(sizes.robust_points, seed)
     out = {}
@@ -127,8 +115,7 @@ def robust_studies(sizes: Sizes, seed: int) -> dict[str, Study]:
             for group, pts in criteria_points(sample[k], prefix=f"s{k}:").items():
                 chunk[group] += pts
         for group in ("main", "probes"):
-            recording = {**RECORDING[group], "pairs_every": 4 if group == "main" else 0}
             out[f"robust-{c // sizes.robust_chunk:02d}-{group}"] = Study(
                 scenario=x, points=tuple(chunk[group]), reps=sizes.robust_reps, seed=seed, resolve=resolve,
-                kind=f"contrast-robust-{group}", extra={"chunk": c // sizes.robust_chunk}, **recording)
+                kind=f"contrast-robust-{group}", extra={"chunk": c // sizes.robust_chunk}, **RECORDING[group])
     return out

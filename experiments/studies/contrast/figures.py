@@ -42,35 +42,39 @@ def trajectories(main, path: Path) -> Path:
 
 
 def p2_dyads(main, path: Path) -> Path:
-    pairs, agents = main.get("pairs", "y"), main.get("agents", "y")
+    """What P2's criterion compares: members exposed to the interested party after week 104
+    (red) and those not exposed (grey), each in Y (solid) and in their own counterfactual
+    without misuse, the same seeds (dashed)."""
     misuser = scenario_facts()["interested"]
     holders = [o.name for o in load_scenario("y").organisations if o.role != "minute-taker"]
+    exposed = exposed_after_breach(main.get("pairs", "y"), misuser)
+    victims = set(exposed.index[exposed.to_numpy()])
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2))
-    if misuser is not None:
-        exposed = exposed_after_breach(pairs, misuser)
-        victims = set(exposed.index[exposed.to_numpy()])
+    for label, dash in (("y", "-"), ("y-no-misuse", "--")):
+        pairs, agents = main.get("pairs", label), main.get("agents", label)
         toward = pairs[(pairs.trustee == misuser) & pairs.trustor.isin(holders)].copy()
         toward["group"] = ["exposed" if (r, t) in victims else "not exposed"
                            for r, t in zip(toward.replication, toward.trustor, strict=True)]
         ag = agents[agents.org.isin(holders) & (agents.org != misuser)].copy()
         ag["group"] = ["exposed" if (r, t) in victims else "not exposed"
                        for r, t in zip(ag.replication, ag.org, strict=True)]
+        world = "in Y" if label == "y" else "without misuse (same seeds)"
         for group, colour in (("exposed", "tab:red"), ("not exposed", "tab:gray")):
-            sel = toward[toward.group == group]
-            per = sel.groupby(["replication", "step"])["intentional"].mean().reset_index()
-            plot_band(a1, band(per, "intentional"), colour, f"members {group}")
+            per = toward[toward.group == group].groupby(["replication", "step"])["intentional"].mean()
+            plot_band(a1, band(per.reset_index(), "intentional"), colour, f"{group}, {world}", ls=dash)
             sh = ag[ag.group == group].groupby(["replication", "step"])["sharing"].mean().reset_index()
             sh["week4"] = (sh.step // 4) * 4
             sh = sh.groupby(["replication", "week4"])["sharing"].max().reset_index()
-            plot_band(a2, band(sh, "sharing", by="week4"), colour, f"members {group}")
-    for ax, title in ((a1, f"intentional trust in {misuser}"), (a2, "share of own case information shared")):
+            plot_band(a2, band(sh, "sharing", by="week4"), colour, f"{group}, {world}", ls=dash)
+    for ax, title in ((a1, f"intentional trust in the {misuser}"), (a2, "share of own case information shared")):
         ax.axvline(104, color="black", lw=0.8, ls=":")
         ax.set_xlim(60, 156)
         ax.set_ylim(0, 1)
         ax.set_xlabel("week (dotted: the newcomer with a diverging vision joins)")
         ax.set_title(title)
-        ax.legend(loc="lower left")
-    fig.suptitle("P2 in network Y: members whose data lay before the housing corporation after week 104 (exposed)")
+        ax.legend(loc="lower left", fontsize=7)
+    fig.suptitle("P2 in network Y: members whose data lay before the housing corporation after week 104 "
+                 "(exposed), against their own counterfactual without misuse")
     save_figure(fig, path)
     return path
 

@@ -9,10 +9,12 @@ discrete settings (online or physical, the composition, scheduled events) switch
 t >= 0.5.
 
 Events and attributes attached to organisations that exist in only one network are
-carried over by role (`ROLE_MAP`): in X's composition, Y's newcomer with a diverging
-vision joins X's municipal enforcement, the party with the most interest of its own; in
-Y's composition, X's one-year member (R4) is Y's neighbourhood coach. This mapping is a
-modelling choice for the counterfactuals, documented in docs/patterns.md.
+carried over by role (`ROLE_MAP`): in X's composition, Y's breach (the interest of its own
+and the newcomer with a diverging vision) happens at X's municipal enforcement, the party
+with the most interest of its own; in Y's composition, X's one-year member (R4) is Y's
+neighbourhood coach. This mapping is a modelling choice for the counterfactuals,
+documented in docs/patterns.md. The breach is split in two groups, so that the
+decomposition tells the diverging vision from the interest that misuse needs.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from importlib import resources
 from typing import Any
 
 from model.parameters import SPEC_BY_NAME
-from model.scenario import Scenario, scenario_from_dict
+from model.scenario import REPRESENTATIVE_FIELDS, Scenario, scenario_from_dict
 
-GROUPS = ("composition", "communication", "autonomy", "stability", "coordination", "y_events")
+GROUPS = ("composition", "communication", "autonomy", "stability", "coordination", "interest", "vision")
 
 GROUP_DOC = {
     "composition": "organisations (9 vs 6), their capacities, feedback habits and availability",
@@ -34,7 +36,8 @@ GROUP_DOC = {
     "autonomy": "power asymmetry (shared pot vs who pays decides)",
     "stability": "the scheduled turnover of each network (R4 in X; R8, R10 and the housing newcomer in Y)",
     "coordination": "task clarity where tasks overlap",
-    "y_events": "a newcomer with a diverging vision in an organisation with its own interest (misuse)",
+    "interest": "the housing corporation's interest of its own (conflict with care and municipality data)",
+    "vision": "the diverging vision and threshold of the housing corporation's newcomer (the breach)",
 }
 
 # network-level parameters each group switches (X and Y set only these differently;
@@ -51,9 +54,7 @@ ROLE_MAP = {
                "Housing corporation": "Enforcement", "Care party": "Central intake"},
     "x_to_y": {"Salvation Army outreach": "Neighbourhood coach"},
 }
-CONFLICT_KEYS = ("conflict_of_interest", "conflicts_with")
-Y_EVENT_KEYS = ("goal_alignment", "opportunism_threshold")
-Y_EVENT_ORG = "Housing corporation"
+Y_EVENT_ORG = "Housing corporation"  # the organisation of Y's [breach]
 
 
 def _raw(name: str) -> dict[str, Any]:
@@ -93,13 +94,9 @@ def hybrid(levels: dict[str, float], horizon: int | None = None) -> Scenario:
     # autonomy: who pays decides -> the chair's organisation pays
     for o in base["organisations"]:
         o["pays"] = lv["autonomy"] >= 0.5 and o.get("role") == "chair"
-    # y_events: the organisation with its own interest and the newcomer's diverging vision
+    # the breach's organisation: Y's housing corporation, or the organisation playing its part
     target = Y_EVENT_ORG if on_y else ROLE_MAP["y_to_x"][Y_EVENT_ORG]
     y_org = next(o for o in y["organisations"] if o["name"] == Y_EVENT_ORG)
-    for key in CONFLICT_KEYS:
-        orgs[target].pop(key, None)
-        if lv["y_events"] >= 0.5:
-            orgs[target][key] = copy.deepcopy(y_org[key])
 
     # stability: the scheduled turnover of each network, carried over by role
     events = []
@@ -116,18 +113,28 @@ def hybrid(levels: dict[str, float], horizon: int | None = None) -> Scenario:
             if org in orgs:
                 events.append({"week": e["week"], "org": org, **{k: v for k, v in e.items()
                                                                  if k not in ("week", "org")}})
-    if lv["y_events"] >= 0.5:
-        newcomer = next(e for e in y_events if e["org"] == Y_EVENT_ORG)
-        match = [e for e in events if e["org"] == target and e["week"] == newcomer["week"]]
-        entry = match[0] if match else {"week": newcomer["week"], "org": target}
-        if not match:
-            events.append(entry)
-        entry.update({k: newcomer[k] for k in Y_EVENT_KEYS})
-    else:
-        for e in events:  # without the Y events the housing newcomer is an ordinary successor
-            if e["org"] == target:
-                for k in Y_EVENT_KEYS:
-                    e.pop(k, None)
+    # the breach: its newcomer arrives with Y's turnover (stability) or with the diverging
+    # vision; without the vision it is an ordinary successor (the organisation's usual
+    # alignment and threshold), without the interest its organisation has none of its own
+    base.pop("breach", None)
+    orgs[target].pop("conflict_of_interest", None)
+    orgs[target].pop("conflicts_with", None)
+    orgs[target].pop("colleague", None)
+    if lv["interest"] >= 0.5:
+        orgs[target]["conflicts_with"] = copy.deepcopy(y_org["conflicts_with"])
+    if lv["stability"] >= 0.5 or lv["vision"] >= 0.5:
+        base["breach"] = {"org": target, "week": y["breach"]["week"]}
+        if y_org.get("colleague") and (on_y or lv["stability"] >= 0.5):
+            orgs[target]["colleague"] = True
+        if lv["vision"] < 0.5:
+            rep = {**x.get("representative", {}), **y.get("representative", {}), **orgs[target]}
+            params["breach_alignment"] = rep.get("goal_alignment", REPRESENTATIVE_FIELDS["goal_alignment"].default)
+            params["breach_threshold"] = rep.get("opportunism_threshold",
+                                                 REPRESENTATIVE_FIELDS["opportunism_threshold"].default)
+        if lv["interest"] < 0.5:
+            params["breach_conflict"] = 0.0
+    elif lv["interest"] >= 0.5:
+        orgs[target]["conflict_of_interest"] = SPEC_BY_NAME["breach_conflict"].default
     base["events"] = sorted(events, key=lambda e: (e["week"], e["org"]))
     base["name"] = "hybrid"
     base["description"] = "X/Y hybrid: " + ", ".join(f"{g}={lv[g]:g}" for g in GROUPS)

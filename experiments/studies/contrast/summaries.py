@@ -48,16 +48,18 @@ def sweep_table(sweeps: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["group", "outcome", "level"]).reset_index(drop=True)
 
 
+DECOMPOSED = (*OUTCOMES, "stalls")  # and the stalls a network accumulates (why X has more: the report)
+
+
 def decomposition_table(dec: Tables) -> pd.DataFrame:
     rows = []
     for label in dec.runs.drop_duplicates("label").label:
         groups = frozenset(filter(None, label.removeprefix("coalition:").split("+")))
         frame = dec.get("model", label)
-        w = oc.end_weeks(frame)
-        values = pd.DataFrame({o: oc.per_run(frame, o, w) for o in OUTCOMES})
+        values = pd.DataFrame({o: oc.at_horizon(frame, o) for o in DECOMPOSED})
         values["coalition"] = [groups] * len(values)
         rows.append(values.reset_index())
     table = pd.concat(rows, ignore_index=True)
-    out = decompose(table, list(OUTCOMES))
+    out = decompose(table, list(DECOMPOSED))
     out["effect_x_minus_y"] = -out["effect"]
     return out

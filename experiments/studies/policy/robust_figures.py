@@ -17,7 +17,7 @@ from experiments.studies.policy.robustness import BASELINE
 HEADLINE = "collaboration"
 
 
-def effect_spread(per_draw: pd.DataFrame, scenario: str, path: Path) -> Path:
+def effect_spread(per_draw: pd.DataFrame, scenario: str, path: Path, name: str | None = None) -> Path:
     """Per metric, a box plot of each intervention's effect over the draws."""
     import matplotlib.pyplot as plt
 
@@ -32,12 +32,12 @@ def effect_spread(per_draw: pd.DataFrame, scenario: str, path: Path) -> Path:
         ax.set_title(metric_title(metric), fontsize=9)
         ax.set_yticks(np.arange(1, len(names) + 1), names)
     axes[0].invert_yaxis()
-    fig.suptitle(f"Network {scenario}: effect of each intervention in each plausible world "
+    fig.suptitle(f"Network {name or scenario}: effect of each intervention in each plausible world "
                  f"({sel.draw.nunique()} draws; whiskers 5-95%)")
     return save_figure(fig, path)
 
 
-def acceptability_curves(curves: pd.DataFrame, scenario: str, path: Path) -> Path:
+def acceptability_curves(curves: pd.DataFrame, scenario: str, path: Path, name: str | None = None) -> Path:
     """Per metric, the share of draws in which each option gives the most net benefit."""
     import matplotlib.pyplot as plt
 
@@ -53,12 +53,12 @@ def acceptability_curves(curves: pd.DataFrame, scenario: str, path: Path) -> Pat
         ax.set_title(metric_title(metric), fontsize=9)
     axes[0].set_ylabel("share of draws with the most net benefit")
     axes[-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.suptitle(f"Network {scenario}: cost-effectiveness acceptability")
+    fig.suptitle(f"Network {name or scenario}: cost-effectiveness acceptability")
     return save_figure(fig, path)
 
 
 def failure_boxes(boxes: pd.DataFrame, scores: pd.DataFrame, factors: list[str], scenario: str,
-                  path: Path) -> Path:
+                  path: Path, name: str | None = None) -> Path:
     """Left: each intervention's failure box for the headline metric (restricted factors
     as bars over their range). Right: feature scores of its effect."""
     import matplotlib.pyplot as plt
@@ -94,5 +94,5 @@ def failure_boxes(boxes: pd.DataFrame, scores: pd.DataFrame, factors: list[str],
         right.set_xticks(range(grid.shape[1]), grid.columns, rotation=45, ha="right")
         fig.colorbar(image, ax=right, fraction=0.04)
     right.set_title(f"what drives the effect on {HEADLINE} (feature scores)", fontsize=10)
-    fig.suptitle(f"Network {scenario}: scenario discovery")
+    fig.suptitle(f"Network {name or scenario}: scenario discovery")
     return save_figure(fig, path)

@@ -71,7 +71,8 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
              "Within a world the baseline and every option share their random numbers, so each effect is the "
              "intervention minus the baseline in the same world. Effects are read at the horizon (trust, sharing, "
              f"collaboration: mean of the last {END_WINDOW} weeks; cases resolved and stalls: cumulative). Costs "
-             "are hours per year for the whole network.", "",
+             "are hours a year for the whole network while the interventions act within the run. Which assumed "
+             "numbers decide each effect and rank: the assumption ledger (results/assumptions/report.md).", "",
              f"An option is called *robust* when it improves the outcome in at least {ROBUST:.0%} of the worlds. "
              f"It *fails* in a world when it does not improve the outcome or does less than "
              f"{setup.get('fraction', FAIL_FRACTION):.0%} of its average improvement; scenario discovery (PRIM) "
@@ -82,7 +83,7 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
     for scenario, sel in table.groupby("scenario", sort=False):
         head = sel[sel.metric == HEADLINE].set_index("intervention")
         options = [o for o in head.index if o != BASELINE]
-        lines += [f"## Network {scenario}", "",
+        lines += [f"## Network {setup.get('names', {}).get(scenario, scenario)}", "",
                   f"Effect on {HEADLINE}, over the worlds:", "",
                   "| intervention | mean effect [95% CI] | 5-95% of worlds | improves in | best in | mean regret | "
                   "hours/year | effect per 100 h | verdict |", "|---|---|---|---|---|---|---|---|---|"]
@@ -91,6 +92,8 @@ def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curve
             r = head.loc[name]
             per100 = f"{100 * r.effect_per_hour:+.4f}" if r.cost_hours > 0 else ""
             verdict = _verdict(r.p_positive) if name != BASELINE else ""
+            if name != BASELINE and r.get("acts_share", 1.0) == 0:
+                verdict = "nothing to act on in any world"
             lines.append(f"| {name} | {r.mean_effect:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] | "
                          f"{r.q05:+.3f} to {r.q95:+.3f} | {r.p_positive:.0%} | {r.p_best:.0%} | "
                          f"{r.mean_regret:.3f} | {r.cost_hours:.0f} | {per100} | {verdict} |")

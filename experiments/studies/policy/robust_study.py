@@ -21,7 +21,7 @@ from experiments.studies.policy.robust_figures import acceptability_curves, effe
 from experiments.studies.policy.robust_report import report
 from experiments.studies.policy.robustness import per_draw_effects, robustness
 from model.interventions import INTERVENTIONS, parse_intervention
-from model.scenario import load_scenario
+from model.scenario import load_scenario, network_names
 
 
 @dataclass
@@ -59,16 +59,16 @@ def run_robust(out: Path, scenarios: list[str], draws: list[dict], interventions
                         ("discovery", result.discovery), ("feature_scores", result.scores),
                         ("acceptability", result.acceptability)):
         frame.to_csv(out / f"{name}.csv", index=False)
-    figures = []
+    figures, names = [], network_names(scenarios)
     for sc in scenarios:
         stem = Path(sc).stem
-        figures += [effect_spread(per_draw, sc, out / f"robust_effects_{stem}.png"),
-                    acceptability_curves(result.acceptability, sc, out / f"acceptability_{stem}.png"),
+        figures += [effect_spread(per_draw, sc, out / f"robust_effects_{stem}.png", names[sc]),
+                    acceptability_curves(result.acceptability, sc, out / f"acceptability_{stem}.png", names[sc]),
                     failure_boxes(result.discovery, result.scores, list(factor_table(draws, sc).columns), sc,
-                                  out / f"discovery_{stem}.png")]
+                                  out / f"discovery_{stem}.png", names[sc])]
     factors = sorted({k for d in draws for k in d})
     setup = {"draws": len(draws), "reps": reps, "seed": seed, "source": source, "factors": factors,
-             "fraction": fraction, "singles": [parse_intervention(i)[0] for i in interventions]}
+             "fraction": fraction, "singles": [parse_intervention(i)[0] for i in interventions], "names": names}
     write_text(report(result.robustness, result.discovery, result.scores, result.acceptability, setup, figures),
                out / "report.md")
     return summary, result

@@ -13,7 +13,9 @@ good direction (fewer stalls is a benefit). Per option:
 * ``p_best``: share of draws in which it has the largest benefit (ties share the draw,
   so ``p_best`` sums to 1 over the options of a scenario and metric);
 * ``mean_regret``: mean over draws of the best option's benefit minus this one's;
-* ``cost_hours`` (mean over draws) and ``effect_per_hour``.
+* ``cost_hours`` (mean over draws) and ``effect_per_hour``;
+* ``acts_share``: the share of the worlds in which the option has anything to act on
+  (its runs differ from the baseline's; 0: nothing to act on in any world).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from experiments.studies.policy.robust_design import draw_label
 
 BASELINE = "baseline"
 COLUMNS = ["scenario", "intervention", "metric", "mean_effect", "ci_low", "ci_high", "p_positive", "p_best",
-           "mean_regret", "cost_hours", "effect_per_hour", "q05", "q95", "draws"]
+           "mean_regret", "cost_hours", "effect_per_hour", "q05", "q95", "draws", "acts_share"]
 
 
 class DrawView:
@@ -83,6 +85,7 @@ def robustness(per_draw: pd.DataFrame) -> pd.DataFrame:
     frame = per_draw.assign(benefit=benefit(per_draw))
     for (scenario, metric), sel in frame.groupby(["scenario", "metric"], sort=False):
         effect, gain, cost = (option_table(sel, v) for v in ("effect", "benefit", "cost_hours"))
+        acting = option_table(sel.assign(acts=sel.acts.astype(float)), "acts") if "acts" in sel else None
         wins = best_shares(gain)
         regret = gain.max(axis=1).to_numpy()[:, None] - gain.to_numpy()
         for k, option in enumerate(gain.columns):
@@ -95,5 +98,6 @@ def robustness(per_draw: pd.DataFrame) -> pd.DataFrame:
                 "mean_regret": float(regret[:, k].mean()), "cost_hours": mean_cost,
                 "effect_per_hour": m[0] / mean_cost if mean_cost > 0 else float("nan"),
                 "q05": float(effect[option].quantile(0.05)), "q95": float(effect[option].quantile(0.95)),
-                "draws": len(effect)})
+                "draws": len(effect),
+                "acts_share": float(acting[option].mean()) if acting is not None and option != BASELINE else 1.0})
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,5 +1,5 @@
-"""`trustnet policy`: run the design, compute the paired effects, write table, figures
-and report."""
+"""`trustnet policy`: run the design, compute the paired effects (at the horizon, and in
+units a reader knows), write tables, figures and report."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from experiments.ensemble.store import write_text
 from experiments.studies.policy.design import design
 from experiments.studies.policy.effects import effects
 from experiments.studies.policy.report import forest_plot, report
+from experiments.studies.policy.units import unit_effects
 from model.interventions import INTERVENTIONS
-from model.scenario import load_scenario
+from model.scenario import load_scenario, network_names
 
 
 def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None = None,
@@ -28,8 +29,12 @@ def run_policy(out: Path, scenarios: list[str], interventions: list[str] | None 
     summary = execute(study, out / "runs", executor, engine=engine, block_size=block_size, quiet=quiet)
     if not summary.ok:
         return summary, None
-    table = effects(Tables(out / "runs"), points)
+    tables = Tables(out / "runs")
+    table = effects(tables, points)
     table.to_csv(out / "effects.csv", index=False)
-    figures = [forest_plot(table, sc, out / f"forest_{Path(sc).stem}.png") for sc in scenarios]
-    write_text(report(table, reps, seed, figures), out / "report.md")
+    units = unit_effects(tables, points)
+    units.to_csv(out / "effects_in_units.csv", index=False)
+    names = network_names(scenarios)
+    figures = [forest_plot(table, sc, out / f"forest_{Path(sc).stem}.png", names[sc]) for sc in scenarios]
+    write_text(report(table, reps, seed, figures, names, units), out / "report.md")
     return summary, table

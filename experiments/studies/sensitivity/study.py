@@ -20,7 +20,7 @@ from experiments.studies.sensitivity.indices import (
     outputs_per_point,
 )
 from experiments.studies.sensitivity.report import plot, report
-from model.scenario import ScenarioError, load_scenario
+from model.scenario import ScenarioError, load_scenario, network_names
 
 
 def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs: list[str], n: int,
@@ -84,5 +84,6 @@ def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs
                 "scenario": scenario if model == "trustnet" else None, "factors": problem,
                 "noise_share": noise, "root_seed": seed}, out / "summary.json")
     figures = plot(indices, method, outputs, out)
-    write_text(report(indices, convergence, noise, method, n, reps, model, scenario, figures), out / "report.md")
+    shown = network_names([scenario])[scenario] if model == "trustnet" else scenario  # a name, not a path
+    write_text(report(indices, convergence, noise, method, n, reps, model, shown, figures), out / "report.md")
     return summary, indices

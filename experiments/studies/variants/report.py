@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.figures import save_figure
+from experiments.analysis.points import PATTERNS
 from experiments.studies.variants.design import UNCERTAIN
-from experiments.studies.variants.verdict import PATTERNS, REJECT_BELOW
 from model.variants import THEORY_PAIRS
 
 
@@ -30,35 +30,34 @@ def heatmap(table: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def report(table: pd.DataFrame, result: dict, sizes, seed: int, posterior=None) -> str:
+def report(table: pd.DataFrame, pairs: pd.DataFrame, verdicts: dict, sizes, seed: int, posterior=None) -> str:
     sample = (f"{sizes.samples} weighted draws of the baseline's calibrated posterior ({posterior})"
               if posterior else f"{sizes.samples} Latin-hypercube points over {len(UNCERTAIN)} uncertain "
               f"parameters ({', '.join(UNCERTAIN)})")
     lines = ["# Theory variants against the patterns", "",
-             f"{sample}, {sizes.reps} replications per point, root seed {seed}. "
-             "A variant's share is the share of sample points at which the pattern's criterion "
-             "(docs/patterns.md) passes; brackets are Wilson 95% intervals.", "",
+             f"{sample}, {sizes.reps} replications per point, root seed {seed}. The baseline (the study's side of "
+             "every pair) and each variant run at the same points with the same seeds. A pattern holds at a point "
+             "when its criterion's estimates meet their thresholds (docs/patterns.md); a share is the share of "
+             "points at which it holds (Wilson 95% interval). Every point's margins and estimates are in "
+             "`variant_points.parquet`.", "",
              "| variant | " + " | ".join((*PATTERNS, "all")) + " |", "|---|" + "---|" * (len(PATTERNS) + 1)]
     for variant, frame in table.groupby("variant", sort=False):
         f = frame.set_index("pattern")
         lines.append(f"| {variant} | " + " | ".join(
             f"{f.loc[p, 'share']:.0%} [{f.loc[p, 'ci_low']:.0%}, {f.loc[p, 'ci_high']:.0%}]"
             for p in (*PATTERNS, "all")) + " |")
-    lines += ["", "## Verdict", ""]
-    if result["rejected"]:
-        lines.append(f"**Rejected** (a pattern reproduced at under {REJECT_BELOW:.0%} of the sample, upper "
-                     "bound):")
-        for v, pats in result["rejected"].items():
-            lines.append(f"- {v}: cannot produce {', '.join(pats)}")
-    else:
-        lines.append("No variant is rejected outright.")
-    lines += ["", "**Survive:** " + (", ".join(result["survivors"]) or "none"), ""]
-    alike = result["indistinguishable_from_baseline"]
-    lines.append("**The patterns cannot tell these apart from the baseline** (all intervals overlap): "
-                 + (", ".join(alike) if alike else "none") + ".")
-    quiet = [v for v, acts in result.get("acts_in_x_and_y", {}).items() if not acts and v != "baseline"]
-    lines += ["", "**Variants that change nothing in X and Y** (their runs equal the baseline's at every sample "
-              "point, so the patterns cannot judge them here): " + (", ".join(quiet) if quiet else "none") + "."]
+    lines += ["", "## Verdict, paired against the baseline", "",
+              "At each point, per pattern: does only the baseline hold, or only the variant? McNemar's exact test "
+              "on those discordant points, Holm-corrected over the seven patterns of a variant (5%). The baseline "
+              "is the reference and is not judged by its own rule. `paired.csv` has every count.", "",
+              "| variant | verdict | better on | worse on | discordant points per pattern (only baseline / only "
+              "variant) |", "|---|---|---|---|---|"]
+    for variant, v in verdicts.items():
+        f = pairs[pairs.variant == variant].set_index("pattern")
+        counts = ", ".join(f"{p} {f.loc[p, 'only_baseline']}/{f.loc[p, 'only_variant']}" for p in PATTERNS)
+        word = f"**{v['verdict']}**" + (f" ({v['reason']})" if v["reason"] else "")
+        lines.append(f"| {variant} | {word} | {', '.join(v['better_on']) or '-'} | {', '.join(v['worse_on']) or '-'}"
+                     f" | {counts} |")
     lines += ["", "Theory pairs (literature vs study), THEORY.md §5:", ""]
     for t, (lit, study) in THEORY_PAIRS.items():
         lines.append(f"- {t}: literature — {lit}; study — {study}")
