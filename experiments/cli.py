@@ -6,210 +6,76 @@ reported as one line on stderr with exit status 2 and no traceback, before anyth
 computed or written: every command validates all its input first, then claims its
 results directory (`experiments.ensemble.ownership`), then runs.
 
-Options are parsed once, strictly (see docs/robustness.md): a single-valued option
-given twice, an abbreviated option, a key given twice in ``--set``/``--variant``, an
-intervention or its option given twice, a value that carries another option, a
-``--variant`` that is not a theory variant, and a factor that cannot act in the study it
-is sampled for are refused. Designs are compared by their parsed values, not their
-spelling. Every file is read through `model.files`; every command bounds its work
-(`experiments.ensemble.budget`) before it builds its design; everything printed passes
-through `safe`, so names from files and paths cannot carry escape sequences or newlines.
+Options are parsed once, strictly, by `experiments.options` (see docs/robustness.md): a
+single-valued option given twice, an abbreviated option, a key given twice in
+``--set``/``--variant``, an intervention or its option given twice, a value that carries
+another option, a ``--variant`` that is not a theory variant, and a factor that cannot
+act in the study it is sampled for are refused. Designs are compared by their parsed
+values, not their spelling. Every file is read through `model.files`; every command
+bounds its work (`bound_work`, `experiments.ensemble.budget`) before it builds its
+design; everything printed passes through `options.say`, so names from files and paths
+cannot carry escape sequences or newlines.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import tomllib
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, StudyError, execute
 from experiments.ensemble.budget import DEFAULT_HOURS, Work, WorkError, bound, runs_work, study_work
 from experiments.ensemble.executors import Workers, probe_scheduler
-from experiments.ensemble.ownership import DirectoryError, check_creatable, claim
+from experiments.ensemble.ownership import DirectoryError, claim
 from experiments.ensemble.parts import PartError
 from experiments.ensemble.results import ResultsError
 from experiments.ensemble.runner import preflight
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
+from experiments.options import (
+    MAX_STEPS,
+    Parser,
+    UsageError,
+    assignments,
+    check_unique,
+    fraction,
+    given,
+    hours,
+    listed,
+    network_key,
+    out_dir,
+    port_number,
+    positive,
+    refuse_inert_factors,
+    say,
+    seconds,
+    seed_number,
+    short,
+    steps_number,
+    switched_on,
+    variant_list,
+    whole_number,
+)
 from model.scenario import VARIANT_KEYS, ScenarioError, load_scenario
-
-MAX_STEPS = 5200  # like a scenario's horizon: a century of weeks
-
-
-class UsageError(Exception):
-    """A command-line problem: reported as one line."""
-
-
-def safe(text: str) -> str:
-    """``text`` fit to print on one line: control characters (newlines, ANSI escape
-    sequences) and undecodable bytes of a path shown escaped, never acted on."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
-
-
-def say(text: str, error: bool = False) -> None:
-    print(safe(text), file=sys.stderr if error else sys.stdout, flush=error)
-
-
-class _Once(argparse.Action):
-    """``store`` that refuses an option given twice (argparse's keeps the last silently)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        _given_once(parser, namespace, self.dest, option_string)
-        setattr(namespace, self.dest, values)
-
-
-class _OnceFlag(argparse.Action):
-    """``store_true`` that refuses a flag given twice."""
-
-    def __init__(self, option_strings, dest, default=False, required=False, help=None):  # noqa: A002
-        super().__init__(option_strings, dest, nargs=0, const=True, default=default, required=required, help=help)
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        _given_once(parser, namespace, self.dest, option_string)
-        setattr(namespace, self.dest, True)
-
-
-def _given_once(parser, namespace, dest: str, option: str | None) -> None:
-    seen = namespace.__dict__.setdefault("_given", set())
-    if dest in seen:
-        parser.error(f"argument {option or dest}: given twice")
-    seen.add(dest)
-
-
-def given(args: argparse.Namespace, dest: str) -> bool:
-    """Whether single-valued option ``dest`` was given on the command line."""
-    return dest in getattr(args, "_given", set())
-
-
-class _Parser(argparse.ArgumentParser):
-    """One line per error, no abbreviations (``--rep`` is not ``--reps``: an abbreviation
-    would change its meaning when an option is added), single options given once."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("allow_abbrev", False)
-        super().__init__(*args, **kwargs)
-        self.register("action", None, _Once)
-        self.register("action", "store", _Once)
-        self.register("action", "store_true", _OnceFlag)
-
-    def error(self, message: str):  # one line, no usage dump
-        raise UsageError(f"{self.prog}: error: {message}")
-
-
-def parse_assignment(text: str, option: str = "--set") -> tuple[str, Any]:
-    """``KEY=VALUE`` with VALUE read as a TOML value (number, true/false, string)."""
-    key, sep, raw = text.partition("=")
-    key = key.strip()
-    if not sep or not key or not text.isprintable():
-        shape = "T=SIDE (e.g. T1=literature)" if option == "--variant" else "KEY=VALUE"
-        raise UsageError(f"trustnet: error: {option} {text[:60]!r}: expected {shape} on one line")
-    try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except (tomllib.TOMLDecodeError, RecursionError):
-        value = raw.strip()
-    except ValueError:  # an integer of thousands of digits
-        raise UsageError(f"trustnet: error: {option} {key[:40]!r}: a number too long to read") from None
-    if isinstance(value, (list, dict)):  # a KEY takes one value, not a TOML array or table
-        value = raw.strip()
-    return key, value
-
-
-def assignments(items: list[str], option: str) -> dict[str, Any]:
-    """``KEY=VALUE`` items of a repeatable option, each KEY once."""
-    out: dict[str, Any] = {}
-    for text in items:
-        key, value = parse_assignment(text, option)
-        if key in out:
-            raise UsageError(f"trustnet: error: {option} {key[:40]!r} given twice")
-        out[key] = value
-    return out
-
-
-def _whole_number(low: int, high: int):
-    """An argparse type: a whole number in ``low..high``, with a one-line message otherwise.
-
-    Upper bounds keep a typo (an extra zero or ten) from starting work that cannot finish.
-    """
-    def parse(text: str) -> int:
-        if not text.strip().isascii() or not text.strip().lstrip("+-").isdigit() or len(text.strip()) > 30:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
-        value = int(text)
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
-        if value > high:
-            raise argparse.ArgumentTypeError(f"must be at most {high}, got {value}")
-        return value
-
-    return parse
-
-
-_positive = _whole_number(1, 1_000_000)
-_seed = _whole_number(0, 2**63 - 1)
-_steps = _whole_number(1, MAX_STEPS)
-_port = _whole_number(1, 65535)
-
-
-def _positive_number(unit: str):
-    """An argparse type: a finite number > 0 (seconds, hours)."""
-    def parse(text: str) -> float:
-        try:
-            value = float(text) if len(text) <= 40 else float("nan")
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {unit}, got {text[:40]!r}") from None
-        if not 0 < value < float("inf"):
-            raise argparse.ArgumentTypeError(f"must be a positive number of {unit}, got {text[:40]!r}")
-        return value
-
-    return parse
-
-
-_seconds = _positive_number("seconds")
-_hours = _positive_number("hours")
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text[:40]!r}") from None
-    if not 0.0 <= value <= 1.0:  # also NaN
-        raise argparse.ArgumentTypeError(f"must lie in [0, 1], got {text[:40]!r}")
-    return value
-
-
-def _out_dir(text: str) -> Path:
-    """``--out``: a directory that exists or can be created (checked, not created, here)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must name a directory, got an empty path")
-    try:
-        check_creatable(Path(text))
-    except DirectoryError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    except (OSError, ValueError) as exc:  # e.g. a NUL byte, a name too long
-        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not a usable path ({exc})") from None
-    return Path(text)
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
     """--workers / --scheduler / --dask-local, --block-size and --quiet (every study command)."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive, default=None, metavar="K",
+    where.add_argument("--workers", type=positive, default=None, metavar="K",
                        help="at most K local processes (default: the idle cores); fewer, or none, when "
                             "the work is small")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
                        help="run on an existing Dask cluster")
-    where.add_argument("--dask-local", type=_whole_number(1, 256), default=None, metavar="N",
+    where.add_argument("--dask-local", type=whole_number(1, 256), default=None, metavar="N",
                        help="start a Dask LocalCluster with N workers")
-    parser.add_argument("--block-size", type=_positive, default=None, metavar="RUNS",
+    parser.add_argument("--block-size", type=positive, default=None, metavar="RUNS",
                         help="runs per block of work (default: sized automatically)")
-    parser.add_argument("--run-timeout", type=_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--run-timeout", type=seconds, default=None, metavar="SECONDS",
                         help="a run not finished this long after it started is stopped and recorded as "
                              "failed, whatever the block size (local worker processes only)")
-    parser.add_argument("--max-hours", type=_hours, default=DEFAULT_HOURS, metavar="H",
+    parser.add_argument("--max-hours", type=hours, default=DEFAULT_HOURS, metavar="H",
                         help=f"refuse work estimated to take longer than H hours on the cores in use "
                              f"(default {DEFAULT_HOURS:g})")
     parser.add_argument("--engine", default="batch",
@@ -264,41 +130,41 @@ def finished(code: int, page: Path | None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from model import __version__
 
-    parser = _Parser(prog="trustnet", description=__doc__.splitlines()[0])
+    parser = Parser(prog="trustnet", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"trustnet {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     run = sub.add_parser("run", help="replications of one scenario, written to Parquet")
     run.add_argument("scenario", help="x, y, a scenario .toml file, or synthetic:N[:domain=w,...]")
-    run.add_argument("--reps", type=_positive, default=10, help="replications (default 10)")
-    run.add_argument("--steps", type=_steps, default=None, help=f"weeks, at most {MAX_STEPS} "
+    run.add_argument("--reps", type=positive, default=10, help="replications (default 10)")
+    run.add_argument("--steps", type=steps_number, default=None, help=f"weeks, at most {MAX_STEPS} "
                      "(default: scenario horizon)")
-    run.add_argument("--seed", type=_seed, default=20221, help="root seed (default 20221)")
+    run.add_argument("--seed", type=seed_number, default=20221, help="root seed (default 20221)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a parameter, e.g. --set turnover_rate=0.3 (repeatable)")
     run.add_argument("--variant", action="append", default=[], metavar="T=SIDE",
                      help="theory variant, e.g. --variant T1=literature or update_rule=symmetric")
     run.add_argument("--intervention", action="append", default=[], metavar="NAME[:opt=v,...]",
                      help="apply an intervention, e.g. --intervention evaluations:every=13 (repeatable)")
-    run.add_argument("--pairs", type=_whole_number(0, MAX_STEPS), default=0, metavar="K",
+    run.add_argument("--pairs", type=whole_number(0, MAX_STEPS), default=0, metavar="K",
                      help="also write pairwise trust every K weeks to pairs.parquet")
     run.add_argument("--against", action="append", default=[], metavar="x|y|PATH",
                      help="also run this network with the same seeds and compare in the report (repeatable)")
-    run.add_argument("--out", required=True, type=_out_dir, help="results directory")
+    run.add_argument("--out", required=True, type=out_dir, help="results directory")
     add_execution_options(run)
 
     con = sub.add_parser("contrast", help="reproduce the X-Y contrast: pattern scorecard, ablations, "
                                           "decomposition of the gap")
-    con.add_argument("--reps", type=_positive, default=30, help="replications per design point (default 30)")
-    con.add_argument("--sweep-reps", type=_positive, default=10, help="replications per sweep step")
-    con.add_argument("--decomposition-reps", type=_positive, default=10,
+    con.add_argument("--reps", type=positive, default=30, help="replications per design point (default 30)")
+    con.add_argument("--sweep-reps", type=positive, default=10, help="replications per sweep step")
+    con.add_argument("--decomposition-reps", type=positive, default=10,
                      help="replications per combination of groups (2^7 combinations)")
-    con.add_argument("--robust-points", type=_whole_number(0, 1_000_000), default=256,
+    con.add_argument("--robust-points", type=whole_number(0, 1_000_000), default=256,
                      help="Latin-hypercube points over the assumption-labelled parameters for the "
                           "robustness shares (default 256; 0: skip)")
-    con.add_argument("--robust-reps", type=_positive, default=4, help="replications per robustness point")
-    con.add_argument("--seed", type=_seed, default=20221)
-    con.add_argument("--out", type=_out_dir, required=True)
+    con.add_argument("--robust-reps", type=positive, default=4, help="replications per robustness point")
+    con.add_argument("--seed", type=seed_number, default=20221)
+    con.add_argument("--out", type=out_dir, required=True)
     add_execution_options(con)
 
     pol = sub.add_parser("policy", help="the study's recommendations I1-I6 as what-if interventions")
@@ -308,22 +174,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="intervention to test (repeatable; default: all six with default options)")
     pol.add_argument("--combination", action="append", default=[], metavar="NAME+NAME",
                      help="also test interventions together, e.g. social_map+evaluations (repeatable)")
-    pol.add_argument("--reps", type=_positive, default=None,
+    pol.add_argument("--reps", type=positive, default=None,
                      help="replications per design point (default 30; with --uncertain 10 per draw)")
     pol.add_argument("--uncertain", default=None, metavar="FILE",
                      help="robust analysis over a factor file (TOML, or 'default'), by Latin hypercube")
-    pol.add_argument("--samples", type=_positive, default=None, metavar="M",
+    pol.add_argument("--samples", type=positive, default=None, metavar="M",
                      help="draws of the uncertain factors (default 100; needs --uncertain)")
-    pol.add_argument("--fail-fraction", type=_fraction, default=None, metavar="F",
+    pol.add_argument("--fail-fraction", type=fraction, default=None, metavar="F",
                      help="with --uncertain: an option fails in a draw below F x its mean improvement (default 0.5)")
-    pol.add_argument("--steps", type=_steps, default=None, help=f"weeks, at most {MAX_STEPS} "
+    pol.add_argument("--steps", type=steps_number, default=None, help=f"weeks, at most {MAX_STEPS} "
                      "(default: scenario horizon)")
-    pol.add_argument("--seed", type=_seed, default=20221)
-    pol.add_argument("--out", type=_out_dir, required=True)
+    pol.add_argument("--seed", type=seed_number, default=20221)
+    pol.add_argument("--out", type=out_dir, required=True)
     add_execution_options(pol)
 
     app = sub.add_parser("app", help="interactive exploration in the browser (Solara, Mesa's model controller)")
-    app.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    app.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
     app.add_argument("--host", default="127.0.0.1",
                      help="interface to listen on (default: localhost only; others need --expose)")
     app.add_argument("--expose", action="store_true",
@@ -332,11 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="validate a scenario and screen each of its settings for an effect")
     chk.add_argument("scenario", help="x, y or a scenario .toml file")
-    chk.add_argument("--reps", type=_whole_number(2, 10_000), default=8,
+    chk.add_argument("--reps", type=whole_number(2, 10_000), default=8,
                      help="paired replications per setting (default 8)")
-    chk.add_argument("--steps", type=_steps, default=None, help="weeks (default: scenario horizon)")
-    chk.add_argument("--seed", type=_seed, default=20221)
-    chk.add_argument("--out", type=_out_dir, default=None, help="also write report.md and screen.csv here")
+    chk.add_argument("--steps", type=steps_number, default=None, help="weeks (default: scenario horizon)")
+    chk.add_argument("--seed", type=seed_number, default=20221)
+    chk.add_argument("--out", type=out_dir, default=None, help="also write report.md and screen.csv here")
 
     sa = sub.add_parser("sa", help="global sensitivity analysis (SALib: Sobol, Morris, PAWN)")
     sa.add_argument("--method", choices=("sobol", "morris", "pawn"), default="sobol")
@@ -347,46 +213,46 @@ def build_parser() -> argparse.ArgumentParser:
     sa.add_argument("--scenario", default=None, metavar="x|y|PATH", help="default: the factor file's, else y")
     sa.add_argument("--outputs", default="collaboration,intentional_trust,info_shared,cases_resolved",
                     help="comma-separated model metrics to analyse")
-    sa.add_argument("--n", type=_positive, default=64,
+    sa.add_argument("--n", type=positive, default=64,
                     help="Sobol base sample (power of two), Morris trajectories, or PAWN points (default 64)")
-    sa.add_argument("--reps", type=_positive, default=4, help="replications per design point (default 4)")
+    sa.add_argument("--reps", type=positive, default=4, help="replications per design point (default 4)")
     sa.add_argument("--second-order", action="store_true", help="Sobol second-order indices")
-    sa.add_argument("--seed", type=_seed, default=20221)
-    sa.add_argument("--out", type=_out_dir, required=True)
+    sa.add_argument("--seed", type=seed_number, default=20221)
+    sa.add_argument("--out", type=out_dir, required=True)
     add_execution_options(sa)
 
     var = sub.add_parser("variants", help="theory variants T1-T8 and update rules against the patterns")
-    var.add_argument("--samples", type=_positive, default=128, help="parameter sample points (default 128)")
-    var.add_argument("--reps", type=_positive, default=4, help="replications per point (default 4)")
+    var.add_argument("--samples", type=positive, default=128, help="parameter sample points (default 128)")
+    var.add_argument("--reps", type=positive, default=4, help="replications per point (default 4)")
     var.add_argument("--variants", default=None, metavar="T1,T5,...",
                      help="compare only these (with the baseline); default: all")
     var.add_argument("--pair", action="append", default=[], metavar="T1+T3",
                      help="also compare two variants switched on together (repeatable)")
-    var.add_argument("--seed", type=_seed, default=20221)
-    var.add_argument("--out", type=_out_dir, required=True)
+    var.add_argument("--seed", type=seed_number, default=20221)
+    var.add_argument("--out", type=out_dir, required=True)
     add_execution_options(var)
 
     led = sub.add_parser("assumptions", help="the assumption ledger: which assumed numbers decide which answer "
                                              "(Morris screening)")
-    led.add_argument("--trajectories", type=_whole_number(2, 1000), default=6,
+    led.add_argument("--trajectories", type=whole_number(2, 1000), default=6,
                      help="Morris trajectories (default 6; each is one point more than there are assumptions)")
-    led.add_argument("--reps", type=_positive, default=2, help="replications per design point (default 2)")
-    led.add_argument("--seed", type=_seed, default=20221)
-    led.add_argument("--out", type=_out_dir, required=True)
+    led.add_argument("--reps", type=positive, default=2, help="replications per design point (default 2)")
+    led.add_argument("--seed", type=seed_number, default=20221)
+    led.add_argument("--out", type=out_dir, required=True)
     add_execution_options(led)
 
     cal = sub.add_parser("calibrate", help="ABC-SMC posterior of the parameters and theory variants given the patterns")
     cal.add_argument("--factors", default="default", metavar="FILE",
                      help="factor file (TOML; bounds are uniform priors); default: the assumption-labelled parameters")
     cal.add_argument("--variants", default=None, metavar="T1,T3,...", help="variants competing with the baseline")
-    cal.add_argument("--population", type=_whole_number(2, 100_000), default=200, help="particles (default 200)")
-    cal.add_argument("--generations", type=_positive, default=6, help="generations incl. the prior's (default 6)")
-    cal.add_argument("--reps", type=_positive, default=4, help="paired replications per particle (default 4)")
+    cal.add_argument("--population", type=whole_number(2, 100_000), default=200, help="particles (default 200)")
+    cal.add_argument("--generations", type=positive, default=6, help="generations incl. the prior's (default 6)")
+    cal.add_argument("--reps", type=positive, default=4, help="paired replications per particle (default 4)")
     cal.add_argument("--hold-out", default=None, metavar="P7,...", help="patterns left out of the distance")
     cal.add_argument("--truth", type=Path, default=None, metavar="PARAMS.toml",
                      help="known-answer check: pseudo-observed summaries simulated at these parameters")
-    cal.add_argument("--seed", type=_seed, default=20221)
-    cal.add_argument("--out", type=_out_dir, required=True)
+    cal.add_argument("--seed", type=seed_number, default=20221)
+    cal.add_argument("--out", type=out_dir, required=True)
     add_execution_options(cal)
 
     for sub_parser in (run, sa, var, pol):
@@ -468,82 +334,6 @@ def run_app(host: str, port: int, expose: bool = False) -> int:
     return 1  # not reached
 
 
-def short(text: str, limit: int = 60) -> str:
-    """A value for a message: whole, or its end (a path's end says the most)."""
-    return repr(text if len(text) <= limit else "..." + text[3 - limit:])
-
-
-def _check_unique(option: str, names: list[str], key=lambda s: s) -> None:
-    """Refuse two values of ``option`` that mean the same (``key``: their parsed meaning)."""
-    seen: dict = {}
-    for name in names:
-        k = key(name)
-        if k in seen:
-            raise UsageError(f"trustnet: error: {option} {short(name)} given twice"
-                             + (f" (as {short(seen[k])})" if seen[k] != name else ""))
-        seen[k] = name
-
-
-def _content(scenario) -> str:
-    """What two scenarios that are the same network have in common: their parsed content."""
-    return json.dumps({k: v for k, v in scenario.to_dict().items() if k != "source"}, sort_keys=True, default=str)
-
-
-def _listed(text: str | None, option: str, upper: bool = False) -> list[str]:
-    """A comma-separated option (``--outputs``, ``--hold-out``): items, each once."""
-    items = [i.strip().upper() if upper else i.strip() for i in (text or "").split(",") if i.strip()]
-    twice = [i for i, k in Counter(items).items() if k > 1]
-    if twice:
-        raise UsageError(f"trustnet: error: {option} {twice[0][:40]!r} given twice")
-    return items
-
-
-def _variant_list(items: list[str], option: str) -> list[tuple[str, dict]]:
-    """Variants (``T1``, ``T1=literature``, ``T1+T3``) parsed, each design once: two
-    spellings of the same switches (``T1`` and ``T1=literature``, ``T1+T3`` and
-    ``T3+T1``) are one variant, given twice."""
-    from experiments.analysis.theory import parse_variant
-
-    out, seen = [], {}
-    for item in items:
-        parts = [p.strip() for p in item.split("+")]
-        keys = [p.partition("=")[0].strip() for p in parts]
-        if len(set(keys)) < len(keys):
-            raise UsageError(f"trustnet: error: {option} {item[:60]!r}: a variant appears twice in it")
-        name, overrides = parse_variant("+".join(p if "=" in p else f"{p}=literature" for p in parts))
-        key = frozenset(overrides.items())
-        if key in seen:
-            raise UsageError(f"trustnet: error: {option} {item[:60]!r} given twice (as {seen[key][:60]!r})")
-        seen[key] = item
-        out.append((name, overrides))
-    return out
-
-
-def _inert_factors(factors, scenarios: list[str], switched_on: set[str], where: str) -> None:
-    """Refuse a factor that cannot act in the study: scoped to a scenario the study does
-    not run, or an option of an intervention that no design point switches on."""
-    from experiments.ensemble.factors import split_name
-    from model.interventions import owner_of
-
-    for f in factors:
-        scope, parameter = split_name(f.name)
-        if scope is not None and scope not in scenarios:
-            raise UsageError(f"trustnet: error: {where}: factor '{f.name}' applies to scenario {scope} only, and "
-                             f"this study runs {', '.join(s[:40] for s in scenarios)}: it cannot act")
-        owner = owner_of(parameter)
-        if owner is not None and owner.flag not in switched_on:
-            raise UsageError(f"trustnet: error: {where}: factor '{f.name}' cannot act: intervention {owner.id} "
-                             f"({owner.name}) is off in every design point of this study")
-
-
-def _switched_on(scenario, overrides: dict | None = None) -> set[str]:
-    """The intervention flags on in ``scenario`` (with ``overrides``)."""
-    from model.interventions import INTERVENTIONS
-
-    overrides = overrides or {}
-    return {i.flag for i in INTERVENTIONS.values() if overrides.get(i.flag, getattr(scenario.params, i.flag))}
-
-
 def prepare_run(args):
     scenario = _scenario(args.scenario, args.set, args.variant)
     taken = {*assignments(args.set, "--set"), *assignments(args.variant, "--variant")}
@@ -558,8 +348,8 @@ def prepare_run(args):
                   extra={"posterior": str(args.posterior)} if points else {})
     preflight(study, args.engine)
     against = {name: load_scenario(name) for name in args.against}  # one line on a bad name or file
-    _check_unique("--against", [args.scenario, *args.against],
-                  lambda n: _content(against.get(n, scenario)))
+    check_unique("--against", [args.scenario, *args.against],
+                  lambda n: network_key(against.get(n, scenario)))
 
     def job(workers):
         from experiments.studies.run import write_run_report
@@ -630,15 +420,15 @@ def _policy_design(args, scenarios: list[str]):
         if "|" in name:  # design-point labels are scenario|intervention
             raise UsageError(f"trustnet: error: --scenario {name[:60]!r}: a path must not contain '|'")
     loaded = {name: load_scenario(name) for name in scenarios}  # fails early with one line on a bad name or file
-    _check_unique("--scenario", scenarios, lambda n: _content(loaded[n]))
-    _check_unique("--scenario", scenarios, lambda n: n.lower() if n.lower() in ("x", "y") else n)
+    check_unique("--scenario", scenarios, lambda n: network_key(loaded[n]))
+    check_unique("--scenario", scenarios, lambda n: n.lower() if n.lower() in ("x", "y") else n)
     stems = Counter(Path(n).stem for n in scenarios)  # figures are named forest_<stem>.png
     same = [n for n in scenarios if stems[Path(n).stem] > 1]
     if same:
         raise UsageError(f"trustnet: error: --scenario {short(same[0])} and {short(same[1])} would share the "
                          f"file names of their outputs ({Path(same[0]).stem[:40]}); rename one")
     interventions = args.intervention or list(INTERVENTIONS)
-    _check_unique("--intervention", interventions, lambda i: frozenset(parse_intervention(i)[1].items()))
+    check_unique("--intervention", interventions, lambda i: frozenset(parse_intervention(i)[1].items()))
     names = Counter(parse_intervention(i)[0].partition(":")[0] for i in interventions)
     twice = [n for n, k in names.items() if k > 1]
     if twice and len(interventions) > 1:
@@ -656,7 +446,7 @@ def _policy_design(args, scenarios: list[str]):
         for i in items:
             out.update(parse_intervention(i)[1])
         return frozenset(out.items())
-    _check_unique("--combination", args.combination, lambda c: merged(c.split("+")))
+    check_unique("--combination", args.combination, lambda c: merged(c.split("+")))
     points = design(scenarios, interventions, combinations)
     labels = Counter(p["label"] for p in points)  # e.g. a one-item --combination repeats an --intervention
     twice = sorted(label for label, k in labels.items() if k > 1)
@@ -702,9 +492,9 @@ def prepare_policy(args):
                                False, 0, len(loaded)), f"{len(points)} design points x --reps {reps}"
                + (f" x --samples {samples}" if robust else ""))
     if factors is not None:
-        on = set().union(*(_switched_on(loaded[p["scenario"]], p) for p in points))
+        on = set().union(*(switched_on(loaded[p["scenario"]], p) for p in points))
         if str(args.uncertain) != "default":  # the default file draws every effect size, so that a world is
-            _inert_factors(factors, scenarios, on, str(args.uncertain))  # the same whatever is tested
+            refuse_inert_factors(factors, scenarios, on, str(args.uncertain))  # the same whatever is tested
         from experiments.studies.policy.robust_design import lhs_draws
 
         draws = lhs_draws(factors, samples, args.seed)
@@ -744,7 +534,7 @@ def prepare_sa(args):
         factors, file_scenario = load_factors(args.factors)
         scenario = args.scenario or file_scenario or "y"
         base_scenario = load_scenario(scenario)
-        outputs = _listed(args.outputs, "--outputs")
+        outputs = listed(args.outputs, "--outputs")
         bad = [o for o in outputs if o not in MODEL_METRICS]
         if bad or not outputs:
             raise UsageError(f"trustnet sa: error: --outputs: unknown metric '{(bad or [''])[0][:40]}' "
@@ -770,7 +560,7 @@ def prepare_sa(args):
 
         base = posterior_mean(args.posterior)
     if base_scenario is not None:
-        _inert_factors(factors, [base_scenario.name], _switched_on(base_scenario, base),
+        refuse_inert_factors(factors, [base_scenario.name], switched_on(base_scenario, base),
                        "--factors " + str(args.factors))
 
     def job(workers):
@@ -787,12 +577,12 @@ def prepare_variants(args):
 
     chosen = default_variants()
     if args.variants:
-        parsed = _variant_list(_listed(args.variants, "--variants"), "--variants")
+        parsed = variant_list(listed(args.variants, "--variants"), "--variants")
         keep = {"baseline", *(name for name, _ in parsed)}
         chosen = {k: v for k, v in chosen.items() if k in keep}
         chosen.update({k: v for k, v in parsed if k not in chosen})
     posterior_points(args.posterior, 1, args.seed)  # a bad --posterior is one line before anything runs
-    for name, overrides in _variant_list(args.pair, "--pair"):
+    for name, overrides in variant_list(args.pair, "--pair"):
         if any(frozenset(overrides.items()) == frozenset(v.items()) for v in chosen.values()):
             raise UsageError(f"trustnet: error: --pair {name[:60]!r} is already compared")
         chosen[name] = overrides
@@ -822,11 +612,11 @@ def prepare_calibrate(args):
                          "block of the batched engine)")
     factors = cal.calibration_factors(args.factors)
     x = load_scenario("x")
-    _inert_factors(factors, ["x", "y"], _switched_on(x), "--factors " + str(args.factors))
+    refuse_inert_factors(factors, ["x", "y"], switched_on(x), "--factors " + str(args.factors))
     if args.variants:
-        _variant_list(_listed(args.variants, "--variants"), "--variants")
+        variant_list(listed(args.variants, "--variants"), "--variants")
     models = cal.competing_models(args.variants)
-    hold_out = cal.held_out_patterns(",".join(_listed(args.hold_out, "--hold-out", upper=True)))
+    hold_out = cal.held_out_patterns(",".join(listed(args.hold_out, "--hold-out", upper=True)))
     truth = cal.load_truth(args.truth, models) if args.truth else None
     groups = ("main",) if truth else ("main", "probes")
     per_particle = sum(len(criteria_points()[g]) for g in groups) * args.reps
