@@ -348,8 +348,7 @@ def prepare_run(args):
                   extra={"posterior": str(args.posterior)} if points else {})
     preflight(study, args.engine)
     against = {name: load_scenario(name) for name in args.against}  # one line on a bad name or file
-    check_unique("--against", [args.scenario, *args.against],
-                  lambda n: network_key(against.get(n, scenario)))
+    check_unique("--against", args.against, lambda n: network_key(against[n]))  # itself: a zero comparison
 
     def job(workers):
         from experiments.studies.run import write_run_report

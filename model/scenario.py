@@ -364,12 +364,15 @@ def _breach(table: Any, source: str, orgs: list[Organisation], horizon: int) -> 
 
 def _consistent(sc: Scenario, where: str, events: bool = True) -> Scenario:
     """Checks across keys that would otherwise be ignored without a word: an event after
-    the horizon never happens, an intervention that ends before it starts never acts."""
+    the horizon never happens, an intervention that ends before it starts, or (in a file)
+    starts after the horizon, never acts. Overrides are not checked against the horizon
+    here (`Scenario.with_overrides` is also how the API builds what-ifs): a study's design
+    points are, against the weeks they run (`experiments.ensemble.Study.point_scenarios`)."""
     late = [e for e in sc.events if e.week > sc.horizon] if events else []
     if late:
         raise ScenarioError(f"{where}: event in week {late[0].week} for '{late[0].org}' is after the "
                             f"horizon ({sc.horizon} weeks)")
-    never = outside_horizon(sc.params, sc.horizon)
+    never = outside_horizon(sc.params, sc.horizon) if events else ""  # overrides: checked per design point
     if never:
         raise ScenarioError(f"{where}: {never}")
     for k in range(1, 7):
