@@ -575,8 +575,10 @@ def prepare_variants(args):
     from experiments.studies.variants.design import parameter_sample, points
 
     chosen = default_variants()
-    if args.variants:
+    if args.variants is not None:
         parsed = variant_list(listed(args.variants, "--variants"), "--variants")
+        if not parsed:
+            raise UsageError("trustnet variants: error: --variants names no variant to compare with the baseline")
         keep = {"baseline", *(name for name, _ in parsed)}
         chosen = {k: v for k, v in chosen.items() if k in keep}
         chosen.update({k: v for k, v in parsed if k not in chosen})

@@ -85,6 +85,7 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
     lock = FileLock((out / LOCK).resolve(), timeout=0, thread_local=False, is_singleton=True,
                     preserve_lock_file=True)
     try:
+        os.close(os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644))  # a lock that cannot be made is not "in use"
         lock.acquire()
     except Timeout:
         raise DirectoryError(f"{out} is in use by another trustnet command ({_holder(out)}); "
