@@ -1,7 +1,8 @@
 """trustnet: an agent-based model of trust and collaboration in governance networks.
 
 The simulation, from the bottom up: `parameters` (the registry of every parameter),
-`errors`, `files` (reading input files safely), `interventions` (the catalogue of I1-I6), `scenario` and `scenarios/`
+`errors`, `files` (one guarded reader for every input file), `schema` (the schemas of
+the file kinds), `interventions` (the catalogue of I1-I6), `scenario` and `scenarios/`
 (networks X and Y), `structure` (static arrays of a block of runs), `variants` (T1-T8)
 and `levers` (the interventions acting in a week), `state` and `draws` (dynamic state
 and random numbers), `trust` (the update rules), `dynamics` (the weekly process),
