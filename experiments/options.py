@@ -25,18 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from experiments.ensemble.ownership import DirectoryError, check_creatable
+from model.schema import safe
 
 MAX_STEPS = 5200  # like a scenario's horizon: a century of weeks
 
 
 class UsageError(Exception):
     """A command-line problem: reported as one line."""
-
-
-def safe(text: str) -> str:
-    """``text`` fit to print on one line: control characters (newlines, ANSI escape
-    sequences) and undecodable bytes of a path shown escaped, never acted on."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def say(text: str, error: bool = False) -> None:

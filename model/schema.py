@@ -34,6 +34,12 @@ def show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def safe(text: str) -> str:
+    """``text`` fit to print on one line: control characters (newlines, ANSI escape
+    sequences) and undecodable bytes of a path shown escaped, never acted on."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def printable(text: str) -> bool:
     """No control characters (newlines, escapes, ANSI sequences) and no lone surrogates."""
     return text.isprintable()

@@ -62,6 +62,7 @@ from experiments.ensemble.store import ManifestError, manifest, now, read_manife
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
 from model.engines import structure_key
 from model.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
+from model.schema import safe
 
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
 MIN_BLOCK = {"batch": 100}  # runs per block below which the batched engine loses its advantage
@@ -291,7 +292,7 @@ def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_tim
     if damaged:
         attempts[-1]["damaged_blocks"] = damaged[:20]
         if not quiet:
-            print(f"trustnet: {len(damaged)} damaged block(s) in {out} are run again ({damaged[0][:200]})",
+            print(safe(f"trustnet: {len(damaged)} damaged block(s) in {out} are run again ({damaged[0][:200]})"),
                   file=sys.stderr)
     write_json(info, out / "manifest.json")
 
