@@ -14,6 +14,7 @@ fuzzed without a new test.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -100,6 +101,43 @@ def documents(draw, schema: Table) -> dict:
         doc.pop(draw(st.sampled_from(schema.required)), None)
     elif what == "hostile top value" and schema.fields:
         doc[draw(st.sampled_from(sorted(schema.fields)))] = draw(HOSTILE_SCALARS)
+    return doc
+
+
+def paths(doc, schema: Kind, prefix: tuple = ()) -> list[tuple[tuple, Kind]]:
+    """Every place in ``doc`` with the schema kind that governs it."""
+    out = []
+    if isinstance(schema, Table) and isinstance(doc, dict):
+        for key, item in doc.items():
+            kind = schema.fields.get(key) or schema.extra or Anything()
+            out.append(((*prefix, key), kind))
+            out += paths(item, kind, (*prefix, key))
+    elif isinstance(schema, Items) and isinstance(doc, list):
+        for k, item in enumerate(doc):
+            out.append(((*prefix, k), schema.item))
+            out += paths(item, schema.item, (*prefix, k))
+    return out
+
+
+@st.composite
+def mutations(draw, schema: Table, base: dict) -> dict:
+    """A valid document ``base`` with one or two values replaced -- by another value the
+    schema allows, or a hostile one -- or removed: the checks beyond the schema are
+    reached, which documents drawn from nothing rarely get past."""
+    doc = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, 2))):
+        places = paths(doc, schema)
+        if not places:
+            break
+        path, kind = draw(st.sampled_from(places))
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        action = draw(st.sampled_from(["allowed", "allowed", "hostile", "remove"]))
+        if action == "remove":  # a key, or an item of a list (a factor, an organisation, an event)
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(HOSTILE_SCALARS if action == "hostile" else valid(kind, 3))
     return doc
 
 

@@ -33,7 +33,7 @@ from experiments.studies.policy.robust_design import load_uncertain
 from model.errors import ScenarioError
 from model.scenario import SCHEMA as SCENARIO
 from model.scenario import load_scenario, load_scenario_file
-from tests.hostile import HOSTILE_FILES, documents, make_hostile, to_json, to_toml
+from tests.hostile import HOSTILE_FILES, documents, make_hostile, mutations, to_json, to_toml
 
 MODELS = {"baseline": {}, "T1=literature": {"T1": "literature"}}
 FAST = settings(max_examples=60, deadline=None, derandomize=True,
@@ -90,6 +90,39 @@ def test_hostile_bytes_are_refused_in_one_line(kind, case, tmp_path):
     path = make_hostile(case, tmp_path / f"file{suffix}")
     result = refused_in_one_line(lambda: reader(path), error, path)
     assert isinstance(result, error), f"{case} accepted as a {kind}"
+
+
+def _base(kind: str):
+    """A valid document of each kind to mutate: network X for the scenario, the default
+    factor files, and the good files below."""
+    import tomllib
+
+    if kind == "scenario":
+        return tomllib.loads((Path(__file__).parents[1] / "model" / "scenarios" / "x.toml").read_text())
+    if kind in ("factor file", "uncertain worlds"):
+        folder = "sensitivity" if kind == "factor file" else "policy"
+        name = "factors.toml" if kind == "factor file" else "uncertain.toml"
+        return tomllib.loads((Path(__file__).parents[1] / "experiments" / "studies" / folder / name).read_text())
+    return tomllib.loads(GOOD[kind]) if KINDS[kind][1] == ".toml" else json.loads(GOOD[kind])
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_mutations_of_a_valid_file_are_read_or_refused_in_one_line(kind, tmp_path_factory):
+    """Mutations reach the checks beyond the schema (unique names, ranges of the
+    registry, events naming organisations, ...): both outcomes occur."""
+    schema, suffix, reader, error = KINDS[kind]
+    write = to_toml if suffix == ".toml" else to_json
+    outcomes = set()
+
+    @FAST
+    @given(doc=mutations(schema, _base(kind)))
+    def check(doc):
+        path = tmp_path_factory.mktemp("mut") / f"file{suffix}"
+        path.write_text(write(doc), encoding="utf-8")
+        outcomes.add(isinstance(refused_in_one_line(lambda: reader(path), error, path), Exception))
+
+    check()
+    assert outcomes == {True, False}
 
 
 GOOD = {
