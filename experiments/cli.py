@@ -338,17 +338,17 @@ def prepare_run(args):
     scenario = _scenario(args.scenario, args.set, args.variant)
     taken = {*assignments(args.set, "--set"), *assignments(args.variant, "--variant")}
     scenario = with_interventions(scenario, args.intervention, taken)
+    against = {name: load_scenario(name) for name in args.against}  # one line on a bad name or file
+    check_unique("--against", args.against, lambda n: network_key(against[n]))  # itself: a zero comparison
     # one run must fit in memory; then the work of all of them is bounded, before the design is built
     preflight(Study(scenario=scenario, reps=1, steps=args.steps, pairs_every=args.pairs), args.engine)
-    bound_work(args, runs_work(args.reps, args.steps or scenario.horizon, scenario.n, args.engine, True, args.pairs),
-               f"--reps {args.reps}")
+    bound_work(args, runs_work(args.reps * (1 + len(against)), args.steps or scenario.horizon, scenario.n,
+                               args.engine, True, args.pairs), f"--reps {args.reps}")
     points = posterior_points(args.posterior, args.reps, args.seed)
     study = Study(scenario=scenario, reps=1 if points else args.reps, seed=args.seed, steps=args.steps,
                   pairs_every=args.pairs, kind="run", points=points or ({},), crn=not points,
                   extra={"posterior": str(args.posterior)} if points else {})
     preflight(study, args.engine)
-    against = {name: load_scenario(name) for name in args.against}  # one line on a bad name or file
-    check_unique("--against", args.against, lambda n: network_key(against[n]))  # itself: a zero comparison
 
     def job(workers):
         from experiments.studies.run import write_run_report
