@@ -3,7 +3,8 @@
 Three rooms:
 
 * `model.inputs` -- what a run is given: the parameter registry, scenarios (X, Y,
-  synthetic networks), the interventions' catalogue, the theory variants;
+  synthetic networks), the interventions' catalogue, the theory variants, and the one
+  guarded reader and the schemas of every input file;
 * `model.process` -- the weekly process and its equations, compiled: state, structure,
   random numbers, trust rules, levers, the weekly process, metrics, the compiled driver
   and the two engines (`simulate` through the Mesa model, `simulate_batch` for blocks);

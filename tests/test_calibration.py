@@ -96,6 +96,39 @@ def test_a_different_calibration_in_the_same_directory_is_refused(patterns_run, 
     assert (patterns_run / "calibration.json").read_text() == stamp
 
 
+def _patterns_args(files, out, generations="2"):
+    return ["calibrate", "--factors", str(files / "factors.toml"), "--variants", "T1", "--population", "6",
+            "--generations", generations, "--reps", "2", "--hold-out", "P7", "--seed", "5", "--workers", "1",
+            "--quiet", "--out", str(out)]
+
+
+def test_fewer_generations_than_done_report_the_generation_there_is(patterns_run, files, tmp_path, capsys):
+    """A calibration is continued, never shortened: asked for 1 generation where 2 are
+    done, it says that the posterior is generation 1's."""
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(patterns_run, out)  # the directory moved whole: still its own history
+    assert main(_patterns_args(files, out, generations="1")) == 0
+    assert "2 generations done (more than the 1 asked for; the posterior is generation 1's)" in \
+        capsys.readouterr().out
+
+
+def test_a_foreign_history_is_refused_in_one_line(patterns_run, files, tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(patterns_run, out)
+    record = json.loads((out / "calibration.json").read_text())
+    record["history"]["id"] = "another directory's"
+    (out / "calibration.json").write_text(json.dumps(record))
+    before = (out / "history.db").read_bytes()
+    assert main(_patterns_args(files, out)) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not this calibration's history" in err and len(err.splitlines()) == 1
+    assert (out / "history.db").read_bytes() == before
+
+
 def test_posterior_draws_change_the_parameters_per_run(patterns_run, tmp_path):
     out = tmp_path / "run"
     assert main(["run", "x", "--posterior", str(patterns_run), "--reps", "4", "--steps", "4", "--seed", "9",

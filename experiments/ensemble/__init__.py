@@ -8,12 +8,15 @@ and one row per run -- written resumably, block by block, with failures recorded
 data.
 
 Modules, from the bottom up: `store` (atomic files, manifests), `ownership` (one writer
-per results directory, and its kind of study), `design` (studies, run specs, seeds),
-`factors` (uncertain factors from a factor file), `tables` (run results as DataFrames),
-`blocks` (a block of runs in either engine of `model.process.engines`), `supervised` (watched
-worker processes), `executors` (`Workers`: in-process, worker processes chosen from the
-work, or Dask), `runner` (`execute`), `results` (`load`, `Tables`), `posterior`
-(weighted draws of a calibration's posterior as design points).
+per results directory, its kind of study, no results nested in another study's),
+`parts` (a table's parts, committed with a record of their rows and checksums, verified
+when read), `design` (studies, run specs, seeds), `factors` (uncertain factors from a
+factor file), `tables` (run results as DataFrames), `blocks` (a block of runs in either
+engine of `model.process.engines`), `supervised` (watched worker processes, timeouts per run),
+`executors` (`Workers`: in-process, worker processes chosen from the work, or Dask),
+`budget` (a command's work estimated and bounded before it starts), `runner`
+(`execute`, resume that verifies), `results` (`load`, `Tables`), `posterior` (weighted
+draws of a calibration's posterior as design points).
 
 May import: `model` and third-party packages. Never `experiments.analysis`,
 `experiments.studies` or `experiments.cli`.

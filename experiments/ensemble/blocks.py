@@ -9,12 +9,18 @@ the block's runs by network structure and advances each group at once
 (`model.process.engines.simulate`). Both give the same numbers. A run that raises is returned as
 its exception and recorded as failed with its traceback; the block goes on. Other
 engines (the sensitivity study's analytical test functions, the tests' fault-injecting
-engines) are named as ``module:function``.
+engines) are named as ``module:function`` and must be marked with `engine`: any other
+function is refused, so ``--engine json:dumps`` is one line, not a block of failures.
+
+Both engines declare each run (Mesa) or group of runs (batched) as they start it
+(`supervised.declare_work`), so that ``--run-timeout`` stops a hung run that many
+seconds after it started, whatever the size of its block.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from experiments.ensemble.design import RunSpec
+from experiments.ensemble.supervised import declare_work
 from experiments.ensemble.tables import agent_frame, model_frame, pair_frame
 from model.inputs.scenario import Scenario
 from model.process.engines import RunResult, simulate, simulate_batch, structure_key
@@ -30,11 +37,19 @@ from model.process.engines import RunResult, simulate, simulate_batch, structure
 Engine = Callable[..., list]
 
 
+def engine(function: Engine) -> Engine:
+    """Mark ``function`` as an engine that ``--engine module:function`` may name."""
+    function.trustnet_engine = True
+    return function
+
+
+@engine
 def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
                 pairs_every: int, record_agents: bool = True) -> list[RunResult | BaseException]:
     """Run each run of the block through the Mesa model, one after the other."""
     out: list[RunResult | BaseException] = []
     for scenario, seed in zip(scenarios, seeds, strict=True):
+        declare_work(1)
         try:
             start = time.perf_counter()
             result = simulate(scenario, seed, steps, pairs_every, record_agents)
@@ -46,6 +61,7 @@ def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
     return out
 
 
+@engine
 def batch_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None, pairs_every: int,
                  record_agents: bool = True) -> list[RunResult | BaseException]:
     """Group a block's runs by network structure and advance each group at once.
@@ -60,6 +76,7 @@ def batch_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
     out: list[RunResult | BaseException] = [None] * len(scenarios)  # type: ignore[list-item]
     for members in groups.values():
         horizon = scenarios[members[0]].horizon if steps is None else steps
+        declare_work(len(members))
         start = time.perf_counter()
         try:
             results = simulate_batch([scenarios[i] for i in members], [seeds[i] for i in members], horizon,
@@ -85,9 +102,16 @@ def resolve_engine(name: str) -> Engine:
     if name in ENGINES:
         return ENGINES[name]
     module, _, func = name.partition(":")
-    if not func:
-        raise ValueError(f"unknown engine '{name}' (choose from {', '.join(ENGINES)} or module:function)")
-    return getattr(importlib.import_module(module), func)
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module) or not func.isidentifier():
+        raise ValueError(f"unknown engine {name[:60]!r} (choose from {', '.join(ENGINES)}, or module:function "
+                         "naming an engine)")
+    try:
+        function = getattr(importlib.import_module(module), func, None)
+    except ImportError as exc:
+        raise ValueError(f"cannot import {module[:60]!r} ({exc.msg[:80] if exc.msg else exc})") from None
+    if not getattr(function, "trustnet_engine", False):
+        raise ValueError(f"{name[:60]!r} is not a trustnet engine (choose from {', '.join(ENGINES)})")
+    return function
 
 
 @dataclass

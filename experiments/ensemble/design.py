@@ -27,6 +27,7 @@ import numpy as np
 
 from experiments.ensemble.factors import scoped
 from experiments.ensemble.store import model_code_hash
+from model.inputs.interventions import outside_horizon
 from model.inputs.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -76,9 +77,13 @@ class Study:
                 base = self.resolve(point["scenario"])
             overrides = scoped({key: v for key, v in point.items() if key not in RESERVED}, base.name)
             try:
-                out.append(base.with_overrides(overrides) if overrides else base)
+                scenario = base.with_overrides(overrides) if overrides else base
             except ScenarioError as exc:
                 raise ScenarioError(f"design point {k}: {exc}") from None
+            never = outside_horizon(scenario.params, self.steps or scenario.horizon)
+            if never:  # e.g. --steps shorter than an intervention's start
+                raise ScenarioError(f"design point {k} ({point.get('label', scenario.name)}): {never}")
+            out.append(scenario)
         return out
 
     def runs(self) -> list[RunSpec]:
@@ -106,11 +111,18 @@ class Study:
         }
 
     def fingerprint(self) -> str:
-        """Hash of everything that determines the numbers, the model's code included;
-        guards a results directory against mixing studies."""
+        """Hash of everything that determines the numbers; guards a results directory
+        against mixing studies. It covers the design, the code that turns runs into rows
+        (`store.model_code_hash`), and every scenario a design point names as it resolves
+        now -- so a changed scenario file, or changed code that builds a study's own
+        scenarios (the contrast's hybrids, the criteria's probes), is a different study."""
         data = self.to_dict()
         data["scenario"].pop("source", None)
         data["model_code"] = model_code_hash()
+        if self.model == "trustnet":
+            names = sorted({str(p["scenario"]) for p in self.points if "scenario" in p})
+            data["resolved"] = {name: {k: v for k, v in self.resolve(name).to_dict().items() if k != "source"}
+                                for name in names}
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -57,6 +57,7 @@ class ExecutorSpec:
     workers: int | None = None  # None: up to the cores idle when a study starts
     scheduler: str | None = None  # tcp://host:port of an existing Dask scheduler
     dask_local: int | None = None  # start a distributed.LocalCluster with this many workers
+    run_timeout: float | None = None  # seconds after which a run is stopped (local processes only)
 
     @property
     def dask(self) -> bool:
@@ -187,6 +188,7 @@ class Workers:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield client.get_executor(pure=False), workers, self.spec.describe()
             return
+        isolate = isolate or self.spec.run_timeout is not None  # only a process can be stopped
         cap = self.spec.workers or os.cpu_count() or 1
         if not self.spec.workers and choose_workers(seconds, cap, isolate, self.running):
             cap = max(idle_cores(), self.running)  # default: the cores free now (measured only if it matters)

@@ -21,6 +21,7 @@ from pathlib import Path
 from model.inputs.files import parse_toml, read_text
 from model.inputs.parameters import SPEC_BY_NAME, SPECS
 from model.inputs.scenario import ScenarioError, builtin_scenarios
+from model.inputs.schema import Items, Number, Table, Text, check
 
 
 @dataclass(frozen=True)
@@ -55,20 +56,25 @@ def load_factors(path: str | Path) -> tuple[list[Factor], str | None]:
     return parse_factors(read_text(Path(path), "factor file"), str(path))
 
 
+MAX_FACTORS = 1000
+
+# The shape of a factor file (`model.inputs.schema`); names, ranges and clashes are checked below.
+SCHEMA = Table({
+    "scenario": Text(200, min_len=1),
+    "factors": Items(Table({"name": Text(100, min_len=1), "bounds": Items(Number(), 2, 2, shape="[low, high]")},
+                           required=("name", "bounds")), 0, MAX_FACTORS),
+})
+
+
 def parse_factors(text: str, where: str) -> tuple[list[Factor], str | None]:
     """Validate the text of a factor file (``where`` names it in messages)."""
-    data = parse_toml(text, where)
-    unknown = set(data) - {"scenario", "factors"}
-    if unknown:
-        raise ScenarioError(f"{where}: unknown key '{sorted(unknown)[0]}' (allowed: scenario, factors)")
+    data = check(parse_toml(text, where), SCHEMA, where)
     entries = data.get("factors")
-    if not isinstance(entries, list) or not entries:
+    if not entries:
         raise ScenarioError(f"{where}: needs at least one [[factors]] table")
     factors, seen = [], set()
     for k, entry in enumerate(entries):
         here = f"{where} factors[{k}]"
-        if not isinstance(entry, dict) or set(entry) - {"name", "bounds"}:
-            raise ScenarioError(f"{here}: a factor has exactly 'name' and 'bounds'")
         name = entry.get("name")
         scenario, parameter = split_name(name) if isinstance(name, str) else (None, name)
         if scenario is not None and scenario not in builtin_scenarios():
@@ -81,16 +87,16 @@ def parse_factors(text: str, where: str) -> tuple[list[Factor], str | None]:
         if seen & clash:
             raise ScenarioError(f"{here}: '{name}' is listed twice (or both for all scenarios and for one)")
         seen.add(name)
-        bounds = entry.get("bounds")
-        if (not isinstance(bounds, list) or len(bounds) != 2
-                or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)):
-            raise ScenarioError(f"{here}: 'bounds' must be [low, high], got {bounds!r}")
-        low, high = float(bounds[0]), float(bounds[1])
+        low, high = (float(b) for b in entry["bounds"])
         if not low < high:
             raise ScenarioError(f"{here}: bounds of '{name}' are empty or inverted ({low:g} >= {high:g})")
         if low < spec.low or high > spec.high:
             raise ScenarioError(f"{here}: bounds of '{name}' must lie within its range "
                                 f"[{spec.low:g}, {spec.high:g}], got [{low:g}, {high:g}]")
+        if spec.kind is int and not (low.is_integer() and high.is_integer()):
+            # a whole-number parameter is sampled and rounded: [4.1, 4.9] would give 4 and 5
+            raise ScenarioError(f"{here}: bounds of whole-number parameter '{name}' must be whole numbers, "
+                                f"got [{low:g}, {high:g}]")
         factors.append(Factor(name, low, high, spec.kind is int))
     scenario = data.get("scenario")
     if scenario is not None and not isinstance(scenario, str):

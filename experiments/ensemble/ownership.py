@@ -10,13 +10,15 @@ refuses a second writer.
 
 The kind of study (``run``, ``contrast``, ``policy``, ``sa``, ``variants``) is recorded
 in the directory's manifest and checked by every command before it writes, so a
-variants study cannot overwrite the report of a policy study.
+variants study cannot overwrite the report of a policy study. And a command's results
+directory is never nested in another study's: not inside a directory that holds a
+trustnet manifest (``policy --out OLD/runs`` would write into a sub-study's data), and
+not a study's data directory itself unless the command is ``run``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
 from collections.abc import Iterator
@@ -25,10 +27,15 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json
+from model.inputs.errors import ScenarioError
+from model.inputs.files import read_json
+from model.inputs.schema import Anything, Number, Table, Text
 
 LOCK = ".trustnet.lock"
 HOLDER = ".trustnet.holder.json"
 OWN_FILES = frozenset({LOCK, HOLDER})
+HOLDER_SCHEMA = Table({"pid": Number(0, whole=True), "host": Text(300), "command": Text(100_000, line=False),
+                       "since": Text(60)}, required=("pid", "host", "command", "since"), extra=Anything())
 
 
 class DirectoryError(ValueError):
@@ -66,8 +73,10 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
     """
     out = Path(out)
     check_creatable(out)
-    if kind is not None and out.is_dir():
-        _refuse_other(out, kind)  # before locking: a refused directory gets no lock file either
+    if kind is not None:  # before creating or locking: a refused directory gets no lock file either
+        _refuse_nested(out)
+        if out.is_dir():
+            _refuse_other(out, kind)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as exc:
@@ -76,6 +85,7 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
     lock = FileLock((out / LOCK).resolve(), timeout=0, thread_local=False, is_singleton=True,
                     preserve_lock_file=True)
     try:
+        os.close(os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644))  # a lock that cannot be made is not "in use"
         lock.acquire()
     except Timeout:
         raise DirectoryError(f"{out} is in use by another trustnet command ({_holder(out)}); "
@@ -98,18 +108,49 @@ def claim(out: Path, kind: str | None = None) -> Iterator[Path]:
 
 
 def _refuse_other(out: Path, kind: str) -> None:
-    """`DirectoryError` if ``out`` holds another kind of study, or files that are not a study."""
+    """`DirectoryError` if ``out`` lies inside another study's results, holds another
+    kind of study or a study's data (for any command but ``run``), or files that are not
+    a study."""
+    _refuse_nested(out)
     path = out / "manifest.json"
     if path.exists():
         try:
-            found = kind_of(read_manifest(path))
+            info = read_manifest(path)
         except ManifestError as exc:
             raise DirectoryError(str(exc)) from None
+        found = kind_of(info)
         if found != kind:
             raise DirectoryError(f"{out} holds the results of a '{found}' study, not '{kind}'; "
                                  "choose another --out")
+        if kind != "run" and "study" in info:
+            raise DirectoryError(f"{out} holds the runs of one of a command's studies (its data), not a "
+                                 f"'{kind}' command's results; choose another --out")
     elif any(p.name not in OWN_FILES for p in out.iterdir()):
         raise DirectoryError(f"{out} is not empty and holds no trustnet study; choose another --out")
+
+
+def trustnet_manifest(path: Path) -> dict | None:
+    """The manifest at ``path`` if it is a trustnet manifest (even a damaged one: {}), else None."""
+    if not path.is_file():
+        return None
+    try:
+        info = read_manifest(path)
+    except ManifestError:
+        return {}
+    return info if "model_code" in info and "command" in info else None
+
+
+def _refuse_nested(out: Path) -> None:
+    """`DirectoryError` if ``out`` lies inside a directory holding a trustnet manifest."""
+    try:
+        parents = Path(out).resolve().parents
+    except (OSError, RuntimeError) as exc:  # e.g. a loop of symlinks
+        raise DirectoryError(f"{out}: cannot resolve the path ({exc})") from None
+    for parent in parents:
+        info = trustnet_manifest(parent / "manifest.json")
+        if info is not None:
+            raise DirectoryError(f"{out} lies inside the results of a '{kind_of(info)}' study ({parent}); "
+                                 "choose a --out outside it")
 
 
 def _check_kind(out: Path, kind: str) -> None:
@@ -122,8 +163,8 @@ def _check_kind(out: Path, kind: str) -> None:
 
 def _holder(out: Path) -> str:
     try:
-        info = json.loads((out / HOLDER).read_text(encoding="utf-8"))
-        return f"process {info['pid']} on {info['host']} since {info['since']}: {info['command']}"
-    except (OSError, ValueError, KeyError, TypeError):
+        info = read_json(out / HOLDER, "holder record", HOLDER_SCHEMA, 256 * 1024)
+    except ScenarioError:
         return "holder unknown"
+    return f"process {info['pid']} on {info['host'][:60]} since {info['since']}: {info['command'][:200]}"
 

@@ -9,11 +9,15 @@ Layout of a results directory::
     DIR/agents.parquet/part-*.parquet  weekly organisation metrics (if recorded)
     DIR/pairs.parquet/part-*.parquet   pairwise state every K weeks (if recorded)
 
-Each block writes one part file per table (temp file, then rename); its ``runs`` part is
-written last and is the block's commit mark: data parts without a runs part of the same
-name are leftovers of a killed process and are removed on the next start. Re-running
-the same study into the same directory skips the runs that succeeded and does the rest;
-a different study is refused, and so is a second writer while one runs (`ownership`).
+Each block writes one part file per table (temp file, then rename; never over an
+existing part); its ``runs`` part is written last and is the block's commit mark, and
+records the rows, size and checksum of each data part (`parts`). Re-running the same
+study into the same directory verifies every committed block -- its runs are this
+study's runs with their seeds, its data parts are intact -- skips the runs that
+succeeded and does the rest: a block that is damaged, truncated or half-deleted is
+removed and run again, never counted as done. Data parts without a commit are leftovers
+of a killed process and are removed. A different study is refused, and so is a second
+writer while one runs (`ownership`).
 
 Crashes are contained to the runs that cause them. Blocks run in watched worker
 processes (`supervised`): when a process dies (killed for memory, a segfault) or a block
@@ -28,12 +32,14 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import traceback
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -41,12 +47,23 @@ from experiments.ensemble.blocks import BlockResult, BlockTask, resolve_engine, 
 from experiments.ensemble.design import RunSpec, Study, replication_seeds
 from experiments.ensemble.executors import ExecutorSpec, Workers, estimate_seconds
 from experiments.ensemble.ownership import OWN_FILES, DirectoryError, claim
-from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json, write_parquet
+from experiments.ensemble.parts import (
+    TABLES,
+    Block,
+    PartError,
+    folder,
+    next_attempt,
+    read_runs_part,
+    runs_parts,
+    verify_block,
+    write_block,
+)
+from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
+from model.inputs.schema import safe
 from model.process.engines import structure_key
 from model.process.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
 
-TABLES = ("model", "agents", "pairs")
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
 MIN_BLOCK = {"batch": 100}  # runs per block below which the batched engine loses its advantage
 PAIR_WORKSPACE = 40  # (N, N) float arrays a run holds while it steps: state and temporaries
@@ -107,30 +124,26 @@ def available_memory() -> int:
         return 1 << 40
 
 
-def _table_dir(out: Path, table: str) -> Path:
-    return out / f"{table}.parquet"
-
-
 def _prepare_directory(out: Path, study: Study) -> dict:
-    """Check that ``out`` is empty or holds this study; clean leftovers; return the manifest."""
+    """Check that ``out`` is empty or holds this study; return the manifest."""
     path = out / "manifest.json"
+    fingerprint = study.fingerprint()
     if path.exists():
         try:
             existing = read_manifest(path)
         except ManifestError as exc:
             raise StudyError(str(exc)) from None
-        if existing.get("fingerprint") != study.fingerprint():
+        if existing.get("fingerprint") != fingerprint:
             same_design = existing.get("study") == _jsonable(study.to_dict())
-            why = "made with different model code" if same_design else "a different study"
+            why = "made with different code or scenario files" if same_design else "a different study"
             kind = existing.get("kind") or (existing.get("study") or {}).get("kind", "?")
             raise StudyError(f"{out} holds {why} ({kind}, fingerprint {existing.get('fingerprint')}); "
                              "choose another --out or remove it")
-        _remove_leftovers(out)
         existing.setdefault("attempts", [])
         return existing
     if any(p.name not in OWN_FILES for p in out.iterdir()):
         raise StudyError(f"{out} is not empty and holds no trustnet study; choose another --out")
-    info = manifest(kind=study.kind, study=study.to_dict(), fingerprint=study.fingerprint(), attempts=[])
+    info = manifest(kind=study.kind, study=study.to_dict(), fingerprint=fingerprint, attempts=[])
     if study.crn:
         info["replication_seeds"] = replication_seeds(study.seed, study.reps)
     return info
@@ -142,36 +155,57 @@ def _jsonable(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
-def _remove_leftovers(out: Path) -> None:
-    committed = {p.name for p in _table_dir(out, "runs").glob("part-*.parquet")}
-    for table in ("runs", *TABLES):
-        folder = _table_dir(out, table)
-        if not folder.exists():
+def resume_state(out: Path, study: Study) -> tuple[set[int], list[str]]:
+    """Verify what earlier invocations committed; return (runs done, damaged blocks).
+
+    A block is kept only if its runs part is readable, holds runs of ``study`` with
+    their own seeds, and every data part it records is intact (`parts`). A damaged
+    block is removed -- its runs part first, so it is never half-committed -- and its
+    runs are done again. Data parts of no kept block, and temporary files, are removed.
+    """
+    runs = study.runs()
+    seeds = np.array([r.seed for r in runs], dtype=np.uint64)
+    done, damaged, kept = set(), [], {}
+    for path in runs_parts(out):
+        try:
+            block = read_runs_part(path)
+            _belongs(block, study.reps, seeds, path)
+            verify_block(out, block)
+        except PartError as exc:
+            damaged.append(str(exc))
+            _discard(path)
             continue
-        for p in folder.iterdir():
-            if p.name.startswith(".") or (table != "runs" and p.name not in committed):
-                p.unlink()
+        kept[path.name] = block
+        done.update(int(r) for r in block.runs.loc[block.runs.status == "ok", "run"])
+    for table in ("runs", *TABLES):
+        base = folder(out, table)
+        if not base.is_dir():
+            continue
+        for p in base.iterdir():
+            block = kept.get(p.name)
+            if p.name.startswith(".") or (table != "runs" and (block is None or table not in block.record)):
+                _discard(p)
+    return done, damaged
 
 
-def completed_runs(out: Path) -> set[int]:
-    """Run ids that succeeded in earlier invocations."""
-    folder = _table_dir(out, "runs")
-    if not folder.exists() or not any(folder.glob("part-*.parquet")):
-        return set()
-    runs = pd.read_parquet(folder, columns=["run", "status"])
-    return set(runs.loc[runs.status == "ok", "run"].tolist())
+def _belongs(block: Block, reps: int, seeds: np.ndarray, path: Path) -> None:
+    """`PartError` unless every row of the block is a run of this study with its seed."""
+    rows = block.runs
+    run = rows.run.to_numpy()
+    inside = (run >= 0) & (run < len(seeds))
+    if not inside.all():
+        raise PartError(f"{path}: run {int(run[~inside][0])} is not a run of this study")
+    same = ((rows.point.to_numpy() == run // reps) & (rows.replication.to_numpy() == run % reps)
+            & (rows.seed.to_numpy().astype(np.uint64) == seeds[run]))
+    if not same.all():
+        raise PartError(f"{path}: run {int(run[~same][0])} has another design point, replication or seed "
+                        "than this study's")
 
 
-def _write_block(out: Path, name: str, result: BlockResult) -> None:
-    for table in TABLES:
-        frame = getattr(result, table)
-        if frame is not None and len(frame):
-            folder = _table_dir(out, table)
-            folder.mkdir(exist_ok=True)
-            write_parquet(frame, folder / name)
-    folder = _table_dir(out, "runs")
-    folder.mkdir(exist_ok=True)
-    write_parquet(result.runs, folder / name)  # last: commits the block
+def _discard(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        raise StudyError(f"{path}: a directory where the runner keeps its files; move it away")
+    path.unlink(missing_ok=True)
 
 
 def _failed_block(task: BlockTask, error: str) -> BlockResult:
@@ -228,6 +262,7 @@ def execute(study: Study, out: Path, executor: ExecutorSpec | Workers | None = N
     study or is in use, a design point is invalid, or a run cannot fit in memory.
     """
     out = Path(out)
+    run_timeout = run_timeout if run_timeout is not None else _spec(executor).run_timeout
     if run_timeout is not None and _spec(executor).dask:
         raise StudyError("--run-timeout works with local workers only (a Dask task cannot be stopped)")
     scenarios, per_run = preflight(study, engine)
@@ -246,14 +281,19 @@ def _spec(executor: ExecutorSpec | Workers | None) -> ExecutorSpec:
 
 def _execute(study, out, executor, scenarios, engine, block_size, quiet, run_timeout, per_run) -> RunSummary:
     info = _prepare_directory(out, study)
-    done = completed_runs(out)
+    done, damaged = resume_state(out, study)
     all_runs = study.runs()
     todo = [r for r in all_runs if r.run_id not in done]
     attempts = info["attempts"]
     died_before = bool(attempts) and "finished" not in attempts[-1]
-    attempt = len(attempts)
+    attempt = next_attempt(out, len(attempts))
     attempts.append({"started": now(), "executor": _spec(executor).describe(), "engine": engine,
-                     "command": manifest()["command"], "runs_to_do": len(todo)})
+                     "command": manifest()["command"], "runs_to_do": len(todo), "parts": attempt})
+    if damaged:
+        attempts[-1]["damaged_blocks"] = damaged[:20]
+        if not quiet:
+            print(safe(f"trustnet: {len(damaged)} damaged block(s) in {out} are run again ({damaged[0][:200]})"),
+                  file=sys.stderr)
     write_json(info, out / "manifest.json")
 
     counts = {"failed": 0, "succeeded": 0}
@@ -312,7 +352,8 @@ def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: i
     window = 2 * workers + 1
 
     def record(task: BlockTask, result: BlockResult) -> None:
-        _write_block(out, f"part-{attempt:04d}-{task.block_id:06d}-{task.part:04d}.parquet", result)
+        write_block(out, f"part-{attempt:04d}-{task.block_id:06d}-{task.part:04d}.parquet", result.runs,
+                    {"model": result.model, "agents": result.agents, "pairs": result.pairs})
         n_failed = int((result.runs.status == "failed").sum())
         counts["failed"] += n_failed
         counts["succeeded"] += len(result.runs) - n_failed
@@ -325,7 +366,9 @@ def _run_tasks(pool, workers: int, tasks: list[BlockTask], out: Path, attempt: i
         while queue and len(pending) < window:
             task = queue.popleft()
             try:
-                timeout = {"timeout": run_timeout * len(task.runs)} if run_timeout else {}
+                # seconds per run: a block of k runs gets k times as long, and as long again
+                # from each declared start of a group of its runs (`supervised.declare_work`)
+                timeout = {"timeout": run_timeout, "units": len(task.runs)} if run_timeout else {}
                 pending[pool.submit(run_block, task, **timeout)] = task
             except Exception:  # noqa: BLE001 - e.g. a task that cannot be sent
                 record(task, _failed_block(task, "could not submit:\n" + traceback.format_exc()))

@@ -9,8 +9,14 @@ and a supervisor thread knows which task is on which process:
 * a worker that exits without answering fails *its* task with `WorkerDiedError` (exit code
   and signal named); the other workers go on, and a fresh process takes its place;
 * a task given a ``timeout`` that has not answered in time has its process killed and
-  fails with `TaskTimeoutError`. The clock starts when the worker has the task in hand
-  (its modules imported), so a slow process start is not counted against the task.
+  fails with `TaskTimeoutError`. The timeout is seconds per *unit* of work: a task of
+  ``units`` units is allowed ``timeout x units`` from the moment the worker has it in
+  hand (its modules imported, so a slow process start is not counted), and a task that
+  declares, as it goes, that it starts ``k`` more units (`declare_work`) is allowed
+  ``timeout x k`` from then on -- so a block of runs that reports each run or group of
+  runs is stopped ``timeout`` seconds per run after the run that hangs started,
+  however large the block. Waits are cut into slices of at most `MAX_WAIT` seconds, so
+  no timeout is too large for the operating system's ``poll``.
 
 Results do not depend on the pool: a task is a pure function of its arguments.
 """
@@ -27,6 +33,18 @@ from collections import deque
 from concurrent.futures import Executor, Future
 from multiprocessing.connection import wait as wait_ready
 
+MAX_WAIT = 3600.0  # seconds one wait may last (poll's limit is about 24.8 days)
+_REPORT = None  # in a worker process: the pipe to the supervisor (declare_work's channel)
+
+
+def declare_work(units: float) -> None:
+    """Tell the supervisor that this task now starts ``units`` units of work (its clock
+    restarts with that allowance). A no-op outside a supervised worker (in-process,
+    Dask)."""
+    if _REPORT is not None:
+        with contextlib.suppress(OSError):
+            _REPORT.send(("started", float(units)))
+
 
 class WorkerDiedError(RuntimeError):
     """The process running a task exited without returning a result."""
@@ -38,7 +56,9 @@ class TaskTimeoutError(TimeoutError):
 
 def _serve(conn) -> None:
     """A worker process: run tasks from the pipe until told to stop (or the parent is gone)."""
+    global _REPORT
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _REPORT = conn
     while True:
         try:
             message = conn.recv()
@@ -72,7 +92,7 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
-        self.job: list | None = None  # [future, timeout, deadline] of the task it runs
+        self.job: list | None = None  # [future, seconds per unit, units, deadline] of the task it runs
 
     def stop(self, kill: bool = False) -> None:
         if kill and self.process.is_alive():
@@ -119,12 +139,14 @@ class SupervisedPool(Executor):
             self._size = max(self._size, workers)
         self._wake()
 
-    def submit(self, fn, /, *args, timeout: float | None = None) -> Future:
+    def submit(self, fn, /, *args, timeout: float | None = None, units: float = 1.0) -> Future:
+        """Queue ``fn(*args)``; with ``timeout``, it may take ``timeout`` seconds per unit of
+        work, ``units`` of them unless it declares more as it goes (`declare_work`)."""
         future: Future = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("pool is shut down")
-            self._queue.append((future, fn, args, timeout))
+            self._queue.append((future, fn, args, (timeout, units)))
         self._wake()
         return future
 
@@ -167,7 +189,7 @@ class SupervisedPool(Executor):
         """Hand the task over; a worker found dead before taking it is replaced once (the
         task never ran, so it is not to blame)."""
         for attempt in range(2):
-            worker.job = [future, timeout, float("inf")]  # the clock starts when the worker has it
+            worker.job = [future, *timeout, float("inf")]  # the clock starts when the worker has it
             try:
                 worker.conn.send((fn, args))
                 return
@@ -202,8 +224,8 @@ class SupervisedPool(Executor):
                 break
             self._assign()
             busy = [w for w in self._workers if w.job is not None]
-            deadline = min((w.job[2] for w in busy), default=float("inf"))
-            timeout = None if deadline == float("inf") else max(0.0, deadline - time.monotonic())
+            deadline = min((w.job[3] for w in busy), default=float("inf"))
+            timeout = min(MAX_WAIT, max(0.0, deadline - time.monotonic()))  # also when nothing is due
             ready = wait_ready([self._wake_r, *(w.conn for w in busy), *(w.process.sentinel for w in busy)],
                                timeout=timeout)
             if self._wake_r in ready:
@@ -219,14 +241,15 @@ class SupervisedPool(Executor):
 
     def _check(self, worker: _Worker) -> None:
         """Deliver a finished task; replace a worker that died or overran its deadline."""
-        future, timeout, deadline = worker.job
+        future, timeout, units, deadline = worker.job
         while worker.conn.poll():
             try:
                 kind, value = worker.conn.recv()
             except (EOFError, OSError):
                 break
-            if kind == "started":
-                deadline = worker.job[2] = time.monotonic() + timeout if timeout else float("inf")
+            if kind == "started":  # the task in hand (value None), or k more units of it declared
+                allowed = (timeout * (units if value is None else value)) if timeout else float("inf")
+                deadline = worker.job[3] = time.monotonic() + allowed
                 continue
             worker.job = None
             future.set_result(value) if kind == "ok" else future.set_exception(value)

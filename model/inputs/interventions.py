@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from model.inputs.errors import ScenarioError
+from model.inputs.parameters import SPEC_BY_NAME
+from model.inputs.schema import show
 
 if TYPE_CHECKING:
     from model.inputs.scenario import Scenario
@@ -104,8 +106,8 @@ def _replacements_per_year(sc: Scenario, weeks: tuple[int, int] | None = None) -
 INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
     Intervention(
         "I1", "evaluations", "i1",
-        {"start": "i1_start", "end": "i1_end", "hours": "i1_hours", "every": "i1_every", "after_turnover": "i1_after_turnover",
-         "goal": "i1_goal"},
+        {"start": "i1_start", "end": "i1_end", "hours": "i1_hours", "every": "i1_every",
+         "after_turnover": "i1_after_turnover", "goal": "i1_goal"},
         "A concrete (SMART) shared goal and regular chair-led evaluations, plus one a few weeks "
         "after each change of representative: goal alignment re-aligned and irritations repaired.",
         "per evaluation 1.5 h for every member plus 3 h preparation by the chair; one evaluation "
@@ -159,31 +161,71 @@ INTERVENTIONS: dict[str, Intervention] = {i.name: i for i in (
 BY_ID = {i.id: i for i in INTERVENTIONS.values()}
 
 
+def lookup(name: str) -> Intervention:
+    """An intervention by its name (``evaluations``) or id (``I1``); one line otherwise."""
+    spec = INTERVENTIONS.get(name.strip()) or BY_ID.get(name.strip().upper())
+    if spec is None:
+        known = ", ".join(f"{i.name} ({i.id})" for i in INTERVENTIONS.values())
+        raise ScenarioError(f"intervention {show(name)}: unknown (choose from {known})")
+    return spec
+
+
+def intervention_overrides(name: str, options: dict[str, Any]) -> tuple[Intervention, dict]:
+    """Intervention ``name`` with typed ``options`` (option -> value) as parameter overrides,
+    each value checked against its parameter and returned in the parameter's type."""
+    spec = lookup(name)
+    overrides: dict = {spec.flag: True}
+    for key, value in options.items():
+        parameter = spec.options.get(key)
+        if parameter is None:
+            raise ScenarioError(f"intervention {spec.name}: unknown option {show(key)} "
+                                f"(options: {', '.join(spec.options)}; as option=value)")
+        try:
+            overrides[parameter] = SPEC_BY_NAME[parameter].check(value)
+        except ValueError as exc:
+            raise ScenarioError(f"intervention {spec.name}: option {key}: parameter '{parameter}' {exc}") from None
+    return spec, overrides
+
+
 def parse_intervention(text: str) -> tuple[str, dict]:
     """``social_map`` or ``evaluations:every=13,start=52`` (or ``I1:...``) -> overrides.
 
-    Returns (canonical label, parameter overrides). Raises `ScenarioError` with one line.
+    Returns (label, parameter overrides); the label spells the options as parsed
+    (``every=04`` is ``every=4``), so two spellings of one design are one label. Strict:
+    an option given twice, an option without ``=``, or a value holding another option
+    (``start=3:end=5``) is a `ScenarioError` with one line.
     """
     name, _, opts = text.partition(":")
-    name = name.strip()
-    spec = INTERVENTIONS.get(name) or BY_ID.get(name.upper())
-    if spec is None:
-        known = ", ".join(f"{i.name} ({i.id})" for i in INTERVENTIONS.values())
-        raise ScenarioError(f"intervention '{name}': unknown (choose from {known})")
-    overrides: dict = {spec.flag: True}
+    spec = lookup(name)
+    options: dict[str, Any] = {}
     for item in filter(None, (o.strip() for o in opts.split(","))):
         key, sep, value = item.partition("=")
-        if key not in spec.options or not sep:
-            raise ScenarioError(f"intervention {spec.name}: unknown option '{item}' "
+        key, value = key.strip(), value.strip()
+        if not sep or key not in spec.options:
+            raise ScenarioError(f"intervention {spec.name}: unknown option {show(item)} "
                                 f"(options: {', '.join(spec.options)}; as option=value)")
-        overrides[spec.options[key]] = _value(value)
-    return spec.name + (f":{opts}" if opts else ""), overrides
+        if key in options:
+            raise ScenarioError(f"intervention {spec.name}: option '{key[:30]}' given twice")
+        if any(c in value for c in ":=+|") or not value.isprintable():
+            raise ScenarioError(f"intervention {spec.name}: value {show(value)} of '{key[:30]}' holds another "
+                                "option; give options as option=value,option=value")
+        options[key] = _value(value)
+    _, overrides = intervention_overrides(spec.name, options)
+    parsed = {key: overrides[spec.options[key]] for key in options}
+    label = ",".join(f"{key}={_spell(v)}" for key, v in parsed.items())
+    return spec.name + (f":{label}" if label else ""), overrides
+
+
+def _spell(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, float) else str(value)
 
 
 def _value(text: str):
     text = text.strip()
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
+    if len(text) > 40:  # no parameter needs more; a 5,000-digit number is not converted
+        return text
     try:
         return int(text)
     except ValueError:
@@ -191,6 +233,25 @@ def _value(text: str):
             return float(text)
         except ValueError:
             return text
+
+
+def outside_horizon(params, weeks: int) -> str:
+    """Why an intervention switched on in ``params`` never acts within ``weeks`` weeks
+    (it starts after them), or "" if every one acts."""
+    for spec in INTERVENTIONS.values():
+        start = getattr(params, f"{spec.flag}_start")
+        if getattr(params, spec.flag) and start > weeks:
+            return (f"intervention {spec.id} ({spec.name}) starts in week {start}, after the last week "
+                    f"simulated ({weeks}): it would never act")
+    return ""
+
+
+def owner_of(parameter: str) -> Intervention | None:
+    """The intervention that ``parameter`` is an option of (or switches on), if any."""
+    for spec in INTERVENTIONS.values():
+        if parameter == spec.flag or parameter in spec.options.values():
+            return spec
+    return None
 
 
 def active_interventions(sc: Scenario) -> list[Intervention]:

@@ -9,8 +9,10 @@ silently ignored typo in a scenario would quietly change a study's result.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -20,8 +22,9 @@ import numpy as np
 
 from model.inputs.errors import ScenarioError
 from model.inputs.files import parse_toml, read_text
-from model.inputs.interventions import parse_intervention
-from model.inputs.parameters import Params
+from model.inputs.interventions import INTERVENTIONS, intervention_overrides, outside_horizon
+from model.inputs.parameters import SPECS, Params
+from model.inputs.schema import Flag, Items, Number, Scalar, Table, Text, check
 
 DOMAINS = ("care", "safety", "housing", "municipality", "justice", "other")
 ROLES = ("chair", "minute-taker", "member")
@@ -72,6 +75,38 @@ TOP_KEYS = {"name", "description", "horizon", "newcomer_spread", "parameters",
 # network-level settings a scenario's timeline may change at given weeks
 TIMELINE_KEYS = ("online", "informal_rate", "outsider_rate", "meeting_interval")
 RESPONDENTS = tuple(f"R{k}" for k in range(1, 12))  # the study's interviewees
+MAX_DESCRIPTION = 10_000  # it is copied into every manifest
+VARIANT_KEYS = tuple(s.name for s in SPECS if s.kind is str)  # theory pairs T1-T8 and the update rule
+MAX_ORGANISATIONS = 5000  # pair arrays grow with N^2: beyond this no block fits in memory
+
+# The shape of a scenario file (`model.inputs.schema`): which keys, types and ranges. What needs
+# several keys at once (unique names, events naming organisations, the horizon) and the
+# parameters' own ranges (`model.inputs.parameters`) are checked by `scenario_from_dict`.
+_NAME = Text(200, min_len=1)
+_PERSON = {k: Number(s.low, s.high) for k, s in REPRESENTATIVE_FIELDS.items()}
+SCHEMA = Table({
+    "name": _NAME,
+    "description": Text(MAX_DESCRIPTION, line=False),
+    "horizon": Number(1, 5200, whole=True),
+    "newcomer_spread": Number(0.0, 1.0),
+    "parameters": Table(extra=Scalar()),
+    "representative": Table(_PERSON),
+    "organisations": Items(Table({
+        "name": _NAME, "domain": Text(choices=DOMAINS), "role": Text(choices=ROLES),
+        "conflict_of_interest": Number(0.0, 1.0), "conflicts_with": Items(Text(choices=DOMAINS), 0, len(DOMAINS)),
+        "pays": Flag(), "overlap_group": Text(200), "respondent": Text(choices=("", *RESPONDENTS)),
+        "joins": Number(0, 5200, whole=True), "imposed": Flag(), "colleague": Flag(), "anonymous_first": Flag(),
+        **_PERSON}, required=("name", "domain")),
+        0, MAX_ORGANISATIONS),
+    "events": Items(Table({"week": Number(1, whole=True), "org": _NAME, "kind": Text(choices=("turnover",)),
+                           **_PERSON}, required=("week", "org"))),
+    "variants": Table(extra=Scalar()),
+    "interventions": Items(Table({"name": Text(60, min_len=1)}, required=("name",), extra=Scalar()),
+                           0, 2 * len(INTERVENTIONS)),
+    "timeline": Items(Table({"week": Number(1, 5200, whole=True), **{k: Scalar() for k in TIMELINE_KEYS}},
+                            required=("week",)), 0, 5200),
+    "breach": Table({"org": _NAME, "week": Number(1, 5200, whole=True)}, required=("org", "week")),
+})
 
 
 @dataclass(frozen=True)
@@ -238,15 +273,19 @@ def _unknown(where: str, table: dict[str, Any], allowed: set[str]) -> None:
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
-    """Build and validate a scenario from the parsed TOML structure."""
-    _unknown(source, data, TOP_KEYS)
+    """Build and validate a scenario from the parsed TOML structure.
+
+    The shape is checked against `SCHEMA` first; every check here is linear in the size
+    of the file (a 5,000-organisation file is refused or accepted in well under a second).
+    """
+    check(data, SCHEMA, source)
     name = data.get("name", Path(source).stem)
-    if not isinstance(name, str) or not name:
-        raise ScenarioError(f"{source}: 'name' must be a non-empty string")
+    if not isinstance(name, str) or not name or not name.isprintable():
+        raise ScenarioError(f"{source}: 'name' must be a non-empty string on one line (give name = \"...\")")
     params_table = data.get("parameters", {})
     if not isinstance(params_table, dict):
         raise ScenarioError(f"{source}: [parameters] must be a table")
-    params_table = {**params_table, **_variants_and_interventions(data, source)}
+    params_table = _merge_once(params_table, _variants_and_interventions(data, source), source)
     try:
         params = Params.from_dict(params_table, where=f"{source} [parameters]")
     except ValueError as exc:
@@ -270,19 +309,19 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
         _unknown(where, table, ORG_KEYS)
         orgs.append(_organisation(where, table, base))
     names = [o.name for o in orgs]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted(n for n, k in Counter(names).items() if k > 1)
     if dupes:
         raise ScenarioError(f"{source}: organisation names must be unique, repeated: {', '.join(dupes)}")
     if sum(o.role == "chair" for o in orgs) > 1:
         raise ScenarioError(f"{source}: at most one organisation can have role 'chair'")
 
-    events = []
+    events, known = [], set(names)
     for k, table in enumerate(data.get("events", [])):
         where = f"{source} events[{k}]"
         if not isinstance(table, dict):
             raise ScenarioError(f"{where}: must be a table")
         _unknown(where, table, EVENT_KEYS)
-        events.append(_event(where, table, names))
+        events.append(_event(where, table, known))
 
     top = _check_top({k: data[k] for k in ("horizon", "newcomer_spread") if k in data}, source)
     description = data.get("description", "")
@@ -322,16 +361,20 @@ def _breach(table: Any, source: str, orgs: list[Organisation], horizon: int) -> 
     return Breach(org=org.name, week=week)
 
 
-MAX_DESCRIPTION = 10_000  # it is copied into every manifest
-
 
 def _consistent(sc: Scenario, where: str, events: bool = True) -> Scenario:
     """Checks across keys that would otherwise be ignored without a word: an event after
-    the horizon never happens, an intervention that ends before it starts never acts."""
+    the horizon never happens, an intervention that ends before it starts, or (in a file)
+    starts after the horizon, never acts. Overrides are not checked against the horizon
+    here (`Scenario.with_overrides` is also how the API builds what-ifs): a study's design
+    points are, against the weeks they run (`experiments.ensemble.Study.point_scenarios`)."""
     late = [e for e in sc.events if e.week > sc.horizon] if events else []
     if late:
         raise ScenarioError(f"{where}: event in week {late[0].week} for '{late[0].org}' is after the "
                             f"horizon ({sc.horizon} weeks)")
+    never = outside_horizon(sc.params, sc.horizon) if events else ""  # overrides: checked per design point
+    if never:
+        raise ScenarioError(f"{where}: {never}")
     for k in range(1, 7):
         start, end = getattr(sc.params, f"i{k}_start"), getattr(sc.params, f"i{k}_end")
         if end and end <= start:
@@ -374,21 +417,44 @@ def _variants_and_interventions(data: dict[str, Any], source: str) -> dict[str, 
     variants = data.get("variants", {})
     if not isinstance(variants, dict):
         raise ScenarioError(f"{source}: [variants] must be a table of pair = side")
+    for key in variants:
+        if key not in VARIANT_KEYS:  # a plain parameter belongs in [parameters]
+            raise ScenarioError(f"{source} [variants]: '{key}' is not a theory variant "
+                                f"(choose from {', '.join(VARIANT_KEYS)})")
     out.update(variants)
     entries = data.get("interventions", [])
     if not isinstance(entries, list):
         raise ScenarioError(f"{source}: [[interventions]] must be a list of tables")
+    seen: dict[str, int] = {}
     for k, table in enumerate(entries):
-        if not isinstance(table, dict) or "name" not in table:
+        if not isinstance(table, dict) or not isinstance(table.get("name"), str):
             raise ScenarioError(f"{source} interventions[{k}]: needs name = \"...\"")
-        opts = ",".join(f"{key}={str(v).lower() if isinstance(v, bool) else v}"
-                        for key, v in table.items() if key != "name")
+        # each option is its own key with a typed value: nothing is re-parsed from text, so
+        # a value cannot carry another option ("13,start=52") and a name cannot carry options
         try:
-            _, overrides = parse_intervention(f"{table['name']}:{opts}" if opts else str(table["name"]))
+            spec, overrides = intervention_overrides(table["name"], {key: v for key, v in table.items()
+                                                                     if key != "name"})
         except ScenarioError as exc:
             raise ScenarioError(f"{source} interventions[{k}]: {exc}") from None
+        if spec.id in seen:
+            raise ScenarioError(f"{source} interventions[{k}]: intervention {spec.name} ({spec.id}) is listed "
+                                f"twice (also interventions[{seen[spec.id]}]); give its options once")
+        seen[spec.id] = k
+        twice = sorted(set(out) & set(overrides))
+        if twice:
+            raise ScenarioError(f"{source} interventions[{k}]: '{twice[0]}' is also set by [variants]")
         out.update(overrides)
     return out
+
+
+def _merge_once(parameters: dict[str, Any], more: dict[str, Any], source: str) -> dict[str, Any]:
+    """[parameters] and the overrides of [variants] and [[interventions]], each key set once:
+    a value given in two places would otherwise be decided by the order of reading."""
+    twice = sorted(set(parameters) & set(more))
+    if twice:
+        raise ScenarioError(f"{source}: '{twice[0]}' is set both in [parameters] and by [variants] or "
+                            "[[interventions]]; set it in one place")
+    return {**parameters, **more}
 
 
 def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> Organisation:
@@ -428,12 +494,12 @@ def _organisation(where: str, table: dict[str, Any], base: dict[str, float]) -> 
                         representative=rep, respondent=respondent, joins=joins, **flags)
 
 
-def _event(where: str, table: dict[str, Any], names: list[str]) -> Event:
+def _event(where: str, table: dict[str, Any], names: set[str]) -> Event:
     week = table.get("week")
     if isinstance(week, bool) or not isinstance(week, int) or week < 1:
         raise ScenarioError(f"{where}: 'week' must be a whole number >= 1, got {week!r}")
     org = table.get("org")
-    if org not in names:
+    if not isinstance(org, str) or org not in names:
         raise ScenarioError(f"{where}: 'org' must name an organisation of the scenario, got {org!r}")
     kind = table.get("kind", "turnover")
     if kind != "turnover":
@@ -449,9 +515,22 @@ def load_scenario_file(path: str | Path) -> Scenario:
     return scenario_from_dict(data, source=str(path))
 
 
+@functools.cache
+def _builtin(name: str) -> Scenario:
+    """A built-in scenario, parsed once per process (a `Scenario` is immutable; a study's
+    design points name x and y thousands of times)."""
+    res = resources.files("model.inputs.scenarios") / f"{name}.toml"
+    return scenario_from_dict(tomllib.loads(res.read_text(encoding="utf-8")), source=f"{name}.toml")
+
+
 def builtin_scenarios() -> list[str]:
-    return sorted(p.name.removesuffix(".toml")
-                  for p in resources.files("model.inputs.scenarios").iterdir() if p.name.endswith(".toml"))
+    return list(_builtin_names())
+
+
+@functools.cache
+def _builtin_names() -> tuple[str, ...]:
+    return tuple(sorted(p.name.removesuffix(".toml")
+                        for p in resources.files("model.inputs.scenarios").iterdir() if p.name.endswith(".toml")))
 
 
 def load_scenario(name: str | Path) -> Scenario:
@@ -460,9 +539,7 @@ def load_scenario(name: str | Path) -> Scenario:
     if text.startswith("synthetic:"):
         return synthetic_scenario_from_spec(text)
     if text.lower() in builtin_scenarios():
-        res = resources.files("model.inputs.scenarios") / f"{text.lower()}.toml"
-        data = tomllib.loads(res.read_text(encoding="utf-8"))
-        return scenario_from_dict(data, source=f"{text.lower()}.toml")
+        return _builtin(text.lower())
     path = Path(text)
     if not path.exists():
         raise ScenarioError(
@@ -484,8 +561,9 @@ def network_names(specs: list[str]) -> dict[str, str]:
 # ------------------------------------------------------------------------- synthetic
 
 DEFAULT_MIX = {"care": 4.0, "safety": 3.0, "housing": 1.0, "municipality": 1.0}
-MAX_SYNTHETIC = 5000  # pair arrays grow with N^2: beyond this no block fits in memory
+MAX_SYNTHETIC = MAX_ORGANISATIONS
 PARTIES_PER_CASE = 4.0  # a case in X needs about four organisations (8 case holders x 0.45, at least 2)
+MAX_WEIGHT = 1e6  # domain weights are proportions: beyond this only overflow can follow
 
 
 def synthetic_scenario_from_spec(spec: str) -> Scenario:
@@ -510,6 +588,9 @@ def synthetic_scenario_from_spec(spec: str) -> Scenario:
                 raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be a number, got {value[:20]!r}") from None
             if not 0 <= mix[key] < float("inf"):  # also refuses NaN
                 raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be a finite number >= 0")
+            if mix[key] > MAX_WEIGHT:
+                raise ScenarioError(f"{spec[:60]}: weight of '{key}' must be at most {MAX_WEIGHT:g} "
+                                    "(weights are proportions)")
         if sum(mix.values()) <= 0:
             raise ScenarioError(f"{spec}: domain weights must not all be zero")
     return synthetic_scenario(n, mix)

@@ -17,7 +17,8 @@ Modules, design -> run -> analyse -> report: `design` (priors, models, held-out
 patterns, truth, fingerprint), `simulate` (a particle's runs in memory), `summaries`
 (margins, statistics, observables, distances), `particles` (a model as pyabc calls it),
 `sampler` (seed-determined sampling on any executor), `abc` (the ABC-SMC run and its
-history), `history` (posterior, model probabilities, constraints), `predictive`
+history), `owner` (the history belongs to its directory: created whole, checked before a resume),
+`history` (posterior, model probabilities, constraints), `predictive`
 (posterior predictive simulations and checks), `measure` (what to measure next),
 `report`, `study` (`run_calibration`).
 

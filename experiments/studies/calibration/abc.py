@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyabc
 
+from experiments.studies.calibration import owner
 from experiments.studies.calibration.design import Calibration
 from experiments.studies.calibration.kernel import BoxNormalTransition
 from experiments.studies.calibration.particles import ParticleModel
@@ -28,7 +29,7 @@ from experiments.studies.calibration.summaries import PatternDistance, Statistic
 
 MIN_ACCEPTANCE = 0.02  # a generation accepting fewer of its proposals ends the calibration
 MAIN_PROCESS = 2**31  # proposal number reserved for the main process's own draws
-HISTORY = "history.db"
+HISTORY = owner.HISTORY
 ACCEPT_ALL = 1e300  # generation 0's threshold: any finite distance (a failed particle's is infinite)
 class MedianThreshold(pyabc.QuantileEpsilon):
     """pyabc's weighted-median threshold, recomputed from the history when a run starts.
@@ -65,12 +66,14 @@ def build(calib: Calibration, sampler: OrderedSampler) -> pyabc.ABCSMC:
 
 
 def start_history(calib: Calibration, sampler: OrderedSampler, out: Path, observed: dict,
-                  truth_meta: dict | None) -> None:
-    """Create ``out/history.db`` with the data, unless a calibration there has begun."""
+                  truth_meta: dict | None, identity: str) -> None:
+    """Create ``out/history.db`` with the data, atomically and stamped as this
+    calibration's (`owner`), unless a calibration there has begun."""
     if not (out / HISTORY).exists():
         meta = truth_meta or {}
-        build(calib, sampler).new(f"sqlite:///{out / HISTORY}", observed, gt_model=meta.get("model"),
-                                  gt_par=meta.get("parameters"))
+        owner.create(out, calib.fingerprint(), identity,
+                     lambda url: build(calib, sampler).new(url, observed, gt_model=meta.get("model"),
+                                                           gt_par=meta.get("parameters")))
 
 
 def run_generations(calib: Calibration, sampler: OrderedSampler, out: Path, generations: int,
@@ -84,7 +87,10 @@ def run_generations(calib: Calibration, sampler: OrderedSampler, out: Path, gene
         smc = build(calib, sampler)
         history = smc.load(db, 1)
         t = history.max_t + 1
-        if t >= generations:
+        if t > generations:  # a calibration is continued, never shortened
+            return (f"{t} generations done (more than the {generations} asked for; the posterior is "
+                    f"generation {t - 1}'s)"), smc
+        if t == generations:
             return f"{generations} generations done", smc
         if t > 0 and float(history.get_all_populations().sort_values("t").epsilon.iloc[-1]) <= 0:
             return "threshold 0 reached: every criterion in the distance holds in every particle", smc

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import tomllib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,20 +18,25 @@ from experiments.analysis.scorecard import ABLATIONS
 from experiments.analysis.theory import parse_variant
 from experiments.ensemble.factors import Factor, load_factors, parse_factors, split_name
 from experiments.ensemble.store import model_code_hash
+from model.inputs.files import read_toml
 from model.inputs.parameters import SPEC_BY_NAME
-from model.inputs.scenario import ScenarioError
+from model.inputs.scenario import ScenarioError, builtin_scenarios
+from model.inputs.schema import Number, Table, Text
 
 PATTERN_IDS = tuple(ABLATIONS)  # P1..P7: the ids --hold-out accepts
 
 
 def distance_code_hash() -> str:
-    """Hash of the source of what the distance is computed from."""
+    """Hash of the source of what shapes the history beyond the model: the distance (the
+    criteria and the summaries), and how particles are proposed, simulated and accepted."""
     from experiments.analysis import outcomes, patterns, scorecard
-    from experiments.studies.calibration import summaries
 
     digest = hashlib.sha256()
-    for module in (outcomes, patterns, scorecard, summaries):
+    for module in (outcomes, patterns, scorecard):
         digest.update(inspect.getsource(module).encode())
+    here = Path(__file__).resolve().parent  # read, not imported: abc imports this module
+    for name in ("summaries", "abc", "kernel", "particles", "sampler", "simulate"):
+        digest.update((here / f"{name}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -75,28 +79,31 @@ class Truth:
     parameters: dict
 
 
+# The shape of a truth file (`model.inputs.schema`): a model name and numbers for parameters.
+TRUTH = Table({"model": Text(200, min_len=1), "parameters": Table(extra=Number(), max_keys=1000)},
+              required=("parameters",))
+MAX_TRUTH_BYTES = 256 * 1024
+
+
 def load_truth(path: str | Path, models: dict[str, dict]) -> Truth:
     """``model = "baseline"`` (one of the competing models) and a ``[parameters]`` table
-    of parameter values (plain or scenario-specific names)."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read truth file ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
-    unknown = set(data) - {"model", "parameters"}
-    if unknown:
-        raise ScenarioError(f"{path}: unknown key '{sorted(unknown)[0]}' (allowed: model, parameters)")
+    of numeric parameter values (plain or scenario-specific names), read through the
+    guarded reader and `TRUTH`; every problem is one line."""
+    data = read_toml(path, "truth file", TRUTH, MAX_TRUTH_BYTES)
     model = data.get("model", "baseline")
     if model not in models:
-        raise ScenarioError(f"{path}: model '{model}' is not among the competing models ({', '.join(models)})")
-    params = data.get("parameters", {})
-    if not isinstance(params, dict):
-        raise ScenarioError(f"{path}: [parameters] must be a table")
+        raise ScenarioError(f"{path}: model {model[:60]!r} is not among the competing models ({', '.join(models)})")
+    params = data["parameters"]
+    if not params:  # a truth that sets nothing checks nothing
+        raise ScenarioError(f"{path}: [parameters] sets no parameter; a known answer needs at least one")
     for name, value in params.items():
-        spec = SPEC_BY_NAME.get(split_name(name)[1])
-        if spec is None:
-            raise ScenarioError(f"{path}: '{name}' is not a model parameter")
+        scenario, parameter = split_name(name)
+        spec = SPEC_BY_NAME.get(parameter)
+        if spec is None or spec.kind not in (float, int):
+            raise ScenarioError(f"{path}: {name[:60]!r} is not a numeric model parameter")
+        if scenario is not None and scenario not in builtin_scenarios():
+            raise ScenarioError(f"{path}: {name[:60]!r}: unknown scenario {scenario[:20]!r} "
+                                f"(scenario-specific names: {', '.join(builtin_scenarios())})")
         try:
             spec.check(value)
         except ValueError as exc:

@@ -16,18 +16,22 @@ Layout of a calibration directory::
 
 from __future__ import annotations
 
-import json
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sqlalchemy.exc
 
 from experiments.ensemble import ExecutorSpec, StudyError
 from experiments.ensemble.executors import Workers
 from experiments.ensemble.ownership import OWN_FILES
+from experiments.ensemble.posterior import read_record
 from experiments.ensemble.store import manifest, write_json, write_parquet, write_text
+from experiments.ensemble.supervised import SupervisedPool
 from experiments.studies.calibration import abc as abc_run
+from experiments.studies.calibration import owner
 from experiments.studies.calibration.design import Calibration
 from experiments.studies.calibration.history import constraint, effective_size, model_probabilities, posterior_frame
 from experiments.studies.calibration.measure import separating_observables
@@ -35,6 +39,7 @@ from experiments.studies.calibration.particles import ROOT_HIGH, summarise
 from experiments.studies.calibration.predictive import pattern_check, simulate_predictive, statistic_check
 from experiments.studies.calibration.report import marginals, pairwise, probabilities_plot, report
 from experiments.studies.calibration.sampler import OrderedSampler
+from model.inputs.errors import ScenarioError
 
 TRUTH_KEY = (0, 2**20)  # spawn key of the pseudo-observed data's seeds
 
@@ -50,23 +55,31 @@ class CalibrationResult:
 
 
 def prepare(out: Path, calib: Calibration) -> dict:
-    """Refuse a directory that holds anything but this calibration; return its record."""
+    """Refuse a directory that holds anything but this calibration -- a damaged or
+    foreign ``calibration.json`` or ``history.db`` included (`owner`); return its record."""
     path = out / "calibration.json"
+    fingerprint = calib.fingerprint()
     if path.exists():
         try:
-            info = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            raise StudyError(f"{path}: unreadable; choose another --out") from None
-        if info.get("fingerprint") != calib.fingerprint():
+            info = read_record(path)
+        except ScenarioError as exc:
+            raise StudyError(f"{exc}; choose another --out or restore the file") from None
+        if info.get("fingerprint") != fingerprint:
             raise StudyError(f"{out} holds a different calibration (fingerprint {info.get('fingerprint')}); "
                              "choose another --out or remove it")
+        if (out / abc_run.HISTORY).exists() or (out / abc_run.HISTORY).is_symlink():
+            owner.check(out, fingerprint, info.get("history", {}).get("id"))
+        elif info.get("history", {}).get("fingerprint") != fingerprint:
+            info["history"] = {"id": owner.new_identity(), "fingerprint": fingerprint}
+            write_json(info, path)
         return info
     # the command's own claim on the directory (lock, holder, its kind in manifest.json) is not a study
     if out.exists() and {p.name for p in out.iterdir()} - OWN_FILES - {"manifest.json"}:
         raise StudyError(f"{out} is not empty and holds no calibration; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
-    info = manifest(kind="calibration", fingerprint=calib.fingerprint(), calibration=calib.to_dict(),
-                    models=calib.models, pyabc=_pyabc_version())
+    info = manifest(kind="calibration", fingerprint=fingerprint, calibration=calib.to_dict(),
+                    models=calib.models, pyabc=_pyabc_version(),
+                    history={"id": owner.new_identity(), "fingerprint": fingerprint})
     write_json(info, path)
     return info
 
@@ -90,18 +103,44 @@ def run_calibration(out: Path, calib: Calibration, generations: int,
     lender = Workers(executor or ExecutorSpec(workers=1)) if owned else executor
     try:
         with lender.lend(seconds=1e9) as (pool, workers, _):  # a calibration is long: all the workers allowed
-            result = _calibrate(out, calib, generations, pool, workers, on_generation, info)
+            if lender.spec.run_timeout is not None and isinstance(pool, SupervisedPool):
+                pool = TimedPool(pool, lender.spec.run_timeout, runs_per_particle(calib))
+            try:
+                result = _calibrate(out, calib, generations, pool, workers, on_generation, info)
+            except sqlalchemy.exc.OperationalError as exc:  # e.g. the disk is full: one line, not a traceback
+                raise OSError(errno.EIO, f"cannot write the history ({str(exc.orig)[:80]})",
+                              str(out / abc_run.HISTORY)) from None
     finally:
         if owned:
             lender.close()
     return result
 
 
+class TimedPool:
+    """The worker pool with ``--run-timeout``: a particle (or predictive draw) of k runs
+    may take k x ``run_timeout`` seconds; one that does not answer stops the command
+    (`supervised.TaskTimeoutError`) instead of hanging it -- a particle cannot be failed
+    without changing the posterior, so the calibration resumes from its last generation."""
+
+    def __init__(self, pool: SupervisedPool, run_timeout: float, runs: int):
+        self.pool, self.run_timeout, self.runs = pool, run_timeout, runs
+
+    def submit(self, fn, /, *args):
+        return self.pool.submit(fn, *args, timeout=self.run_timeout, units=self.runs)
+
+
+def runs_per_particle(calib: Calibration) -> int:
+    from experiments.analysis.scorecard import criteria_points
+
+    groups = ("main",) if calib.truth else ("main", "probes")
+    return calib.reps * sum(len(criteria_points()[g]) for g in groups)
+
+
 def _calibrate(out: Path, calib: Calibration, generations: int, pool, workers: int, on_generation,
                info) -> CalibrationResult:
     sampler = OrderedSampler(pool, workers, calib.seed)
     if not (out / abc_run.HISTORY).exists():
-        abc_run.start_history(calib, sampler, out, observed_data(calib), _truth_meta(calib))
+        abc_run.start_history(calib, sampler, out, observed_data(calib), _truth_meta(calib), info["history"]["id"])
     stopped, smc = abc_run.run_generations(calib, sampler, out, generations, on_generation)
     history = smc.history
     posterior = posterior_frame(history, calib)

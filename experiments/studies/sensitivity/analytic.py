@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from SALib.test_functions import Ishigami, Sobol_G
 
+from experiments.ensemble.blocks import engine as marked
 from model.process.engines import RunResult
 
 SOBOL_G_A = (0.0, 1.0, 4.5, 9.0, 99.0, 99.0, 99.0, 99.0)
@@ -50,7 +51,7 @@ def engine_for(name: str):
                           pair_weeks=np.array([], dtype=int)) for s, v in zip(seeds, y, strict=True)]
 
     engine.__name__ = f"{name}_engine"
-    return engine
+    return marked(engine)
 
 
 ishigami = engine_for("ishigami")
