@@ -89,7 +89,7 @@ def _table(data: bytes, where: str):
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(pa.BufferReader(data))
+        return pq.read_table(pa.BufferReader(data), use_threads=False)  # threads only contend on a busy machine
     except (pa.ArrowException, OSError, ValueError, TypeError, IndexError, MemoryError) as exc:
         raise PartError(f"{where}: not a readable Parquet part ({type(exc).__name__})") from None
 
@@ -169,8 +169,9 @@ def verify_block(out: Path, block: Block) -> None:
         _check_data(_read(path, f"{table} part"), expected, str(path))
 
 
-def read_block(out: Path, block: Block, table: str) -> pd.DataFrame | None:
-    """The block's part of ``table``, verified against the commit record (None: none written)."""
+def read_block(out: Path, block: Block, table: str, arrow: bool = False) -> pd.DataFrame | None:
+    """The block's part of ``table``, verified against the commit record (None: none
+    written); as a pyarrow Table with ``arrow``."""
     expected = block.record.get(table)
     if expected is None:
         return None
@@ -181,7 +182,7 @@ def read_block(out: Path, block: Block, table: str) -> pd.DataFrame | None:
     _check_columns(parsed, table, str(path))
     if parsed.num_rows != expected["rows"]:
         raise PartError(f"{path}: {parsed.num_rows} rows, its commit record says {expected['rows']}")
-    return parsed.to_pandas()
+    return parsed if arrow else parsed.to_pandas()
 
 
 def runs_parts(out: Path) -> list[Path]:
