@@ -79,7 +79,7 @@ def _read(directory: str | Path, partial: bool) -> _Read:
                            f"are in the directories under {out / 'runs'}")
     try:
         blocks = [read_runs_part(p) for p in runs_parts(out)]
-        parts = {table: [f for b in blocks if (f := read_block(out, b, table, arrow=True)) is not None]
+        parts = {table: [f for b in blocks if (f := read_block(out, b, table, lazy=True)) is not None]
                  for table in TABLES}
     except PartError as exc:
         raise ResultsError(f"{exc}; re-run the command that made {out} to redo its runs") from None
@@ -111,7 +111,10 @@ def table_frame(parts: list, table: str) -> pd.DataFrame | None:
     once, sorted by run and week (stable: organisations and pairs in their order)."""
     if not parts:
         return None
-    frame = pd.concat([p.to_pandas() for p in parts], ignore_index=True)
+    try:
+        frame = pd.concat([p.to_pandas() for p in parts], ignore_index=True)
+    except PartError as exc:
+        raise ResultsError(str(exc)) from None
     frame = frame.drop_duplicates([*KEYS[table], *(["org"] if table == "agents" else []),
                                    *(["trustor", "trustee"] if table == "pairs" else [])])
     return frame.sort_values(KEYS[table], kind="stable").reset_index(drop=True)
@@ -218,14 +221,9 @@ class _Columns:
 
     @classmethod
     def of(cls, parts: list, kind: str) -> _Columns | None:
-        import pyarrow as pa
-
-        if not parts:
+        if not parts or not all(p.schema.equals(parts[0].schema) for p in parts):
             return None
-        try:
-            table = pa.concat_tables(parts)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            return None
+        table = _Concatenated(parts)
         run, step = table.column("run").to_numpy(), table.column("step").to_numpy()
         key = run * (int(step.max()) + 1 if len(step) else 1) + step
         order = None if len(key) < 2 or (key[1:] >= key[:-1]).all() else np.argsort(key, kind="stable")
@@ -233,11 +231,14 @@ class _Columns:
             run, step = run[order], step[order]
         entity, names = np.zeros(len(run), dtype=np.int64), {}
         for name in ENTITY_KEYS[kind]:
-            encoded = table.column(name).combine_chunks().dictionary_encode()
-            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            words = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+            words: dict[str, int] = {}
+            codes = []
+            for chunk in table.column(name).chunks:  # dictionary arrays, each with its own dictionary
+                ids = np.array([words.setdefault(w, len(words)) for w in chunk.dictionary.to_pylist()], dtype=np.int64)
+                codes.append(ids[chunk.indices.to_numpy(zero_copy_only=False)])
+            codes = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
             entity = entity * max(len(words), 1) + (codes if order is None else codes[order])
-            names[name] = words
+            names[name] = np.asarray(list(words), dtype=object)
         return cls(table, order, run, step, entity, names)
 
     def column(self, name: str) -> np.ndarray:
@@ -281,3 +282,30 @@ class _Columns:
             return self.column(name)[a:b]
 
         return Grid(run[starts] - first_run, steps, keys, column, tuple(self.table.column_names))
+
+
+class _Concatenated:
+    """The parts of a table one after the other, a column at a time."""
+
+    def __init__(self, parts: list):
+        self.parts = parts
+        self.column_names = parts[0].column_names
+
+    def column(self, name: str):
+        import pyarrow as pa
+
+        return pa.chunked_array([c for part in self.parts for c in part.column(name).chunks])
+
+
+class Prefixed:
+    """The tables of one sample point of a study that ran many (labels ``s{k}:x``), seen
+    with the point's own labels (``x``): what the criteria read at each point."""
+
+    def __init__(self, tables: Tables, prefix: str):
+        self.tables, self.prefix = tables, prefix
+
+    def get(self, table: str, label: str) -> pd.DataFrame:
+        return self.tables.get(table, self.prefix + label)
+
+    def grid(self, table: str, label: str) -> Grid:
+        return self.tables.grid(table, self.prefix + label)
