@@ -185,7 +185,7 @@ def run_block(task: BlockTask) -> BlockResult:
     model = agents = pairs = None
     if ok_results:
         model = model_frame(ok_results, ok_runs)
-        groups = _same_organisations(ok_scenarios)
+        groups = _same_organisations(ok_scenarios) if task.record_agents or task.pairs_every > 0 else []
         if task.record_agents:
             agents = pd.concat([agent_frame(ok_results[a:b], ok_runs[a:b], ok_scenarios[a]) for a, b in groups],
                                ignore_index=True)
