@@ -281,6 +281,6 @@ def test_discovery_takes_whole_number_factors():
 
     draws = [{"breach_shift": k % 37, "loss_ratio": 1.0 + (k % 7) / 2} for k in range(80)]
     x = factor_table(draws, "y")
-    assert (x.dtypes == float).all()
+    assert all(t == "float64" for t in x.dtypes)
     box = prim_box(x, (x.breach_shift.to_numpy() > 20))
     assert box is not None and "breach_shift" in box.limits
