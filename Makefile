@@ -4,7 +4,7 @@ export VENV
 
 .PHONY: main test bench lock odd docs
 
-main:  ## install, then run the main job: the X-Y contrast experiment into results/contrast/ (~4 min on 2 cores)
+main:  ## install, then run the main job: the X-Y contrast experiment into results/contrast/ (~1.5 min on 2 cores, and ~30 s compiling the kernel the first time)
 	./scripts/bootstrap.sh
 	rm -rf results/contrast
 	$(VENV)/bin/trustnet contrast --out results/contrast
