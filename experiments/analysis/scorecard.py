@@ -161,9 +161,17 @@ def scenario_facts() -> dict:
     }
 
 
-def score(main, probes, ablated: str | None = None) -> list[pt.PatternResult]:
+def probes_read(patterns) -> set[str]:
+    """The labels of the probe points (`criteria_points`' "probes") that ``patterns`` read:
+    a study scoring only some patterns (the calibration's distance) runs only these."""
+    labels = {"P5": set(P5_ARMS), "P6": {label for sweeps in _SWEEPS.values() for label in sweeps}}
+    return set().union(*(labels.get(p, set()) for p in patterns))
+
+
+def score(main, probes, ablated: str | None = None, patterns=None) -> list[pt.PatternResult]:
     """The scorecard of the points of `criteria_points`; with ``ablated`` = "P3" (or
-    "P6:communication"), that pattern on its ablated runs (labels ``P3-ablated:x``).
+    "P6:communication"), that pattern on its ablated runs (labels ``P3-ablated:x``);
+    with ``patterns`` (ids), only those patterns, in the scorecard's order.
     ``main`` and ``probes`` give a table by label: ``get(table, label)``
     (`experiments.ensemble.Tables`)."""
     facts = scenario_facts()
@@ -194,7 +202,7 @@ def score(main, probes, ablated: str | None = None) -> list[pt.PatternResult]:
     }
     if ablated:
         return [results[ablated.split(":", 1)[0]]()]
-    return [results[k]() for k in results]
+    return [results[k]() for k in results if patterns is None or k in patterns]
 
 
 # ---------------------------------------------------------------------- respondents

@@ -16,8 +16,8 @@ So: in coordinates scaled by each prior's width, each factor's weighted variance
 Silverman's bandwidth factor squared (pyabc's default bandwidth) plus `FLOOR` squared,
 each coordinate a normal truncated to the prior's bounds. The density is exact (the
 truncation's normalisation per particle and factor is part of it), so ABC-SMC's
-importance weights stay correct. Random numbers come from numpy's global generator,
-like pyabc's own kernels (the sampler seeds it).
+importance weights stay correct. Random numbers come from the generator the sampler gives
+the proposal being evaluated (`sampler.proposal_generator`), seeded from ``--seed``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import pyabc
 from pyabc.transition import Transition
 from pyabc.transition.multivariatenormal import silverman_rule_of_thumb
 from scipy.special import ndtr, ndtri
+
+from experiments.studies.calibration.sampler import proposal_generator
 
 FLOOR = 0.02  # least perturbation sd of a factor, as a share of its prior's width
 
@@ -53,8 +55,9 @@ class BoxNormalTransition(Transition):
         self._log_mass = np.log(np.maximum(self._b - self._a, 1e-300))
 
     def rvs_single(self) -> pyabc.Parameter:
-        i = np.random.choice(len(self._z), p=self._w)
-        u = self._a[i] + np.random.random_sample(self._z.shape[1]) * (self._b[i] - self._a[i])
+        rng = proposal_generator()
+        i = rng.choice(len(self._z), p=self._w)
+        u = self._a[i] + rng.random(self._z.shape[1]) * (self._b[i] - self._a[i])
         z = np.clip(self._z[i] + self._sd * ndtri(np.clip(u, 1e-16, 1 - 1e-16)), 0.0, 1.0)
         return pyabc.Parameter(dict(zip(self.X.columns, self._low + z * self._scale, strict=True)))
 
