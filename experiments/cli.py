@@ -614,7 +614,7 @@ def prepare_variants(args):
 
 
 DEFAULT_POPULATION = 100  # particles per model and generation
-DEFAULT_GENERATIONS = 8
+DEFAULT_GENERATIONS = 7
 DEFAULT_SCREEN = 4  # Morris trajectories per model
 
 

@@ -8,9 +8,9 @@ analysis, so that "decisive" means the same in both.
 Morris (1991) elementary effects with SALib, 4 levels: mu* is the mean absolute effect of
 moving one factor by two thirds of its range, in the answer's units (Campolongo et al.
 2007 rank by it), sigma their spread (interactions and non-linearity). A factor *decides*
-an answer when its mu* is at least `DECISIVE_SHARE` of the largest mu* for that answer --
-the few that carry it, against the many that barely move it (a screening convention; the
-share is ours and every report that uses it states it).
+an answer when its mu* is at least a share of the largest mu* for that answer -- the few
+that carry it, against the many that barely move it (a screening convention; the share
+is ours, `DECISIVE_SHARE` for the ledger, and every report that uses one states it).
 """
 
 from __future__ import annotations
@@ -37,6 +37,16 @@ def morris_sample(factors, trajectories: int, seed: int) -> np.ndarray:
     return rows
 
 
+def mark_decisive(table: pd.DataFrame, share: float = DECISIVE_SHARE) -> pd.DataFrame:
+    """``influence`` (mu* over the answer's largest), ``rank`` and ``decisive`` (influence at
+    least ``share``) of a table with ``parameter``, ``answer`` and ``mu_star``."""
+    top = table.groupby("answer", sort=False).mu_star.transform("max")
+    out = table.assign(influence=np.where(top > 0, table.mu_star / top.where(top > 0, 1.0), 0.0))
+    out["rank"] = out.groupby("answer", sort=False).mu_star.rank(ascending=False, method="first").astype(int)
+    out["decisive"] = (top > 0) & (out.influence >= share)
+    return out
+
+
 def morris_indices(factors, sample: np.ndarray, answers: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Columns: parameter, answer, mu_star, mu, sigma, influence (mu* over the answer's
     largest), rank (1: most influential for the answer), decisive. An answer that does
@@ -52,13 +62,8 @@ def morris_indices(factors, sample: np.ndarray, answers: pd.DataFrame, seed: int
         else:
             res = morris.analyze(_problem(factors), sample, y, num_levels=LEVELS, seed=seed)
         mu_star = np.asarray(res["mu_star"], dtype=float)
-        top = mu_star.max() if len(mu_star) else 0.0
-        order = (-mu_star).argsort(kind="stable")
-        rank = np.empty(len(mu_star), dtype=int)
-        rank[order] = np.arange(1, len(mu_star) + 1)
         for k, f in enumerate(factors):
             rows.append({"parameter": f.name, "answer": answer, "mu_star": mu_star[k], "mu": float(res["mu"][k]),
-                         "sigma": float(res["sigma"][k]), "influence": mu_star[k] / top if top > 0 else 0.0,
-                         "rank": int(rank[k]), "decisive": bool(top > 0 and mu_star[k] >= DECISIVE_SHARE * top)})
-    return pd.DataFrame(rows, columns=["parameter", "answer", "mu_star", "mu", "sigma", "influence", "rank",
-                                       "decisive"])
+                         "sigma": float(res["sigma"][k])})
+    table = pd.DataFrame(rows, columns=["parameter", "answer", "mu_star", "mu", "sigma"])
+    return mark_decisive(table)[["parameter", "answer", "mu_star", "mu", "sigma", "influence", "rank", "decisive"]]

@@ -34,7 +34,7 @@ from experiments.studies.calibration.kernel import BoxNormalTransition
 from experiments.studies.calibration.particles import ParticleModel, common_root
 from experiments.studies.calibration.sampler import OrderedSampler, seed_global
 
-MIN_ACCEPTANCE = 0.02  # a generation accepting fewer of its proposals ends the calibration
+MIN_ACCEPTANCE = 0.05  # a generation accepting fewer of its proposals ends the calibration (at 20 x its population)
 MAIN_PROCESS = 2**31  # proposal number reserved for the main process's own draws
 HISTORY = owner.HISTORY
 ACCEPT_ALL = 1e300  # generation 0's threshold: any finite distance (a failed particle's is infinite)

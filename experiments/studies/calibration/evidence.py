@@ -24,6 +24,7 @@ import pandas as pd
 from experiments.studies.calibration.history import odds
 
 DECIDED = 10.0
+NEGLIGIBLE = 1e-9  # a posterior probability below this is rounding left in pyabc's weights: no posterior mass
 
 COLUMNS = ["model_a", "model_b", "probability_a", "probability_b", "bayes_factor", "bf_low", "bf_high", "spread",
            "decided"]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from experiments.analysis.outcomes import wilson
 from experiments.studies.calibration.design import PATTERN_IDS, Calibration
+from experiments.studies.calibration.evidence import NEGLIGIBLE
 from experiments.studies.calibration.particles import predictive_one, root_of
 
 MIN_DRAWS = 10  # per model with posterior mass
@@ -44,16 +45,16 @@ def screened_out(calib: Calibration) -> list:
 
 def simulate_predictive(posterior: pd.DataFrame, calib: Calibration, executor) -> list[dict]:
     """Rows of (model, draw, summary, observables, claims, varied) for every model with
-    posterior mass (``claims``: the respondent checks' claims by key); ``varied`` is the
-    draw's summary with the screened-out factors drawn from their priors (None when the
-    screening left none out, or in the known-answer mode)."""
+    posterior mass (at least `evidence.NEGLIGIBLE`); ``claims``: the respondent checks'
+    claims by key; ``varied``: the draw's summary with the screened-out factors drawn from
+    their priors (None when the screening left none out, or in the known-answer mode)."""
     mode = "truth" if calib.truth else "patterns"
     factors = [f.name for f in calib.calibrated]
     others = screened_out(calib) if mode == "patterns" else []
     jobs = []
     for m, (name, switches) in enumerate(calib.models.items()):
         rows = posterior[(posterior.model == name) & (posterior.weight > 0)]
-        if rows.empty:
+        if rows.empty or rows.weight.sum() < NEGLIGIBLE:
             continue
         w = rows.weight.to_numpy(dtype=float)
         rng = np.random.default_rng(np.random.SeedSequence(calib.seed, spawn_key=(0, m)))

@@ -19,7 +19,7 @@ import pandas as pd
 from experiments.analysis.screening import DECISIVE_SHARE
 from experiments.studies.calibration.agreement import MEDIAN_TOLERANCE, PROBABILITY_TOLERANCE
 from experiments.studies.calibration.design import Calibration
-from experiments.studies.calibration.evidence import DECIDED, pooled_probabilities
+from experiments.studies.calibration.evidence import DECIDED, NEGLIGIBLE, pooled_probabilities
 from experiments.studies.calibration.history import ESS_TARGET, IDENTIFIED
 from experiments.studies.calibration.predictive import CALIBRATED, EVERY
 from experiments.studies.calibration.summaries import OBSERVABLES
@@ -38,22 +38,6 @@ def _bf(v: float) -> str:
 
 def _pct(v: float) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}"
-
-
-def _qualifier(row) -> str:
-    """What the model choice check says about a pair's Bayes factor."""
-    a_b, b_a = getattr(row, "a_as_b", np.nan), getattr(row, "b_as_a", np.nan)
-    if not (math.isfinite(a_b) and math.isfinite(b_a)):
-        return "no model choice check for this pair"
-    worst = max(a_b, b_a)
-    where = "posterior" if getattr(row, "check_source", "") == "posterior" else "prior"
-    text = (f"{a_b:.0%} of {row.model_a}'s and {b_a:.0%} of {row.model_b}'s {where} pseudo-data are attributed "
-            "to the other")
-    if worst > CONFUSED:
-        return text + ": the summaries confuse the two, so this Bayes factor rests on little"
-    if worst <= CLEAR:
-        return text + ": the summaries tell the two apart"
-    return text
 
 
 def design_lines(info: dict, calib: Calibration) -> list[str]:
@@ -119,30 +103,84 @@ def models_lines(info: dict, calib: Calibration, probabilities: pd.DataFrame, fa
               f"Bayes factor of at least {DECIDED:g} in the pooled posterior and in every seed. Effective sample "
               f"sizes (Kish) are of the pooled posterior; the target is {ESS_TARGET}. The joint share is the share of "
               "posterior predictive draws (fresh seeds) reproducing every calibrated pattern at once.", ""]
-    ruled_out = [m for m in models if pooled[m] == 0]
+    ruled_out = [m for m in models if pooled[m] < NEGLIGIBLE]
     if ruled_out:
-        lines += [f"No particle left in any seed (ruled out by the calibrated patterns): {', '.join(ruled_out)}.", ""]
+        lines += [f"No posterior mass left in any seed (no particle, or weights below {NEGLIGIBLE:g}: ruled out by the "
+                  f"calibrated patterns): {', '.join(ruled_out)}.", ""]
+    lines += verdict_lines(factors, pooled, ess)
+    lines += pairs_lines(factors, ess)
+    return lines
+
+
+def verdict_lines(factors: pd.DataFrame, pooled: pd.Series, ess: dict) -> list[str]:
+    """In short: which models the patterns rule out or decide against, and whether any is
+    favoured over every other -- holding back below the effective-sample-size target."""
+    decided = factors[factors.decided.astype(bool)]
+    alive = [m for m in pooled.index if pooled[m] >= NEGLIGIBLE]
+    against = {m for m in pooled.index if pooled[m] < NEGLIGIBLE}
+    lead = pooled.sort_values(ascending=False).index[0]
+    beaten = set(decided[decided.model_a == lead].model_b)
+    wins_all = beaten >= set(pooled.index) - {lead}
+    lines = ["**In short.** "]
+    text = []
+    if against:
+        text.append(f"The calibrated patterns rule out {', '.join(sorted(against))} (no posterior mass left).")
+    weak = sorted(beaten - against)
+    if weak:
+        text.append(f"The most probable model, {lead}, is decided over {', '.join(weak)}"
+                    + ("." if ess.get(lead, 0) >= ESS_TARGET else
+                       f" -- but with an effective sample size of {ess.get(lead, 0):.0f} (under {ESS_TARGET}) "
+                       "this cannot be concluded."))
+    if wins_all and ess.get(lead, 0) >= ESS_TARGET:
+        text.append(f"The evidence favours **{lead}** over every other model.")
+    else:
+        open_ = [m for m in alive if m != lead and m not in beaten]
+        if open_:
+            text.append(f"No model is favoured over all others: {lead} and {', '.join(open_)} stay undecided "
+                        "against each other (what would decide them: below, \"What to measure next\").")
+    lines[0] += " ".join(text)
+    return lines + [""]
+
+
+def _concluded(row, ess: dict) -> str:
+    size = ess.get(row.model_a, 0.0)
+    return "yes" if size >= ESS_TARGET else f"no: {row.model_a}'s effective sample size {size:.0f} < {ESS_TARGET}"
+
+
+def pairs_lines(factors: pd.DataFrame, ess: dict) -> list[str]:
+    """The decided pairs (favoured first) and the undecided ones, each Bayes factor with
+    its range over the seeds and the model choice check's rates."""
+    lines = []
+    head = ["| favoured | against | Bayes factor | over the seeds | misattributed A→B, B→A | concluded |",
+            "|---|---|---|---|---|---|"]
     decided = factors[factors.decided.astype(bool)]
     if len(decided):
-        lines += ["**Decided pairs**:", ""]
-        for r in decided.itertuples():
-            ok = ess.get(r.model_a, 0) >= ESS_TARGET
-            verdict = (f"the evidence favours **{r.model_a}** over {r.model_b}" if ok else
-                       f"the numbers point to {r.model_a} over {r.model_b}, but {r.model_a}'s effective sample size "
-                       f"({ess.get(r.model_a, 0):.0f}) is below {ESS_TARGET}: not concluded")
-            lines.append(f"- {verdict} (Bayes factor {_bf(r.bayes_factor)}, seeds {_bf(r.bf_low)}–{_bf(r.bf_high)}); "
-                         f"{_qualifier(r)}.")
-        lines.append("")
+        lines += [f"**Decided pairs** ({len(decided)}; A = the favoured model):", "", *head]
+        lines += [f"| {r.model_a} | {r.model_b} | {_bf(r.bayes_factor)} | {_bf(r.bf_low)}–{_bf(r.bf_high)} | "
+                  f"{_rates(r)} | {_concluded(r, ess)} |" for r in decided.itertuples()]
+        lines += ["", "A pair is concluded only where the favoured model's effective sample size reaches the "
+                  f"target; misattribution above {CONFUSED:.0%} means the summaries confuse the two models and the "
+                  f"Bayes factor rests on little, at most {CLEAR:.0%} that they tell the two apart.", ""]
     else:
         lines += ["**No pair of models is decided.**", ""]
     undecided = factors[~factors.decided.astype(bool)]
     if len(undecided):
-        lines += [f"**Undecided** ({len(undecided)} pairs; Bayes factor under {DECIDED:g} or seeds disagreeing; "
-                  "`observables.csv` gives what separates them):", ""]
-        lines += [f"- {r.model_a} vs {r.model_b}: Bayes factor {_bf(r.bayes_factor)} (seeds {_bf(r.bf_low)}–"
-                  f"{_bf(r.bf_high)}); {_qualifier(r)}" for r in undecided.itertuples()]
+        lines += [f"**Undecided pairs** ({len(undecided)}; Bayes factor under {DECIDED:g} or the seeds disagreeing; "
+                  "`observables.csv` gives what separates them):", "",
+                  "| more probable | less probable | Bayes factor | over the seeds | misattributed A→B, B→A |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {r.model_a} | {r.model_b} | {_bf(r.bayes_factor)} | {_bf(r.bf_low)}–{_bf(r.bf_high)} | "
+                  f"{_rates(r)} |" for r in undecided.itertuples()]
         lines.append("")
     return lines
+
+
+def _rates(row) -> str:
+    a_b, b_a = getattr(row, "a_as_b", np.nan), getattr(row, "b_as_a", np.nan)
+    if not (math.isfinite(a_b) and math.isfinite(b_a)):
+        return "—"
+    flag = " (confused)" if max(a_b, b_a) > CONFUSED else ""
+    return f"{a_b:.0%}, {b_a:.0%} ({getattr(row, 'check_source', '')}){flag}"
 
 
 def agreement_lines(agreeing: pd.DataFrame) -> list[str]:
@@ -280,7 +318,7 @@ def measure_lines(observables: pd.DataFrame, plan: pd.DataFrame | None) -> list[
             what = OBSERVABLES[r.observable][1]
             n = f"{r.n_needed:.0f} {r.unit}s per group" if math.isfinite(r.n_needed) else \
                 "no finite number: it does not separate them"
-            lines.append(f"1. **{r.observable}** ({what}): {n}; decides {r.pairs} pair(s): {r.covered}.")
+            lines.append(f"1. **{r.observable}** ({what}): {n}; would tell apart {r.pairs} pair(s): {r.covered}.")
         lines.append("")
     hopeless = observables[observables.best.astype(bool) & ~np.isfinite(observables.n_needed.astype(float))]
     if len(hopeless):
