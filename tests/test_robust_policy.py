@@ -272,3 +272,15 @@ def test_default_worlds_sample_every_effect_of_the_interventions_and_the_breach(
     effects = {s.name for s in SPECS if s.name[:1] == "i" and s.name[1:2].isdigit() and s.kind is float}
     assert effects | {"evaluation_align", "evaluation_repair"} <= names
     assert {"breach_alignment", "breach_threshold", "breach_conflict", "breach_shift", "goal_erosion"} <= names
+
+
+def test_discovery_takes_whole_number_factors():
+    """A whole-number factor (the breach's week shift) is peeled like any other: PRIM's
+    fractional limits must fit the table (it used to stop with a dtype error)."""
+    from experiments.studies.policy.discovery import factor_table, prim_box
+
+    draws = [{"breach_shift": k % 37, "loss_ratio": 1.0 + (k % 7) / 2} for k in range(80)]
+    x = factor_table(draws, "y")
+    assert all(t == "float64" for t in x.dtypes)
+    box = prim_box(x, (x.breach_shift.to_numpy() > 20))
+    assert box is not None and "breach_shift" in box.limits

@@ -15,7 +15,7 @@ import pytest
 import experiments.cli as cli
 from experiments import ExecutorSpec, Study, execute
 from experiments.ensemble import budget
-from experiments.ensemble.ownership import claim
+from experiments.ensemble.ownership import _refuse_nested, claim
 from model.inputs.scenario import SCHEMA, ScenarioError, load_scenario, load_scenario_file, scenario_from_dict
 from model.inputs.schema import check
 
@@ -213,14 +213,14 @@ def test_a_results_directory_cannot_be_nested_in_another_study(tmp_path, capsys)
                 ExecutorSpec(workers=1), quiet=True)
     execute(Study(scenario=load_scenario("x"), reps=1, steps=4, kind="policy"), tmp_path / "data",
             ExecutorSpec(workers=1), quiet=True)
-    for args, fragment in [(["policy", "--out", old / "runs"], "lies inside the results of a 'policy' study"),
-                           (["run", "x", "--out", old / "runs" / "sub"], "lies inside the results"),
-                           (["sa", "--out", old / "new"], "lies inside the results"),
+    for args, fragment in [(["policy", "--out", old / "runs"], "lies inside the data of a 'policy' study"),
+                           (["run", "x", "--out", old / "runs" / "sub"], "lies inside the data"),
                            (["policy", "--out", tmp_path / "data"], "holds the runs of one of a command's studies")]:
         before = sorted(p for p in tmp_path.rglob("*"))
         code, err = outcome([*args, "--reps", "1", "--quiet"], capsys)
         assert code == 2 and fragment in err, err
         assert sorted(p for p in tmp_path.rglob("*")) == before  # nothing created
+    _refuse_nested(old / "robust")  # beside the other study's data (results/policy/robust): allowed
 
 
 def test_policy_labels_an_option_as_parsed(tmp_path, capsys):

@@ -141,15 +141,23 @@ def trustnet_manifest(path: Path) -> dict | None:
 
 
 def _refuse_nested(out: Path) -> None:
-    """`DirectoryError` if ``out`` lies inside a directory holding a trustnet manifest."""
+    """`DirectoryError` if ``out`` lies inside another study's data: a directory whose
+    manifest records a study's runs, or the ``runs/`` folder of a command's results. A
+    results directory beside the data of another (``results/policy/robust`` next to
+    ``results/policy/runs``) is allowed: nothing of the other study is written there."""
     try:
-        parents = Path(out).resolve().parents
+        resolved = Path(out).resolve()
     except (OSError, RuntimeError) as exc:  # e.g. a loop of symlinks
         raise DirectoryError(f"{out}: cannot resolve the path ({exc})") from None
-    for parent in parents:
+    for parent in resolved.parents:
         info = trustnet_manifest(parent / "manifest.json")
+        if info is not None and "study" in info:
+            raise DirectoryError(f"{out} lies inside the data of a '{kind_of(info)}' study ({parent}); "
+                                 "choose a --out outside it")
+    for folder in (resolved, *resolved.parents):
+        info = trustnet_manifest(folder.parent / "manifest.json") if folder.name == "runs" else None
         if info is not None:
-            raise DirectoryError(f"{out} lies inside the results of a '{kind_of(info)}' study ({parent}); "
+            raise DirectoryError(f"{out} lies inside the data of a '{kind_of(info)}' study ({folder}); "
                                  "choose a --out outside it")
 
 

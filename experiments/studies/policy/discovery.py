@@ -61,7 +61,7 @@ def factor_table(draws: list[dict], scenario: str) -> pd.DataFrame:
     """The draws' factor values that apply to ``scenario`` (one row per draw); factors
     that do not vary are dropped (they cannot explain anything)."""
     table = pd.DataFrame([for_scenario(d, scenario) for d in draws])
-    table = table.select_dtypes(include="number")
+    table = table.select_dtypes(include="number").astype(float)  # PRIM peels whole-number factors to fractions
     return table.loc[:, table.nunique() > 1]
 
 

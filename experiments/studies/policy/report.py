@@ -140,9 +140,10 @@ def report(table: pd.DataFrame, reps: int, seed: int, figures: list[Path], names
                       + ", ".join(short.intervention) + "."]
         idle = collab[~collab.get("acts", pd.Series(True, index=collab.index)).astype(bool)]
         for _, r in idle.iterrows():
-            lines += ["", f"**{r.intervention} has nothing to act on in network {name}**: every run with it equals "
-                      f"its baseline run (same seed) in every outcome and week, so its effect is not an estimate of "
-                      f"zero but no effect at all. Why: {r.reason}."]
+            lines += ["", f"**{r.intervention} has nothing to act on in network {name}**: no outcome moves by more "
+                      f"than a twentieth of what counts as no change (0.0025 on the 0-1 scales, half a case or stall "
+                      f"in the run), so this is not an effect estimated at zero but nothing to act on. Why: "
+                      f"{r.reason}."]
         best = collab.sort_values("per_100h", ascending=False)
         lines += ["", "By effect per cost hour: " + ", ".join(best.intervention) + ".", ""]
         lines += ["All outcomes:", "", "| intervention | " + " | ".join(METRICS) + " |",
