@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.byrep import PerRep
+
 BOOTSTRAP = 1000  # resamples of the replications for se and p_holds
 BOOTSTRAP_SEED = 20221  # fixed: the same resamples for every pattern scored on the same replications
 OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
@@ -175,8 +177,11 @@ def _plain(v):
     return v
 
 
-def per_replication(**series: pd.Series) -> pd.DataFrame:
-    """Per-replication quantities side by side (aligned on the replication index)."""
-    frame = pd.concat({k: pd.Series(v, dtype=float) for k, v in series.items()}, axis=1)
-    frame.index.name = "replication"
-    return frame.sort_index()
+def per_replication(**series: PerRep | pd.Series) -> pd.DataFrame:
+    """Per-replication quantities side by side, one row per replication any of them has
+    (ascending), NaN where a quantity has no value (`PerRep`s or Series indexed by
+    replication)."""
+    columns = {k: PerRep.of(v) for k, v in series.items()}
+    reps = np.unique(np.concatenate([c.reps for c in columns.values()])) if columns else np.empty(0, np.int64)
+    return pd.DataFrame({k: c.on(reps) for k, c in columns.items()}, index=pd.Index(reps, name="replication"),
+                        columns=list(columns), dtype=float)

@@ -20,6 +20,7 @@ import pandas as pd
 from experiments.analysis import patterns as pt
 from experiments.analysis.outcomes import per_run
 from experiments.analysis.thresholds import MIDPOINT, NONE, NOTICE, RELATIVE_NOTICE
+from experiments.ensemble.grid import Grid
 from model.inputs.scenario import DOMAINS, Scenario, ScenarioError, load_scenario
 
 # the P6 moderator contrasts on network X: (strong, weak) overrides
@@ -168,20 +169,28 @@ def probes_read(patterns) -> set[str]:
     return set().union(*(labels.get(p, set()) for p in patterns))
 
 
+def grid(tables, table: str, label: str) -> Grid:
+    """A design point's table as a grid: ``tables.grid(table, label)`` where the tables
+    give one (`experiments.ensemble.Tables`), else the grid of ``tables.get(table, label)``."""
+    if hasattr(tables, "grid"):
+        return tables.grid(table, label)
+    return Grid.of(tables.get(table, label))
+
+
 def score(main, probes, ablated: str | None = None, patterns=None) -> list[pt.PatternResult]:
     """The scorecard of the points of `criteria_points`; with ``ablated`` = "P3" (or
     "P6:communication"), that pattern on its ablated runs (labels ``P3-ablated:x``);
     with ``patterns`` (ids), only those patterns, in the scorecard's order.
-    ``main`` and ``probes`` give a table by label: ``get(table, label)``
-    (`experiments.ensemble.Tables`)."""
+    ``main`` and ``probes`` give a table by label: ``get(table, label)`` returning a
+    DataFrame, or ``grid(table, label)`` (`experiments.ensemble.Tables`)."""
     facts = scenario_facts()
 
-    def m(tables, pattern: str, label: str, table: str = "model") -> pd.DataFrame:
+    def m(tables, pattern: str, label: str, table: str = "model") -> Grid:
         if ablated == pattern:
             label = f"{pattern}-ablated:{label}"
         elif (ablated or "").startswith(pattern + ":") and label in ABLATIONS[ablated].labels:
             label = f"{ablated}-ablated:{label}"
-        return tables.get(table, label)
+        return grid(tables, table, label)
 
     def sweeps(names) -> dict:
         return {n: tuple([m(probes, "P6", sweep_label(n, arm, k)) for k in range(len(P6_TRUST_SHIFTS))]
@@ -190,7 +199,7 @@ def score(main, probes, ablated: str | None = None, patterns=None) -> list[pt.Pa
     results = {
         "P1": lambda: pt.p1(m(main, "P1", "x"), m(main, "P1", "y"), m(main, "P1", "x", "pairs")),
         "P2": lambda: pt.p2(m(main, "P2", "y"), m(main, "P2", "y", "pairs"), m(main, "P2", "y", "agents"),
-                           main.get("pairs", "y-no-misuse"), main.get("agents", "y-no-misuse"),
+                           grid(main, "pairs", "y-no-misuse"), grid(main, "agents", "y-no-misuse"),
                            facts["y_holders"], facts["interested"]),
         "P3": lambda: pt.p3(m(main, "P3", "x", "pairs"), m(main, "P3", "x"), facts["overloaded"],
                            facts["values_feedback"]),
@@ -198,7 +207,7 @@ def score(main, probes, ablated: str | None = None, patterns=None) -> list[pt.Pa
         "P5": lambda: pt.p5(*(m(probes, "P5", label) for label in P5_ARMS)),
         "P6": lambda: pt.p6(sweeps([ablated.split(":", 1)[1]] if (ablated or "").startswith("P6:")
                                    else list(MODERATOR_CONTRASTS))),
-        "P7": lambda: pt.p7(main.get("model", "x"), m(main, "P7", "y")),
+        "P7": lambda: pt.p7(grid(main, "model", "x"), m(main, "P7", "y")),
     }
     if ablated:
         return [results[ablated.split(":", 1)[0]]()]

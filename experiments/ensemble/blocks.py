@@ -61,6 +61,27 @@ def mesa_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
     return out
 
 
+def structure_keys(runs: list[tuple[Scenario, int]]) -> list[str]:
+    """`model.process.engines.structure_key` of each (scenario, weeks), computed once for the
+    scenarios that plainly share a structure: design points that override parameters
+    only keep their base scenario's organisations and events (the same objects), and
+    serialising a scenario for its key cost more than running it."""
+    cache: dict = {}
+    out = []
+    for sc, weeks in runs:
+        try:
+            quick = (id(sc.organisations), id(sc.events), sc.timeline, sc.breach, weeks,
+                     sc.horizon, sc.newcomer_spread, sc.params.max_cases)
+            hash(quick)
+        except TypeError:  # an unhashable setting: no shortcut
+            out.append(structure_key(sc, weeks))
+            continue
+        if quick not in cache:
+            cache[quick] = structure_key(sc, weeks)
+        out.append(cache[quick])
+    return out
+
+
 @engine
 def batch_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None, pairs_every: int,
                  record_agents: bool = True) -> list[RunResult | BaseException]:
@@ -70,9 +91,9 @@ def batch_engine(scenarios: list[Scenario], seeds: list[int], steps: int | None,
     the other groups of the block are unaffected.
     """
     groups: dict[str, list[int]] = {}
-    for i, sc in enumerate(scenarios):
-        horizon = sc.horizon if steps is None else steps
-        groups.setdefault(structure_key(sc, horizon), []).append(i)
+    keys = structure_keys([(sc, sc.horizon if steps is None else steps) for sc in scenarios])
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
     out: list[RunResult | BaseException] = [None] * len(scenarios)  # type: ignore[list-item]
     for members in groups.values():
         horizon = scenarios[members[0]].horizon if steps is None else steps
@@ -164,10 +185,26 @@ def run_block(task: BlockTask) -> BlockResult:
     model = agents = pairs = None
     if ok_results:
         model = model_frame(ok_results, ok_runs)
+        groups = _same_organisations(ok_scenarios) if task.record_agents or task.pairs_every > 0 else []
         if task.record_agents:
-            agents = pd.concat([agent_frame([r], [i], sc) for r, i, sc
-                                in zip(ok_results, ok_runs, ok_scenarios, strict=True)], ignore_index=True)
+            agents = pd.concat([agent_frame(ok_results[a:b], ok_runs[a:b], ok_scenarios[a]) for a, b in groups],
+                               ignore_index=True)
         if task.pairs_every > 0:
-            pairs = pd.concat([pair_frame([r], [i], sc) for r, i, sc
-                               in zip(ok_results, ok_runs, ok_scenarios, strict=True)], ignore_index=True)
+            pairs = pd.concat([pair_frame(ok_results[a:b], ok_runs[a:b], ok_scenarios[a]) for a, b in groups],
+                              ignore_index=True)
     return BlockResult(task.block_id, runs, model, agents, pairs)
+
+
+def _same_organisations(scenarios: list[Scenario]) -> list[tuple[int, int]]:
+    """Runs ``a`` .. ``b`` - 1 that follow each other with the same organisations (their
+    rows are built at once)."""
+    def names(sc: Scenario) -> tuple:
+        return tuple((o.name, o.domain, o.respondent) for o in sc.organisations)
+
+    bounds, previous = [0], None
+    for k, sc in enumerate(scenarios):
+        current = names(sc) if k == 0 or sc is not scenarios[k - 1] else previous
+        if k and current != previous:
+            bounds.append(k)
+        previous = current
+    return list(zip(bounds, [*bounds[1:], len(scenarios)], strict=True))

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from experiments.ensemble.blocks import BlockResult, BlockTask, resolve_engine, run_block
+from experiments.ensemble.blocks import BlockResult, BlockTask, resolve_engine, run_block, structure_keys
 from experiments.ensemble.design import RunSpec, Study, replication_seeds
 from experiments.ensemble.executors import ExecutorSpec, Workers, estimate_seconds
 from experiments.ensemble.ownership import OWN_FILES, DirectoryError, claim
@@ -61,7 +61,6 @@ from experiments.ensemble.parts import (
 from experiments.ensemble.store import ManifestError, manifest, now, read_manifest, write_json
 from experiments.ensemble.supervised import TaskTimeoutError, WorkerDiedError
 from model.inputs.schema import safe
-from model.process.engines import structure_key
 from model.process.metrics import AGENT_METRICS, MODEL_METRICS, PAIR_METRICS
 
 MAX_BLOCK = {"mesa": 50, "batch": 256}  # runs per block: a few seconds of work either way
@@ -333,10 +332,9 @@ def _seconds(study: Study, scenarios: list, todo: list[RunSpec], engine: str) ->
         return 0.0
     per_point = Counter(r.point for r in todo)
     groups: dict[str, list] = {}  # network structure -> [weeks, n, runs]
-    for point, count in per_point.items():
-        sc = scenarios[point]
-        weeks = study.steps or sc.horizon
-        groups.setdefault(structure_key(sc, weeks), [weeks, sc.n, 0])[2] += count
+    points = [(scenarios[p], study.steps or scenarios[p].horizon) for p in per_point]
+    for (sc, weeks), key, count in zip(points, structure_keys(points), per_point.values(), strict=True):
+        groups.setdefault(key, [weeks, sc.n, 0])[2] += count
     return sum(estimate_seconds(k, weeks, n, engine) for weeks, n, k in groups.values())
 
 

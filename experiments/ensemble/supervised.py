@@ -34,6 +34,11 @@ from concurrent.futures import Executor, Future
 from multiprocessing.connection import wait as wait_ready
 
 MAX_WAIT = 3600.0  # seconds one wait may last (poll's limit is about 24.8 days)
+# Worker processes are forked from a server process that has imported these once (the
+# runner, the model and its compiled kernel: ~2 s of imports): a fresh "spawn" process
+# would import them all again, for every worker of every pool. The server starts with
+# the first pool of a process and holds no threads, so forking it is safe.
+PRELOAD = ["experiments.ensemble.blocks"]
 _REPORT = None  # in a worker process: the pipe to the supervisor (declare_work's channel)
 
 
@@ -120,7 +125,8 @@ class SupervisedPool(Executor):
     """Up to ``workers`` processes (started on first need, ``grow`` adds more)."""
 
     def __init__(self, workers: int):
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(PRELOAD)
         self._size = workers
         self._workers: list[_Worker] = []
         self._queue: deque = deque()

@@ -26,40 +26,53 @@ def model_frame(results: list[RunResult], runs: list[int]) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
+def _text(words: list, codes: np.ndarray):
+    """A text column (pandas' ``str``) of ``words[code]`` for each code: taken from the
+    few distinct names in Arrow, since converting one numpy string per row cost more than
+    running the block."""
+    import pyarrow as pa
+
+    column = pa.array(list(words), type=pa.large_string()).take(pa.array(codes, type=pa.int64()))
+    return column.to_pandas().array
+
+
+def _per_run(results: list[RunResult], table: str) -> list[tuple[int, int]]:
+    """(recorded weeks, rows per week) of each run's ``agents`` or ``pairs`` arrays."""
+    first = AGENT_METRICS[0] if table == "agents" else PAIR_METRICS[0]
+    return [getattr(res, table)[first].shape[:2] for res in results]
+
+
 def agent_frame(results: list[RunResult], runs: list[int], scenario: Scenario) -> pd.DataFrame:
     """One row per run, week and organisation."""
-    names = [o.name for o in scenario.organisations]
-    domains = [o.domain for o in scenario.organisations]
-    respondents = [o.respondent for o in scenario.organisations]
-    frames = []
-    for run, res in zip(runs, results, strict=True):
-        t, n = res.agents[AGENT_METRICS[0]].shape
-        frame = {"run": np.repeat(run, t * n), "seed": np.full(t * n, res.seed, dtype=np.uint64),
-                 "step": np.repeat(np.arange(t), n), "org": np.tile(names, t),
-                 "domain": np.tile(domains, t), "respondent": np.tile(respondents, t)}
-        for k in AGENT_METRICS:
-            frame[k] = res.agents[k].reshape(-1)
-        frames.append(pd.DataFrame(frame))
-    out = pd.concat(frames, ignore_index=True)
+    shapes = _per_run(results, "agents")
+    n = shapes[0][1]
+    rows = [t * n for t, _ in shapes]
+    week = np.concatenate([np.repeat(np.arange(t), n) for t, _ in shapes])
+    org = np.tile(np.arange(n), sum(t for t, _ in shapes))
+    frame = {"run": np.repeat(np.asarray(runs, dtype=np.int64), rows),
+             "seed": np.repeat(np.array([res.seed for res in results], dtype=np.uint64), rows), "step": week,
+             "org": _text([o.name for o in scenario.organisations], org),
+             "domain": _text([o.domain for o in scenario.organisations], org),
+             "respondent": _text([o.respondent for o in scenario.organisations], org)}
+    for k in AGENT_METRICS:
+        frame[k] = np.concatenate([res.agents[k].reshape(-1) for res in results])
+    out = pd.DataFrame(frame)
     out["present"] = out["present"].astype(bool)
     return out
 
 
 def pair_frame(results: list[RunResult], runs: list[int], scenario: Scenario) -> pd.DataFrame:
     """One row per run, recorded week and ordered pair (trustor != trustee)."""
-    names = np.array([o.name for o in scenario.organisations])
+    names = [o.name for o in scenario.organisations]
     n = len(names)
     ii, jj = np.nonzero(~np.eye(n, dtype=bool))
-    frames = []
-    for run, res in zip(runs, results, strict=True):
-        if res.pairs is None:
-            continue
-        k = len(res.pair_weeks)
-        frame = {"run": np.repeat(run, k * len(ii)),
-                 "seed": np.full(k * len(ii), res.seed, dtype=np.uint64),
-                 "step": np.repeat(res.pair_weeks, len(ii)),
-                 "trustor": np.tile(names[ii], k), "trustee": np.tile(names[jj], k)}
-        for name in PAIR_METRICS:
-            frame[name] = res.pairs[name][:, ii, jj].reshape(-1)
-        frames.append(pd.DataFrame(frame))
-    return pd.concat(frames, ignore_index=True)
+    kept = [(run, res) for run, res in zip(runs, results, strict=True) if res.pairs is not None]
+    weeks = [len(res.pair_weeks) for _, res in kept]
+    rows = [k * len(ii) for k in weeks]
+    frame = {"run": np.repeat(np.array([run for run, _ in kept], dtype=np.int64), rows),
+             "seed": np.repeat(np.array([res.seed for _, res in kept], dtype=np.uint64), rows),
+             "step": np.concatenate([np.repeat(np.asarray(res.pair_weeks), len(ii)) for _, res in kept]),
+             "trustor": _text(names, np.tile(ii, sum(weeks))), "trustee": _text(names, np.tile(jj, sum(weeks)))}
+    for name in PAIR_METRICS:
+        frame[name] = np.concatenate([res.pairs[name][:, ii, jj].reshape(-1) for _, res in kept])
+    return pd.DataFrame(frame)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from experiments.analysis.scorecard import RECORDING, resolve
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
+from experiments.ensemble.results import Prefixed
 from experiments.ensemble.store import write_json, write_text
 from experiments.studies.assumptions.answers import answer_names, answers
 from experiments.studies.assumptions.design import as_values, ledger_factors, morris_sample, points
@@ -24,15 +25,6 @@ class LedgerSizes:
     reps: int = 2
     chunk: int = 16  # sample points per sub-study (memory; resume)
 
-
-class _Prefixed:
-    """The tables of one sample point, seen with the criteria's own labels."""
-
-    def __init__(self, tables: Tables, prefix: str):
-        self.tables, self.prefix = tables, prefix
-
-    def get(self, table: str, label: str) -> pd.DataFrame:
-        return self.tables.get(table, self.prefix + label)
 
 
 def studies(sizes: LedgerSizes, seed: int) -> tuple[list, object, dict[str, Study]]:
@@ -70,7 +62,7 @@ def run_assumptions(out: Path, sizes: LedgerSizes | None = None, seed: int = 202
         main = Tables(out / "runs" / f"ledger-{c // sizes.chunk:03d}-main")
         probes = Tables(out / "runs" / f"ledger-{c // sizes.chunk:03d}-probes")
         for k in range(c, min(c + sizes.chunk, len(sample))):
-            rows.append({"point": k, **answers(_Prefixed(main, f"s{k}:"), _Prefixed(probes, f"s{k}:"))})
+            rows.append({"point": k, **answers(Prefixed(main, f"s{k}:"), Prefixed(probes, f"s{k}:"))})
     table = pd.DataFrame(rows).set_index("point")[answer_names()]
     table.to_csv(out / "answers.csv")
     ledger = indices(factors, sample, table, seed)

@@ -11,21 +11,12 @@ from experiments.analysis.criterion import joint_p_holds
 from experiments.analysis.points import drivers, joint_shares, point_row, shares
 from experiments.analysis.scorecard import ABLATIONS, respondent_checks, score
 from experiments.ensemble import ExecutorSpec, RunSummary, Tables, execute
+from experiments.ensemble.results import Prefixed
 from experiments.ensemble.store import write_json, write_parquet, write_text
 from experiments.studies.contrast.breach import breach_table
 from experiments.studies.contrast.design import Sizes, robust_sample, robust_studies, studies
 from experiments.studies.contrast.report import report, scorecard_markdown
 from experiments.studies.contrast.summaries import decomposition_table, summary_table, sweep_table
-
-
-class _Prefixed:
-    """The tables of one sample point, seen with the criteria's own labels."""
-
-    def __init__(self, tables: Tables, prefix: str):
-        self.tables, self.prefix = tables, prefix
-
-    def get(self, table: str, label: str) -> pd.DataFrame:
-        return self.tables.get(table, self.prefix + label)
 
 
 def ablation_table(main: Tables, probes: Tables, card: list) -> pd.DataFrame:
@@ -52,7 +43,7 @@ def robustness_points(out: Path, sizes: Sizes, seed: int) -> pd.DataFrame:
         main = Tables(out / "runs" / f"robust-{c:02d}-main")
         probes = Tables(out / "runs" / f"robust-{c:02d}-probes")
         for k in range(c * sizes.robust_chunk, min((c + 1) * sizes.robust_chunk, sizes.robust_points)):
-            card = score(_Prefixed(main, f"s{k}:"), _Prefixed(probes, f"s{k}:"))
+            card = score(Prefixed(main, f"s{k}:"), Prefixed(probes, f"s{k}:"))
             rows.append(point_row(card, sample[k], point=k))
     return pd.DataFrame(rows)
 

@@ -13,6 +13,7 @@ from experiments.analysis.points import point_row
 from experiments.analysis.scorecard import RECORDING, resolve, score
 from experiments.ensemble import ExecutorSpec, RunSummary, Study, Tables, execute
 from experiments.ensemble.posterior import draw_parameters
+from experiments.ensemble.results import Prefixed
 from experiments.ensemble.store import write_json, write_parquet, write_text
 from experiments.studies.variants.design import (
     UNCERTAIN,
@@ -31,15 +32,6 @@ class VariantSizes:
     samples: int = 128
     reps: int = 4
 
-
-class _Prefixed:
-    """The tables of one sample point, seen with the contrast experiment's labels."""
-
-    def __init__(self, tables: Tables, prefix: str):
-        self.tables, self.prefix = tables, prefix
-
-    def get(self, table: str, label: str) -> pd.DataFrame:
-        return self.tables.get(table, self.prefix + label)
 
 
 def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221,
@@ -71,7 +63,7 @@ def run_variants(out: Path, sizes: VariantSizes | None = None, seed: int = 20221
         baseline = baseline if baseline is not None else outcome
         acts[name] = bool(not np.array_equal(outcome.to_numpy(), baseline.reindex(outcome.index).to_numpy()))
         for j in range(len(sample)):
-            card = score(_Prefixed(main, f"s{j}:"), _Prefixed(probes, f"s{j}:"))
+            card = score(Prefixed(main, f"s{j}:"), Prefixed(probes, f"s{j}:"))
             rows.append(point_row(card, sample[j], variant=name, sample=j))
     if not all(s.ok for s in summaries):
         return summaries, None
