@@ -16,12 +16,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.screening import DECISIVE_SHARE
 from experiments.studies.calibration.agreement import MEDIAN_TOLERANCE, PROBABILITY_TOLERANCE
 from experiments.studies.calibration.design import Calibration
 from experiments.studies.calibration.evidence import DECIDED, NEGLIGIBLE, pooled_probabilities
 from experiments.studies.calibration.history import ESS_TARGET, IDENTIFIED
 from experiments.studies.calibration.predictive import CALIBRATED, EVERY
+from experiments.studies.calibration.screen import KEEP_SHARE
 from experiments.studies.calibration.summaries import OBSERVABLES
 
 CONFUSED = 0.2  # a pair's pseudo-data misattributed more often than this: the summaries confuse the two
@@ -52,7 +52,8 @@ def design_lines(info: dict, calib: Calibration) -> list[str]:
                 f"{', '.join(calib.hold_out)} and the respondent checks.")
     screen = (f"{chosen} factors calibrated, chosen from {len(calib.factors)} candidates by Morris screening "
               f"({screening['trajectories']} trajectories per model; a factor kept when it moves the margin of a "
-              f"calibrated pattern by at least {DECISIVE_SHARE:.0%} of the strongest factor's effect in some model; "
+              f"calibrated pattern by at least {KEEP_SHARE:.0%} of the strongest factor's effect, mu* averaged "
+              "over the models; "
               "`screening.csv`)" if screening else f"{chosen} factors calibrated (no screening)")
     timing = info.get("timing", {})
     total = sum(float(v) for v in timing.values())
