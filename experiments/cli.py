@@ -243,15 +243,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = sub.add_parser("calibrate", help="ABC-SMC posterior of the parameters and theory variants given the patterns")
     cal.add_argument("--factors", default="default", metavar="FILE",
-                     help="factor file (TOML; bounds are uniform priors); default: the assumption-labelled parameters")
-    cal.add_argument("--variants", default=None, metavar="T1,T3,...", help="variants competing with the baseline")
-    cal.add_argument("--population", type=whole_number(2, 100_000), default=200, help="particles (default 200)")
-    cal.add_argument("--generations", type=positive, default=6, help="generations incl. the prior's (default 6)")
-    cal.add_argument("--reps", type=positive, default=4, help="paired replications per particle (default 4)")
-    cal.add_argument("--hold-out", default=None, metavar="P7,...", help="patterns left out of the distance")
+                     help="candidate factors (TOML; bounds are uniform priors); default: the assumption-labelled "
+                          "parameters")
+    cal.add_argument("--screen", type=whole_number(0, 100), default=None, metavar="TRAJECTORIES",
+                     help="Morris trajectories per model screening the candidates (0: calibrate every candidate; "
+                          f"default {DEFAULT_SCREEN}, 0 with --truth)")
+    cal.add_argument("--variants", default=None, metavar="T1,T3,...|all",
+                     help="variants competing with the baseline (all: every variant that acts in X or Y)")
+    cal.add_argument("--population", type=whole_number(2, 100_000), default=DEFAULT_POPULATION,
+                     help=f"particles per model and generation (default {DEFAULT_POPULATION})")
+    cal.add_argument("--generations", type=positive, default=DEFAULT_GENERATIONS,
+                     help=f"generations incl. the prior's (default {DEFAULT_GENERATIONS})")
+    cal.add_argument("--reps", type=positive, default=4, help="replications per particle (default 4)")
+    cal.add_argument("--hold-out", default=None, metavar="P6,...",
+                     help="patterns left out of the distance and checked on the posterior predictive "
+                          "(default P6; at least one)")
     cal.add_argument("--truth", type=Path, default=None, metavar="PARAMS.toml",
                      help="known-answer check: pseudo-observed summaries simulated at these parameters")
-    cal.add_argument("--seed", type=seed_number, default=20221)
+    cal.add_argument("--seed", type=seed_number, default=20221, help="the first seed (default 20221)")
+    cal.add_argument("--seeds", type=whole_number(1, 10), default=2,
+                     help="calibrations run, with seeds SEED, SEED+1, ... (default 2: the second checks the first)")
     cal.add_argument("--out", type=out_dir, required=True)
     add_execution_options(cal)
 
@@ -602,11 +613,18 @@ def prepare_variants(args):
     return job
 
 
+DEFAULT_POPULATION = 100  # particles per model and generation
+DEFAULT_GENERATIONS = 7
+DEFAULT_SCREEN = 4  # Morris trajectories per model
+
+
 def prepare_calibrate(args):
     import logging
 
-    from experiments.analysis.scorecard import criteria_points
     from experiments.studies import calibration as cal
+    from experiments.studies.calibration.screen import screening_runs
+    from experiments.studies.calibration.simulate import particle_points
+    from experiments.studies.calibration.study import runs_per_particle
 
     if args.engine != "batch" or args.block_size:
         raise UsageError("trustnet calibrate: error: --engine and --block-size do not apply (a particle is one "
@@ -614,18 +632,31 @@ def prepare_calibrate(args):
     factors = cal.calibration_factors(args.factors)
     x = load_scenario("x")
     refuse_inert_factors(factors, ["x", "y"], switched_on(x), "--factors " + str(args.factors))
-    if args.variants:
+    if args.variants and args.variants.strip().lower() != "all":
         variant_list(listed(args.variants, "--variants"), "--variants")
     models = cal.competing_models(args.variants)
-    hold_out = cal.held_out_patterns(",".join(listed(args.hold_out, "--hold-out", upper=True)))
     truth = cal.load_truth(args.truth, models) if args.truth else None
-    groups = ("main",) if truth else ("main", "probes")
-    per_particle = sum(len(criteria_points()[g]) for g in groups) * args.reps
+    if truth is not None and args.screen:
+        raise UsageError("trustnet calibrate: error: --screen reads the patterns; with --truth give the factors to "
+                         "calibrate (e.g. a calibration's DIR/factors.toml) and no screening")
+    if args.screen == 1:
+        raise UsageError("trustnet calibrate: error: --screen: at least 2 Morris trajectories (or 0, no screening): "
+                         "one gives no spread of the elementary effects")
+    screen = 0 if truth is not None else (DEFAULT_SCREEN if args.screen is None else args.screen)
+    text = ",".join(listed(args.hold_out, "--hold-out", upper=True)) if args.hold_out is not None else (
+        "" if truth is not None else cal.DEFAULT_HOLD_OUT)
+    hold_out = cal.held_out_patterns(text, required=truth is None)
+    spec = cal.Calibration(tuple(factors), models, args.population, args.reps, hold_out, args.seed, truth,
+                           n_seeds=args.seeds, screen=screen)
+    points = particle_points({}, () if truth else spec.patterns)
+    per_particle = sum(len(points[g]) for g in (("main",) if truth else ("main", "probes"))) * args.reps
+    draws = len(models) * min(args.population, 100) * (1 if truth or not screen else 2)
     # at least this many runs: every generation needs a population of accepted particles
-    bound_work(args, runs_work(args.population * args.generations * per_particle, x.horizon, x.n, "batch",
-                               tables=False),
-               f"at least --population {args.population} x --generations {args.generations} x {per_particle} runs")
-    spec = cal.Calibration(tuple(factors), models, args.population, args.reps, hold_out, args.seed, truth)
+    runs = (screening_runs(spec) * per_particle + args.seeds * args.generations * spec.total_population * per_particle
+            + draws * runs_per_particle(spec))
+    bound_work(args, runs_work(runs, x.horizon, x.n, "batch", tables=False),
+               f"at least {args.seeds} seeds x --generations {args.generations} x {spec.total_population} particles "
+               f"x {per_particle} runs, the screening and the predictive draws")
 
     def job(workers):
         logging.getLogger("ABC").setLevel(logging.WARNING if args.quiet else logging.INFO)

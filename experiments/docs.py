@@ -53,7 +53,6 @@ COUNTS: dict[str, Callable[[], int]] = {
     "parameters": lambda: len(SPECS),
     "representative_attributes": lambda: len(REPRESENTATIVE_FIELDS),
     "calibration_factors": lambda: _factors("calibration/factors.toml"),
-    "focused_factors": lambda: _factors("calibration/focused.toml"),
     "sensitivity_factors": lambda: _factors("sensitivity/factors.toml"),
     "uncertain_factors": lambda: _factors("policy/uncertain.toml"),
 }
@@ -109,7 +108,6 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "intervention-table": intervention_table, "intervention-costs": cost_table,
     "sensitivity-factors": factor_list("sensitivity/factors.toml"),
     "uncertain-factors": factor_list("policy/uncertain.toml"),
-    "focused-factors": factor_list("calibration/focused.toml"),
 }
 
 COUNT_MARK = re.compile(r"<!-- count:([a-z_]+) -->(.*?)<!-- /count -->")

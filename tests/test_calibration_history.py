@@ -128,3 +128,19 @@ def test_prepare_refuses_a_foreign_history_and_a_damaged_record(tmp_path):
         assert "\n" not in str(err.value)
     (out / "calibration.json").write_text(record)
     assert json.loads(record)["history"]["id"] == prepare(out, calib)["history"]["id"]
+
+
+def test_a_screening_record_naming_no_candidate_is_refused_in_one_line(tmp_path):
+    """The screening's choice is read back from calibration.json on a resume; a record
+    naming a factor that is not a candidate (edited, or another calibration's) is refused."""
+    import dataclasses
+
+    from experiments.studies.calibration.study import _screened
+
+    calib = dataclasses.replace(calibration(), screen=2)
+    chosen = _screened(tmp_path, calib, None, {"screening": {"chosen": ["intent_gain"]}})
+    assert [f.name for f in chosen.calibrated] == ["intent_gain"]  # read back, not screened again
+    for bad in (["loss_ratio"], [3], ["intent_gain", None]):
+        with pytest.raises(StudyError) as err:
+            _screened(tmp_path, calib, None, {"screening": {"chosen": bad}})
+        assert "\n" not in str(err.value) and "not candidates" in str(err.value)

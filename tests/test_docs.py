@@ -67,7 +67,7 @@ def test_numbers_and_tables_in_the_docs_are_generated_from_the_registries():
     assert docs.stale() == [], "run: make docs"
     text = "".join(p.read_text(encoding="utf-8") for p in docs.documents())
     used = set(docs.COUNT_MARK.findall(text))
-    assert {"assumption_parameters", "calibration_factors", "focused_factors"} <= {name for name, _ in used}
+    assert {"assumption_parameters", "calibration_factors"} <= {name for name, _ in used}
     for name, value in used:
         assert value == str(docs.COUNTS[name]()), name
     wrong, right = "46", str(docs.COUNTS["calibration_factors"]())

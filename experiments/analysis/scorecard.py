@@ -162,6 +162,13 @@ def scenario_facts() -> dict:
     }
 
 
+def probes_read(patterns) -> set[str]:
+    """The labels of the probe points (`criteria_points`' "probes") that ``patterns`` read:
+    a study scoring only some patterns (the calibration's distance) runs only these."""
+    labels = {"P5": set(P5_ARMS), "P6": {label for sweeps in _SWEEPS.values() for label in sweeps}}
+    return set().union(*(labels.get(p, set()) for p in patterns))
+
+
 def grid(tables, table: str, label: str) -> Grid:
     """A design point's table as a grid: ``tables.grid(table, label)`` where the tables
     give one (`experiments.ensemble.Tables`), else the grid of ``tables.get(table, label)``."""
@@ -170,9 +177,10 @@ def grid(tables, table: str, label: str) -> Grid:
     return Grid.of(tables.get(table, label))
 
 
-def score(main, probes, ablated: str | None = None) -> list[pt.PatternResult]:
+def score(main, probes, ablated: str | None = None, patterns=None) -> list[pt.PatternResult]:
     """The scorecard of the points of `criteria_points`; with ``ablated`` = "P3" (or
-    "P6:communication"), that pattern on its ablated runs (labels ``P3-ablated:x``).
+    "P6:communication"), that pattern on its ablated runs (labels ``P3-ablated:x``);
+    with ``patterns`` (ids), only those patterns, in the scorecard's order.
     ``main`` and ``probes`` give a table by label: ``get(table, label)`` returning a
     DataFrame, or ``grid(table, label)`` (`experiments.ensemble.Tables`)."""
     facts = scenario_facts()
@@ -203,7 +211,7 @@ def score(main, probes, ablated: str | None = None) -> list[pt.PatternResult]:
     }
     if ablated:
         return [results[ablated.split(":", 1)[0]]()]
-    return [results[k]() for k in results]
+    return [results[k]() for k in results if patterns is None or k in patterns]
 
 
 # ---------------------------------------------------------------------- respondents

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.analysis.scorecard import criteria_points
+from experiments.analysis.screening import morris_sample  # noqa: F401 - re-exported (the ledger samples with it)
 from experiments.ensemble.factors import Factor, assumption_factors
 from model.inputs.interventions import INTERVENTIONS, parse_intervention
 from model.inputs.parameters import SPECS
@@ -20,19 +21,6 @@ def ledger_factors() -> list[Factor]:
                if s.name[:1] == "i" and s.name[1:2].isdigit() and s.kind is float and "assumption" in s.source
                and not s.name.endswith("_hours")]  # hours change costs, not any answer screened here
     return assumption_factors() + effects
-
-
-def morris_sample(factors: list[Factor], trajectories: int, seed: int) -> np.ndarray:
-    """Morris trajectories (SALib, 4 levels) over the factors' ranges; integers rounded."""
-    from SALib.sample import morris
-
-    problem = {"num_vars": len(factors), "names": [f.name for f in factors],
-               "bounds": [[f.low, f.high] for f in factors]}
-    rows = morris.sample(problem, trajectories, num_levels=4, seed=seed)
-    for k, f in enumerate(factors):
-        if f.integer:
-            rows[:, k] = np.round(rows[:, k])
-    return rows
 
 
 def as_values(factors: list[Factor], row: np.ndarray) -> dict:

@@ -1,33 +1,43 @@
 """The calibration study (`trustnet calibrate`): the region of parameters consistent with
 the patterns, and the theory variants compared with their parameters integrated out.
 
-Approximate Bayesian computation by sequential Monte Carlo (pyabc): uniform priors over
-a factor file's bounds (default `factors.toml`: the assumption-labelled parameters),
-each particle a block of R paired replications of X, Y and the probes the pattern
-criteria need, the distance the summed margins of the criteria (0: every criterion
-holds), thresholds falling to 0 generation by generation. The baseline and each
-requested variant compete as models (posterior model probabilities per generation).
-Held-out patterns are checked on fresh posterior predictive simulations; for variants
-the patterns cannot separate, observables a field study could measure are ranked by
-how well they separate them. ``--truth`` replaces the patterns by pseudo-observed
-summaries at known parameters (the known-answer check). The history is pyabc's SQLite
-database: an interrupted calibration resumes from its last completed generation.
+Approximate Bayesian computation by sequential Monte Carlo (pyabc). First a screening
+stage (Morris, per model) keeps the candidate factors the calibrated patterns respond
+to; then, once per seed, ABC-SMC with uniform priors over them, each particle a block of R
+replications of X, Y and the probes the calibrated criteria need at the seed's common
+replication seeds, the distance an adaptively weighted sum of the calibrated clauses'
+shortfalls (0: every calibrated clause holds), thresholds falling to 0 generation by
+generation. The baseline and each requested variant compete as models (posterior model
+probabilities per generation and seed, Bayes factors, which pairs they decide). Fresh
+posterior predictive simulations check the held-out patterns and the respondent checks,
+give each model's joint share of the calibrated patterns, and test whether the factors the
+screening left at their defaults matter; pseudo-data attributed back check the model
+choice; for undecided pairs, observables a field study could measure are ranked by how
+well they separate them. ``--truth`` replaces the patterns by pseudo-observed summaries
+at known parameters (the known-answer check). The history is pyabc's SQLite database: an
+interrupted calibration resumes from its last completed generation.
 
-Modules, design -> run -> analyse -> report: `design` (priors, models, held-out
-patterns, truth, fingerprint), `simulate` (a particle's runs in memory), `summaries`
-(margins, statistics, observables, distances), `particles` (a model as pyabc calls it),
-`sampler` (seed-determined sampling on any executor), `abc` (the ABC-SMC run and its
-history), `owner` (the history belongs to its directory: created whole, checked before a resume),
-`history` (posterior, model probabilities, constraints), `predictive`
-(posterior predictive simulations and checks), `measure` (what to measure next),
-`report`, `study` (`run_calibration`).
+Modules, design -> run -> analyse -> report: `design` (priors, models, held-out patterns,
+seeds, truth, fingerprint), `simulate` (a particle's runs in memory), `summaries`
+(clause estimates and shortfalls, statistics, respondent checks, observables),
+`distance` (the adaptive clause distance), `particles` (a model as pyabc calls it, the
+common replication seeds), `screen` (the screening stage), `kernel` (the perturbation
+kernel), `sampler` (seed-determined sampling on any executor, each proposal's own
+generator), `abc` (the ABC-SMC runs and their history), `owner` (the history belongs to
+its directory: created whole, checked before a resume), `history` (posteriors, model
+probabilities, effective sample sizes, constraints), `evidence` (Bayes factors),
+`agreement` (do the seeds agree), `predictive` (posterior predictive simulations and
+checks), `choice` (the model choice check), `measure` (what to measure next),
+`figures`, `report`, `study` (`run_calibration`).
 
 May import `model`, `experiments.ensemble`, `experiments.analysis` and third-party
 packages (pyabc); no other study, never `experiments.cli`.
 """
 
 from experiments.studies.calibration.design import (
+    DEFAULT_HOLD_OUT,
     Calibration,
+    acting_variants,
     calibration_factors,
     competing_models,
     held_out_patterns,
@@ -35,5 +45,5 @@ from experiments.studies.calibration.design import (
 )
 from experiments.studies.calibration.study import CalibrationResult, run_calibration
 
-__all__ = ["Calibration", "CalibrationResult", "calibration_factors", "competing_models", "held_out_patterns",
-           "load_truth", "run_calibration"]
+__all__ = ["DEFAULT_HOLD_OUT", "Calibration", "CalibrationResult", "acting_variants", "calibration_factors",
+           "competing_models", "held_out_patterns", "load_truth", "run_calibration"]

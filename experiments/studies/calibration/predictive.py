@@ -1,12 +1,17 @@
 """Posterior predictive simulations: fresh particles at weighted draws of each model's
-posterior, with fresh seeds.
+posterior, with fresh seeds, scored on every pattern and the respondent checks.
 
-They answer two questions the accepted particles cannot answer without bias (their
-simulations were selected for a small distance): how often the posterior reproduces a
-held-out pattern (the validation step of pattern-oriented modelling), and what a
-field study would observe under each model (`observables`). Draws and seeds come from
-``SeedSequence(seed, spawn_key=(0, model, k))``; the ABC-SMC proposals use keys
-starting at 1, so the streams never overlap.
+They answer questions the accepted particles cannot answer without bias (their
+simulations were selected for a small distance, at the calibration's own replication
+seeds): how often the posterior reproduces each pattern, the held-out ones and the
+respondent checks above all (the validation step of pattern-oriented modelling), and
+every calibrated pattern at once (the joint share); whether the factors the screening
+left at their defaults matter after all (`screened_out_check`: each draw simulated again,
+same seeds, with those factors drawn from their priors); and what a field study would
+observe under each model (`observables`). Draws and seeds come from
+``SeedSequence(seed, spawn_key=(0, model, k))`` (the other factors' draws from
+``(0, model, k, 1)``); the ABC-SMC proposals use keys starting at 1, so the streams never
+overlap.
 """
 
 from __future__ import annotations
@@ -17,69 +22,120 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.outcomes import wilson
-from experiments.studies.calibration.design import Calibration
-from experiments.studies.calibration.particles import ROOT_HIGH
-from experiments.studies.calibration.simulate import simulate_particle
-from experiments.studies.calibration.summaries import (
-    observables,
-    pattern_summaries,
-    truth_summaries,
-)
+from experiments.studies.calibration.design import PATTERN_IDS, Calibration
+from experiments.studies.calibration.evidence import NEGLIGIBLE
+from experiments.studies.calibration.particles import predictive_one, root_of
 
 MIN_DRAWS = 10  # per model with posterior mass
+MAX_DRAWS = 100
+CALIBRATED = "calibrated"  # the joint check: every calibrated pattern at once
+EVERY = "every pattern"  # every pattern at once, held-out ones included
+COLUMNS = ["model", "check", "kind", "share", "ci_low", "ci_high", "n", "held_out"]
 
 
-def draws_per_model(posterior: pd.DataFrame, population: int) -> int:
-    alive = posterior.loc[posterior.weight > 0, "model"].nunique()
-    return max(MIN_DRAWS, math.ceil(population / max(1, alive)))
+def draws_per_model(calib: Calibration) -> int:
+    return max(MIN_DRAWS, min(calib.population, MAX_DRAWS))
 
 
-def predictive_one(overrides: dict, root: int, reps: int, mode: str) -> tuple[dict, dict]:
-    """One posterior draw: its summaries and its observables (run in a worker)."""
-    groups = ("main", "probes") if mode == "patterns" else ("main",)
-    tables = simulate_particle(overrides, root, reps, groups)
-    summary = (pattern_summaries(tables["main"], tables["probes"]) if mode == "patterns"
-               else truth_summaries(tables["main"]))
-    return summary, observables(tables["main"])
+def screened_out(calib: Calibration) -> list:
+    """The candidate factors the screening left at their defaults."""
+    kept = {f.name for f in calib.calibrated}
+    return [f for f in calib.factors if f.name not in kept]
 
 
 def simulate_predictive(posterior: pd.DataFrame, calib: Calibration, executor) -> list[dict]:
-    """Rows of (model, draw, summaries, observables) for every model with posterior mass."""
+    """Rows of (model, draw, summary, observables, claims, varied) for every model with
+    posterior mass (at least `evidence.NEGLIGIBLE`); ``claims``: the respondent checks'
+    claims by key; ``varied``: the draw's summary with the screened-out factors drawn from
+    their priors (None when the screening left none out, or in the known-answer mode)."""
     mode = "truth" if calib.truth else "patterns"
-    k_draws = draws_per_model(posterior, calib.population)
-    factors = [f.name for f in calib.factors]
+    factors = [f.name for f in calib.calibrated]
+    others = screened_out(calib) if mode == "patterns" else []
     jobs = []
     for m, (name, switches) in enumerate(calib.models.items()):
         rows = posterior[(posterior.model == name) & (posterior.weight > 0)]
-        if rows.empty:
+        if rows.empty or rows.weight.sum() < NEGLIGIBLE:
             continue
         w = rows.weight.to_numpy(dtype=float)
         rng = np.random.default_rng(np.random.SeedSequence(calib.seed, spawn_key=(0, m)))
-        picks = rng.choice(len(rows), size=k_draws, replace=True, p=w / w.sum())
+        picks = rng.choice(len(rows), size=draws_per_model(calib), replace=True, p=w / w.sum())
         for k, i in enumerate(picks):
-            root = int(np.random.SeedSequence(calib.seed, spawn_key=(0, m, k)).generate_state(1, np.uint64)[0]
-                       % np.uint64(ROOT_HIGH))
+            root = root_of(calib.seed, 0, m, k)
             params = {**switches, **rows.iloc[int(i)][factors].to_dict()}
-            jobs.append((name, k, executor.submit(predictive_one, params, root, calib.reps, mode)))
+            plain = executor.submit(predictive_one, params, root, calib.reps, mode)
+            varied = None
+            if others:
+                other_rng = np.random.default_rng(np.random.SeedSequence(calib.seed, spawn_key=(0, m, k, 1)))
+                drawn = {f.name: (int(round(v)) if f.integer else float(v))
+                         for f in others for v in [other_rng.uniform(f.low, f.high)]}
+                varied = executor.submit(predictive_one, {**drawn, **params}, root, calib.reps, mode)
+            jobs.append((name, k, plain, varied))
     out = []
-    for name, k, future in jobs:
-        summary, obs = future.result()
-        out.append({"model": name, "draw": k, "summary": summary, "observables": obs})
+    for name, k, plain, varied in jobs:
+        summary, obs, claims = plain.result()
+        out.append({"model": name, "draw": k, "summary": summary, "observables": obs, "claims": claims,
+                    "varied": varied.result()[0] if varied is not None else None})
     return out
 
 
-def pattern_check(sims: list[dict], hold_out: tuple[str, ...]) -> pd.DataFrame:
-    """Per model and pattern: share of posterior draws reproducing it, Wilson 95%."""
+def _share_row(model: str, check: str, kind: str, hits: int, n: int, held_out: bool) -> dict:
+    lo, hi = wilson(hits, n)
+    return {"model": model, "check": check, "kind": kind, "share": hits / n if n else float("nan"),
+            "ci_low": lo, "ci_high": hi, "n": n, "held_out": held_out}
+
+
+def passes_all(summary: dict, patterns) -> bool:
+    return all(summary.get(f"passed:{p}", 0.0) > 0 for p in patterns)
+
+
+def pattern_check(sims: list[dict], calib: Calibration, claims: dict[str, str]) -> pd.DataFrame:
+    """Per model: the share of draws reproducing each pattern, each respondent check (held
+    out: never in the distance), every calibrated pattern at once and every pattern at
+    once, with Wilson 95% intervals. ``claims`` names each respondent check."""
     rows = []
     for name in dict.fromkeys(s["model"] for s in sims):
         mine = [s["summary"] for s in sims if s["model"] == name]
-        ids = [k[7:] for k in mine[0] if k.startswith("passed:")]
-        for pattern in ids:
-            hits = sum(int(s.get(f"passed:{pattern}", 0.0)) for s in mine)
-            lo, hi = wilson(hits, len(mine))
-            rows.append({"model": name, "pattern": pattern, "share": hits / len(mine), "ci_low": lo,
-                         "ci_high": hi, "held_out": pattern in hold_out})
-    return pd.DataFrame(rows, columns=["model", "pattern", "share", "ci_low", "ci_high", "held_out"])
+        n = len(mine)
+        for p in PATTERN_IDS:
+            rows.append(_share_row(name, p, "pattern", sum(s.get(f"passed:{p}", 0.0) > 0 for s in mine), n,
+                                   p in calib.hold_out))
+        rows.append(_share_row(name, CALIBRATED, "joint", sum(passes_all(s, calib.patterns) for s in mine), n, False))
+        rows.append(_share_row(name, EVERY, "joint", sum(passes_all(s, PATTERN_IDS) for s in mine), n, False))
+        for key, claim in claims.items():
+            rows.append(_share_row(name, claim, "respondent", sum(s.get(key, 0.0) > 0 for s in mine), n, True))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def joint_shares(predictive: pd.DataFrame) -> dict[str, float]:
+    """Per model: the share of posterior predictive draws reproducing every calibrated
+    pattern at once."""
+    rows = predictive[predictive.check == CALIBRATED]
+    return {r.model: float(r.share) for r in rows.itertuples()}
+
+
+def screened_out_check(sims: list[dict], calib: Calibration) -> pd.DataFrame:
+    """Per model and pattern (and every calibrated pattern at once): the share of draws
+    reproducing it with the screened-out factors at their defaults and drawn from their
+    priors (same draws, same seeds), the difference and its 95% interval (paired: from
+    the discordant draws, normal approximation)."""
+    columns = ["model", "check", "share_default", "share_varied", "difference", "ci_low", "ci_high", "n"]
+    rows = []
+    for name in dict.fromkeys(s["model"] for s in sims if s["varied"] is not None):
+        pairs = [(s["summary"], s["varied"]) for s in sims if s["model"] == name and s["varied"] is not None]
+        checks = {p: (lambda s, p=p: s.get(f"passed:{p}", 0.0) > 0) for p in PATTERN_IDS}
+        checks[CALIBRATED] = lambda s: passes_all(s, calib.patterns)
+        for check, holds in checks.items():
+            a = np.array([holds(d) for d, _ in pairs], dtype=float)
+            b = np.array([holds(v) for _, v in pairs], dtype=float)
+            n = len(a)
+            diff = float(b.mean() - a.mean())
+            gain, loss = float(((b == 1) & (a == 0)).sum()), float(((b == 0) & (a == 1)).sum())
+            var = max((gain + loss - (gain - loss) ** 2 / n) / n ** 2, 0.0)
+            half = 1.96 * math.sqrt(var)
+            rows.append({"model": name, "check": check, "share_default": float(a.mean()),
+                         "share_varied": float(b.mean()), "difference": diff, "ci_low": diff - half,
+                         "ci_high": diff + half, "n": n})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def statistic_check(sims: list[dict], observed: dict) -> pd.DataFrame:
@@ -89,8 +145,6 @@ def statistic_check(sims: list[dict], observed: dict) -> pd.DataFrame:
     for name in dict.fromkeys(s["model"] for s in sims):
         mine = [s["summary"] for s in sims if s["model"] == name]
         for key, value in observed.items():
-            hits = sum(s[key] <= value for s in mine)
-            lo, hi = wilson(hits, len(mine))
-            rows.append({"model": name, "pattern": key.removeprefix("stat:"), "share": hits / len(mine),
-                         "ci_low": lo, "ci_high": hi, "held_out": False})
-    return pd.DataFrame(rows, columns=["model", "pattern", "share", "ci_low", "ci_high", "held_out"])
+            rows.append(_share_row(name, key.removeprefix("stat:"), "statistic",
+                                   sum(s[key] <= value for s in mine), len(mine), False))
+    return pd.DataFrame(rows, columns=COLUMNS)

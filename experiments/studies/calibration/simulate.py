@@ -1,17 +1,21 @@
 """One particle: a block of R paired replications of the criteria's points, in memory.
 
-A particle is a parameter set of one competing model. Its simulation runs every point
-of `criteria_points` (X, Y and whatever probes the criteria need) with the same R seeds
-(common random numbers), each recording group in one call of the batched engine, and
-returns tables that answer ``get(table, label)`` like `experiments.ensemble.Tables`,
-without touching the disk. The R seeds come from a root drawn by the caller.
+A particle is a parameter set of one competing model. Its simulation runs the points of
+`criteria_points` that the scored patterns read (X, Y and Y without misuse always; the P5
+probe and the P6 trust sweeps only when those patterns are scored -- a held-out P6 is not
+run by the particles, only by the posterior predictive draws) and, for the respondent
+checks, `RESPONDENT_POINTS`, with the same R seeds (common random numbers), each recording
+group in one call of the batched engine, and returns tables that answer
+``get(table, label)`` like `experiments.ensemble.Tables`, without touching the disk. The R
+seeds come from a root given by the caller: the calibration's common root for every
+particle of a seed, a fresh root for each posterior predictive draw.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from experiments.analysis.scorecard import RECORDING, criteria_points, resolve
+from experiments.analysis.scorecard import RECORDING, RESPONDENT_POINTS, criteria_points, probes_read, resolve
 from experiments.ensemble.blocks import batch_engine
 from experiments.ensemble.design import RESERVED, replication_seeds
 from experiments.ensemble.factors import scoped
@@ -20,16 +24,20 @@ from model.inputs.parameters import SPEC_BY_NAME
 
 
 class MemoryTables:
-    """The runs of one recording group as tables, split by design-point label."""
+    """The runs of one recording group as tables, split by design-point label once (the
+    criteria ask for the same labels many times)."""
 
     def __init__(self, frames: dict[str, pd.DataFrame | None]):
-        self.frames = frames
+        self.frames = {table: None if frame is None else dict(tuple(frame.groupby("label", sort=False)))
+                       for table, frame in frames.items()}
 
     def get(self, table: str, label: str) -> pd.DataFrame:
-        frame = self.frames.get(table)
-        if frame is None:
+        frames = self.frames.get(table)
+        if frames is None:
             raise KeyError(f"table '{table}' was not recorded")
-        return frame[frame.label == label]
+        if label not in frames:
+            raise KeyError(f"no runs labelled '{label}' in table '{table}'")
+        return frames[label]
 
 
 def typed(values: dict) -> dict:
@@ -70,10 +78,22 @@ def run_points(points: list[dict], seeds: list[int], pairs_every: int, record_ag
     return MemoryTables(frames)
 
 
-def simulate_particle(overrides: dict, root: int, reps: int, groups: tuple[str, ...] = ("main", "probes")
-                      ) -> dict[str, MemoryTables]:
-    """The criteria's points at ``overrides`` (a model's switches and a parameter set),
-    R replications with seeds spawned from ``root``; one `MemoryTables` per group."""
-    seeds = replication_seeds(root, reps)
+def particle_points(overrides: dict, patterns, respondents: bool = False) -> dict[str, list[dict]]:
+    """The points to run for ``patterns`` (ids) at ``overrides``: the main points, the probes
+    those patterns read, and with ``respondents`` the points only the respondent checks read."""
     points = criteria_points(typed(overrides))
-    return {g: run_points(points[g], seeds, **RECORDING[g]) for g in groups}
+    needed = probes_read(patterns)
+    points["probes"] = [p for p in points["probes"] if p["label"] in needed]
+    if respondents:
+        points["main"] += [{**typed(overrides), **p} for p in RESPONDENT_POINTS]
+    return points
+
+
+def simulate_particle(overrides: dict, root: int, reps: int, patterns, groups: tuple[str, ...] = ("main", "probes"),
+                      respondents: bool = False) -> dict[str, MemoryTables | None]:
+    """The points ``patterns`` read at ``overrides`` (a model's switches and a parameter set),
+    R replications with seeds spawned from ``root``; one `MemoryTables` per group (None
+    for a group with nothing to run)."""
+    seeds = replication_seeds(root, reps)
+    points = particle_points(overrides, patterns, respondents)
+    return {g: run_points(points[g], seeds, **RECORDING[g]) if points[g] else None for g in groups}

@@ -1,15 +1,17 @@
-"""What a particle's simulation is reduced to: the pattern margins (the distance the
-calibration minimises), the summary statistics of the known-answer check, and the
-observables a follow-up field study could measure.
+"""What a particle's simulation is reduced to: the criteria's clause estimates and their
+shortfalls (what the calibration's distance reads), the summary statistics of the
+known-answer check, and the observables a follow-up field study could measure.
 
-* Pattern mode: the scorecard's results, each as ``margin:<id>`` (0 when the criterion
-  holds, > 0 its distance from holding, comparable across criteria) and ``passed:<id>``.
-  The distance is the sum of the margins of every result not held out -- whatever
-  results `score` returns, so checks added to the scorecard later count automatically.
+* Pattern mode: for each scored pattern ``margin:<id>`` and ``passed:<id>``, and for each of
+  its clauses ``est:<id>:<clause>`` (the effect size: a mean over the replications) and
+  ``short:<id>:<clause>`` (the clause's shortfall from its threshold, in units of its own
+  scale; 0 when it holds; `experiments.analysis.criterion`). The distance
+  (`experiments.studies.calibration.distance`) is an adaptively weighted sum of the
+  shortfalls of the calibrated clauses, so a particle close to passing is told apart from
+  one far away, and 0 means every calibrated clause holds.
 * Known-answer mode: replication means of trust, sharing and collaboration in X and Y
-  at the start and at the end (`TRUTH_STATISTICS`), all on [0, 1]; the distance is their
-  mean absolute difference from the pseudo-observed values. Pass/fail criteria would
-  identify little (a parameter region either passes or not); these statistics move
+  at the start and at the end (`TRUTH_STATISTICS`), all on [0, 1]. Pass/fail criteria
+  would identify little (a parameter region either passes or not); these statistics move
   smoothly with the parameters, so the posterior can be checked against the truth.
 """
 
@@ -21,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.outcomes import END_WINDOW, end_weeks, per_run
-from experiments.analysis.scorecard import score
+from experiments.analysis.scorecard import respondent_checks, score
 
 START_WEEKS = (1, 13)  # "at the start": the first quarter
 TRUTH_METRICS = ("intentional_trust", "cognitive_trust", "empathic_trust", "info_shared", "collaboration")
@@ -30,13 +32,37 @@ TRUTH_STATISTICS = tuple([f"{s}:intentional_trust:start" for s in ("x", "y")]
 FAILED = "failed"
 
 
-def pattern_summaries(main, probes) -> dict[str, float]:
+def pattern_summaries(main, probes, patterns=None) -> dict[str, float]:
+    """Margins, verdicts, clause estimates and shortfalls of ``patterns`` (ids; all if None)."""
     out = {}
-    for r in score(main, probes):
+    for r in score(main, probes, patterns=patterns):
         margin = float(r.margin) if r.margin is not None else float("nan")
         out[f"margin:{r.id}"] = margin if math.isfinite(margin) else float("inf")
         out[f"passed:{r.id}"] = float(bool(r.passed))
+        for c in r.clauses:
+            out[f"est:{r.id}:{c.name}"] = float(r.estimates[c.name])
+            out[f"short:{r.id}:{c.name}"] = float(c.shortfall(r.estimates[c.name]))
     return out
+
+
+def respondent_summaries(main) -> tuple[dict[str, float], dict[str, str]]:
+    """Each respondent check as ``respondent:<R>:<k>`` (1 passed, 0 not; k numbers a
+    respondent's checks in the order of `respondent_checks`), and each key's claim."""
+    checks = respondent_checks(main)
+    keys = [f"respondent:{key}" for key in _check_keys(checks)]
+    values = {k: float(row.passed) for k, row in zip(keys, checks.itertuples(), strict=True)}
+    claims = {k: f"{row.respondent} ({row.network.upper()}): {row.claim}"
+              for k, row in zip(keys, checks.itertuples(), strict=True)}
+    return values, claims
+
+
+def _check_keys(checks: pd.DataFrame) -> list[str]:
+    seen: dict[str, int] = {}
+    keys = []
+    for r in checks.respondent:
+        seen[r] = seen.get(r, 0) + 1
+        keys.append(f"{r}:{seen[r]}")
+    return keys
 
 
 def truth_summaries(main) -> dict[str, float]:
@@ -47,28 +73,6 @@ def truth_summaries(main) -> dict[str, float]:
         weeks = START_WEEKS if when == "start" else end_weeks(model)
         out[f"stat:{stat}"] = float(per_run(model, metric, weeks).mean())
     return out
-
-
-class PatternDistance:
-    """Sum of the margins of the results not held out (``inf`` for a failed particle)."""
-
-    def __init__(self, held_out: tuple[str, ...]):
-        self.held_out = tuple(held_out)
-
-    def __call__(self, x: dict, x_0: dict) -> float:  # noqa: ARG002 - the patterns are the data
-        if x.get(FAILED):
-            return float("inf")
-        return float(sum(v for k, v in x.items() if k.startswith("margin:") and k[7:] not in self.held_out))
-
-
-class StatisticDistance:
-    """Mean absolute difference of the known-answer statistics (all on [0, 1])."""
-
-    def __call__(self, x: dict, x_0: dict) -> float:
-        if x.get(FAILED):
-            return float("inf")
-        keys = [k for k in x_0 if k.startswith("stat:")]
-        return float(np.mean([abs(float(x[k]) - float(x_0[k])) for k in keys]))
 
 
 # --------------------------------------------------------------------- observables
