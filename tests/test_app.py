@@ -281,9 +281,9 @@ def test_the_page_works_offline_and_every_setting_takes_effect_at_once(server):
         page.keyboard.press("ArrowRight")
         page.get_by_text("open atmosphere: 0.81").first.wait_for(timeout=30_000)
         page.locator("text=/^Week 0 of network x/").first.wait_for(timeout=30_000)
-        # an intervention: the paired effect shows its progress, then fills
+        # an intervention: the paired effect fills (the progress line shown while the background
+        # replications run lasts well under a second with the compiled engine, too short to wait for)
         page.get_by_text("I4 social map").click()
-        page.locator("text=/replications in the background: \\d+ of 30 done/").first.wait_for(timeout=30_000)
         page.locator("text=/Effect of I4 at week 156, 30 of 30 pairs: collaboration/").first.wait_for(
             timeout=90_000)
         assert page.locator("text=/replications in the background/").count() == 0
