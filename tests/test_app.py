@@ -238,8 +238,8 @@ def status(page) -> str:
 
 def test_the_page_works_offline_and_every_setting_takes_effect_at_once(server):
     """Loads with every request answered locally; no stray tab; sliders show their values;
-    a new network, slider or intervention acts without Reset; the effect panel shows its
-    progress and fills; a member appears when it joins."""
+    a new network, slider or intervention acts without Reset; the effect panel
+    fills; a member appears when it joins."""
     from playwright.sync_api import sync_playwright
 
     before = cdn_cache()
