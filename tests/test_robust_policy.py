@@ -24,6 +24,7 @@ from experiments.studies.policy.robust_design import (
     load_uncertain,
     robust_design,
 )
+from experiments.studies.policy.robust_report import _value_words
 from experiments.studies.policy.robust_study import run_robust
 from experiments.studies.policy.robustness import robustness
 from model import ScenarioError
@@ -120,6 +121,20 @@ def test_acceptability_curves_go_from_the_cheapest_to_the_most_effective():
     assert at(high)["strong"] == 1.0  # worth a lot: the largest effect
     # in between the cheap option is the best use of the hours (break-even 1,000 h vs 4,750 h per unit)
     assert at(curves.value_hours[(curves.value_hours > 1500) & (curves.value_hours < 3500)].iloc[0])["cheap"] == 1.0
+
+
+def test_the_report_names_each_stretch_where_an_option_leads():
+    """One grid value is one value, not "between v and v"; two separate stretches are two."""
+    grid = [100.0, 200.0, 300.0, 400.0, 500.0]
+    lead = {"a": [1, 0, 1, 1, 0], "b": [0, 1, 0, 0, 0], "c": [0, 0, 0, 0, 1]}
+    curves = pd.DataFrame([{"value_hours": v, "intervention": k, "p_best": 0.2 + 0.5 * lead[k][i]}
+                           for i, v in enumerate(grid) for k in lead])
+    assert _value_words(curves, "b") == ("the most likely best use of the hours at 200 hours a year per unit only "
+                                         "(one value of the grid), best in up to 70% of the worlds")
+    assert _value_words(curves, "a").startswith("the most likely best use of the hours while a unit is worth up to "
+                                                "100 hours a year and between 300 and 400 hours a year per unit")
+    assert "from 500 hours a year per unit (5.0 per 0.01) upwards" in _value_words(curves, "c")
+    assert _value_words(curves, "d") == "never the most likely best use of the hours in the range shown"
 
 
 def test_failures_are_no_improvement_or_well_below_the_mean():

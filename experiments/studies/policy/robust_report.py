@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from experiments.analysis.outcomes import END_WINDOW
@@ -42,25 +43,33 @@ def _box_words(rows: pd.DataFrame) -> str:
     return " and ".join(parts)
 
 
+def _stretch_words(values: pd.Index, first: int, last: int) -> str:
+    """One stretch of the value grid, ``values[first..last]``, in words."""
+    low, high = values[first], values[last]
+    if first == 0 and last == len(values) - 1:
+        return "at every value shown"
+    if first == 0:  # the grid's ends stand for the values beyond them
+        return f"while a unit is worth up to {high:,.0f} hours a year"
+    if last == len(values) - 1:
+        return f"from {low:,.0f} hours a year per unit ({low / 100:,.1f} per 0.01) upwards"
+    if first == last:
+        return f"at {low:,.0f} hours a year per unit only (one value of the grid)"
+    return f"between {low:,.0f} and {high:,.0f} hours a year per unit"
+
+
 def _value_words(curves: pd.DataFrame, name: str) -> str:
-    """The values per unit at which ``name`` is the most likely best use of the hours."""
+    """The values per unit at which ``name`` is the most likely best use of the hours: each
+    unbroken stretch of the grid where it leads, in words."""
     wide = curves.pivot(index="value_hours", columns="intervention", values="p_best")
-    leader = wide.idxmax(axis=1)
-    where = leader[leader == name].index
-    if where.empty:
+    leads = (wide.idxmax(axis=1) == name).to_numpy()
+    if not leads.any():
         return "never the most likely best use of the hours in the range shown"
-    low, high = where[0], where[-1]
-    share = wide.loc[where, name].max()
-    first, last = low == wide.index[0], high == wide.index[-1]
-    if first and last:
-        span = "at every value shown"
-    elif first:
-        span = f"while a unit is worth up to {high:,.0f} hours a year"
-    elif last:
-        span = f"from {low:,.0f} hours a year per unit ({low / 100:,.1f} per 0.01) upwards"
-    else:
-        span = f"between {low:,.0f} and {high:,.0f} hours a year per unit"
-    return f"the most likely best use of the hours {span}, best in up to {share:.0%} of the worlds"
+    where = np.flatnonzero(leads)
+    breaks = np.flatnonzero(np.diff(where) > 1)
+    starts, ends = np.r_[where[0], where[breaks + 1]], np.r_[where[breaks], where[-1]]
+    spans = " and ".join(_stretch_words(wide.index, int(a), int(b)) for a, b in zip(starts, ends, strict=True))
+    share = wide.loc[wide.index[leads], name].max()
+    return f"the most likely best use of the hours {spans}, best in up to {share:.0%} of the worlds"
 
 
 def report(table: pd.DataFrame, boxes: pd.DataFrame, scores: pd.DataFrame, curves: pd.DataFrame,
