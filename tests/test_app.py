@@ -146,6 +146,45 @@ def test_the_ensemble_comes_in_steps_and_ends_where_the_whole_one_does():
     assert "Effect of I1 at week 30, 12 of 12 pairs: collaboration" in effect_summary(steps[-1], 12)
 
 
+def test_the_effect_panel_shows_its_progress_while_the_replications_come_in(monkeypatch):
+    """The page's ensemble, rendered without a browser, its chunks let through one at a
+    time: the progress line counts them, then gives way to the paired effect (with the
+    compiled engine the line lasts well under a second, too short to catch in a browser)."""
+    import threading
+
+    import ipyvuetify as v
+    import solara
+
+    from model.mesa_model import app
+
+    gate, real = threading.Semaphore(0), app.ensemble_in_steps
+
+    def one_chunk_at_a_time(*args, **kwargs):
+        for ens in real(*args, **kwargs):
+            assert gate.acquire(timeout=60)
+            yield ens
+
+    monkeypatch.setattr(app, "ensemble_in_steps", one_chunk_at_a_time)
+    _, rc = solara.render(app.Series(AppModel(network="x", social_map=True)), handle_error=False)
+    texts = lambda: [str(w.children[0]) for w in rc.find(v.Html).widgets if w.children]  # noqa: E731
+    try:
+        for done in (0, 10, 20):
+            rc.find(v.Html, children=[f"running 30 replications in the background: {done} of 30 done"]).wait_for(
+                timeout=30)
+            rc.find(v.ProgressLinear, value=100 * done / 30).assert_single()
+            gate.release()
+        deadline = time.monotonic() + 30
+        while not any(t.startswith("Effect of I4 at week 156, 30 of 30 pairs: collaboration") for t in texts()):
+            assert time.monotonic() < deadline, texts()
+            time.sleep(0.05)
+        assert not any("replications in the background" in t for t in texts())
+        assert not rc.find(v.ProgressLinear).widgets
+    finally:
+        for _ in range(3):
+            gate.release()
+        rc.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
