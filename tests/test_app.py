@@ -320,8 +320,8 @@ def test_the_page_works_offline_and_every_setting_takes_effect_at_once(server):
         page.keyboard.press("ArrowRight")
         page.get_by_text("open atmosphere: 0.81").first.wait_for(timeout=30_000)
         page.locator("text=/^Week 0 of network x/").first.wait_for(timeout=30_000)
-        # an intervention: the paired effect fills (the progress line shown while the background
-        # replications run lasts well under a second with the compiled engine, too short to wait for)
+        # an intervention: the paired effect fills (its progress line lasts well under a second with
+        # the compiled engine: test_the_effect_panel_shows_its_progress_while_the_replications_come_in)
         page.get_by_text("I4 social map").click()
         page.locator("text=/Effect of I4 at week 156, 30 of 30 pairs: collaboration/").first.wait_for(
             timeout=90_000)
