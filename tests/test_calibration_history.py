@@ -144,3 +144,27 @@ def test_a_screening_record_naming_no_candidate_is_refused_in_one_line(tmp_path)
         with pytest.raises(StudyError) as err:
             _screened(tmp_path, calib, None, {"screening": {"chosen": bad}})
         assert "\n" not in str(err.value) and "not candidates" in str(err.value)
+
+
+def test_a_history_that_appears_during_the_screening_is_refused_in_one_line(tmp_path, monkeypatch):
+    """The directory is checked when the command begins; a file named history.db that
+    appears before the history is created (here: an empty database, what another program's
+    ``sqlite3.connect`` on the path leaves) is checked too, and refused, not continued."""
+    from experiments.ensemble import ExecutorSpec
+    from experiments.studies.calibration import run_calibration
+    from experiments.studies.calibration import study as calibration_study
+
+    out = tmp_path / "out"
+    screened = calibration_study._screened
+
+    def screened_then_probed(out_, calib, pool, info):
+        chosen = screened(out_, calib, pool, info)
+        sqlite3.connect(out_ / "history.db").close()  # someone looks for the history too early
+        return chosen
+
+    monkeypatch.setattr(calibration_study, "_screened", screened_then_probed)
+    with pytest.raises(StudyError) as err:
+        run_calibration(out, calibration(), generations=1, executor=ExecutorSpec(workers=1))
+    message = str(err.value)
+    assert "\n" not in message and "damaged calibration history" in message and "afresh" in message
+    assert (out / "history.db").stat().st_size == 0  # left as it was found: nothing of it was continued

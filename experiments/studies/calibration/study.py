@@ -205,7 +205,13 @@ def _calibrate(out: Path, calib: Calibration, generations: int, pool, workers: i
                info) -> CalibrationResult:
     calib = _screened(out, calib, pool, info)
     samplers = {s: OrderedSampler(pool, workers, s) for s in calib.seeds}
-    if not (out / abc_run.HISTORY).exists():
+    history = out / abc_run.HISTORY
+    if history.exists() or history.is_symlink():
+        # checked when the command began too, but the screening ran since: a file that appeared
+        # meanwhile (an empty database another program's sqlite3.connect created) is refused in
+        # one line, not continued
+        owner.check(out, calib.fingerprint(), info["history"]["id"])
+    else:
         abc_run.start_history(calib, samplers.__getitem__, out, observed_data(calib), _truth_meta(calib),
                               info["history"]["id"])
     runs = {}
