@@ -35,6 +35,18 @@ def test_morris_ranks_the_sobol_g_inputs_by_importance(tmp_path):
     assert mu[4:].max() < 0.05 * mu[0]  # a = 99: negligible
 
 
+def test_morris_at_two_trajectories_warns_of_nothing(tmp_path):
+    """Its convergence check's half is one trajectory: mu* defined, its spread not, and
+    no numpy warning reaches the user's console for it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        run_function(tmp_path, "ishigami", method="morris", n=2)
+    check = pd.read_csv(tmp_path / "convergence.csv")
+    assert np.isfinite(check.first_half).all() and len(check) == 3
+
+
 def test_pawn_separates_influential_from_inert_inputs(tmp_path):
     est = run_function(tmp_path, "ishigami", method="pawn", n=600)
     med = est.set_index("factor")["median"]

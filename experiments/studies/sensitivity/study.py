@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +66,10 @@ def run_sa(out: Path, method: str, factors: list[Factor], scenario: str, outputs
         hx, hy = first_half(method, x, y, n, len(factors), second_order)
         if method == "sobol" and n // 2 < 2:
             continue
-        half = analyze(method, problem, hx, hy, second_order, seed)
+        with warnings.catch_warnings():
+            if method == "morris" and n // 2 < 2:  # one trajectory: its mu* is defined, its spread is not
+                warnings.simplefilter("ignore", RuntimeWarning)
+            half = analyze(method, problem, hx, hy, second_order, seed)
         main_rows = full[full.factor.isin(problem["names"])].set_index("factor")
         half = half[half.factor.isin(problem["names"])].set_index("factor")
         for f in problem["names"]:
