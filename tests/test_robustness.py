@@ -272,7 +272,9 @@ def test_the_pool_names_the_signal_and_replaces_dead_workers():
 @pytest.mark.skipif(not Path("/proc/stat").exists(), reason="elsewhere the load average stands in (it lags a minute)")
 def test_busy_cores_are_measured_while_this_process_waits():
     """Another process spinning shows as about one busy core; this process's own work
-    does not count (it sleeps while it samples)."""
+    does not count (it sleeps while it samples). On a machine whose cores are already
+    busy the spinner cannot add a whole core: it must then read as (nearly) all busy."""
+    cores = os.cpu_count() or 1
     quiet = executors.others_busy(0.3)
     spin = subprocess.Popen([sys.executable, "-c", "import time\nprint(flush=True)\nt = time.time()\n"
                              "while time.time() - t < 3: pass"], stdout=subprocess.PIPE)
@@ -282,4 +284,4 @@ def test_busy_cores_are_measured_while_this_process_waits():
     finally:
         spin.kill()
         spin.wait()
-    assert busy - quiet > 0.5
+    assert busy > min(quiet + 0.5, cores - 0.5), (quiet, busy)
