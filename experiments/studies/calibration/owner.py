@@ -38,6 +38,13 @@ def _tmp_prefix() -> str:
     return f".{HISTORY}.tmp-"
 
 
+def present(out: Path) -> bool:
+    """Whether ``out`` holds something named ``history.db`` (a dangling link included),
+    which `check` must then accept before anything continues it."""
+    path = Path(out) / HISTORY
+    return path.exists() or path.is_symlink()
+
+
 def remove_leftovers(out: Path) -> None:
     """Temporary histories of a creation that was killed."""
     for p in Path(out).glob(_tmp_prefix() + "*"):

@@ -102,7 +102,7 @@ def prepare(out: Path, calib: Calibration) -> dict:
         if info.get("fingerprint") != fingerprint:
             raise StudyError(f"{out} holds a different calibration (fingerprint {info.get('fingerprint')}); "
                              "choose another --out or remove it")
-        if (out / abc_run.HISTORY).exists() or (out / abc_run.HISTORY).is_symlink():
+        if owner.present(out):
             owner.check(out, fingerprint, info.get("history", {}).get("id"))
         elif info.get("history", {}).get("fingerprint") != fingerprint:
             info["history"] = {"id": owner.new_identity(), "fingerprint": fingerprint}
@@ -205,8 +205,7 @@ def _calibrate(out: Path, calib: Calibration, generations: int, pool, workers: i
                info) -> CalibrationResult:
     calib = _screened(out, calib, pool, info)
     samplers = {s: OrderedSampler(pool, workers, s) for s in calib.seeds}
-    history = out / abc_run.HISTORY
-    if history.exists() or history.is_symlink():
+    if owner.present(out):
         # checked when the command began too, but the screening ran since: a file that appeared
         # meanwhile (an empty database another program's sqlite3.connect created) is refused in
         # one line, not continued
